@@ -1,0 +1,209 @@
+// Package generator compiles an Arazzo document, with the OpenAPI descriptions it
+// references, into Go source. Generate is pure: files and configuration in, generated files
+// and diagnostics out; only the command line touches the disk.
+//
+// The stages are load (YAML and OpenAPI → positioned model), ir (checked, Go-shaped model)
+// and emit (IR → Go source); see DESIGN.md.
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"go/token"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	"github.com/arazzogen/arazzogen/generator/internal/emit"
+	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	"github.com/arazzogen/arazzogen/generator/internal/load"
+)
+
+// Config says what to generate.
+type Config struct {
+	// File is the Arazzo document's path, as diagnostics should show it.
+	File string
+	// Package is the Go package name of the generated code.
+	Package string
+	// Sources maps a sourceDescription name to a local file that replaces its url.
+	Sources map[string]string
+	// CLI also generates a command in cmd/<Package>/ that runs any workflow from a shell.
+	CLI bool
+	// ImportPath is the import path of the generated package; the command needs it.
+	ImportPath string
+	// Strict turns every warning into an error.
+	Strict bool
+	// Workflows selects the workflows to generate by workflowId; all when empty.
+	Workflows []string
+	// ReadFile reads an input file; os.ReadFile when nil.
+	ReadFile func(name string) ([]byte, error)
+}
+
+// File is a generated file; Path is slash-separated and relative to the output directory.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Diagnostic is a positioned problem in the input documents.
+type Diagnostic = diag.Diagnostic
+
+// Severity levels of a Diagnostic.
+const (
+	Warning = diag.Warning
+	Error   = diag.Error
+)
+
+// Result holds the generated files (none when there are errors) and every diagnostic,
+// sorted by position.
+type Result struct {
+	Files []File
+	Diags []Diagnostic
+}
+
+// HasErrors reports whether any diagnostic is an error.
+func (r *Result) HasErrors() bool {
+	for _, d := range r.Diags {
+		if d.Severity == diag.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Generate compiles the document described by cfg. The error is for generator bugs and a
+// cancelled ctx only; problems in the documents are reported as diagnostics.
+func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.ReadFile == nil {
+		cfg.ReadFile = os.ReadFile
+	}
+	if !token.IsIdentifier(cfg.Package) || cfg.Package == "_" {
+		return nil, fmt.Errorf("package name %q is not a Go identifier", cfg.Package)
+	}
+	var diags diag.List
+	res := &Result{}
+	prog := front(ctx, cfg, &diags)
+	if cfg.Strict {
+		diags.Strict()
+	}
+	res.Diags = diags.Sorted()
+	if prog == nil || diags.HasErrors() {
+		return res, ctx.Err()
+	}
+	out, err := emit.Package(prog)
+	if err != nil {
+		return nil, err
+	}
+	res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	if cfg.CLI {
+		if cfg.ImportPath == "" {
+			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
+		}
+		out, err := emit.Command(prog, cfg.ImportPath)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	return res, ctx.Err()
+}
+
+// front runs the load and ir stages.
+func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
+	data, err := cfg.ReadFile(cfg.File)
+	if err != nil {
+		diags.Errorf(diag.Pos{File: cfg.File, Line: 1, Col: 1}, "read", "cannot read the Arazzo document: %s", readError(err))
+		return nil
+	}
+	root := load.ParseYAML(cfg.File, data, diags)
+	if root == nil {
+		return nil
+	}
+	doc := load.Decode(cfg.File, root, diags)
+	if doc == nil {
+		return nil
+	}
+	for name := range cfg.Sources {
+		found := false
+		for _, s := range doc.SourceDescriptions {
+			found = found || s.Name.Value == name
+		}
+		if !found {
+			diags.Errorf(doc.Pos, "unknown-source", "-source %s=…: the document has no sourceDescription named %q", name, name)
+		}
+	}
+	openapi := map[string]*load.OpenAPI{}
+	seen := map[string]bool{}
+	for _, s := range doc.SourceDescriptions {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if seen[s.Name.Value] {
+			diags.Errorf(s.Name.Pos, "duplicate", "sourceDescription name %q is used twice", s.Name.Value)
+			continue
+		}
+		seen[s.Name.Value] = true
+		if oa := loadSource(cfg, s, diags); oa != nil {
+			openapi[s.Name.Value] = oa
+		}
+	}
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
+}
+
+func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
+	switch s.Type.Value {
+	case "", "openapi":
+	case "arazzo":
+		diags.Errorf(s.Type.Pos, "unsupported", "arazzo source descriptions (sub-workflows in other documents) are not supported yet")
+		return nil
+	default:
+		diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi)", s.Type.Value)
+		return nil
+	}
+	file, mapped := cfg.Sources[s.Name.Value]
+	if !mapped {
+		u := s.URL.Value
+		switch {
+		case strings.HasPrefix(u, "http://"), strings.HasPrefix(u, "https://"):
+			diags.Errorf(s.URL.Pos, "remote-source", "source %q has a remote url; generation reads only local files", s.Name.Value).
+				WithHint("download it and map it with -source %s=PATH", s.Name.Value)
+			return nil
+		case strings.HasPrefix(u, "file://"):
+			u = strings.TrimPrefix(u, "file://")
+		}
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		file = u
+		if !filepath.IsAbs(u) {
+			file = path.Join(path.Dir(filepath.ToSlash(cfg.File)), u)
+		}
+	}
+	data, err := cfg.ReadFile(file)
+	if err != nil {
+		d := diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", s.Name.Value, file, readError(err))
+		if !mapped {
+			d.WithHint("map it to a local file with -source %s=PATH", s.Name.Value)
+		}
+		return nil
+	}
+	oa, err := load.ParseOpenAPI(file, data)
+	if err != nil {
+		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
+		return nil
+	}
+	return oa
+}
+
+// readError drops the path that *fs.PathError repeats.
+func readError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,356 @@
+// Package expr parses Arazzo runtime expressions, expression strings ("{$…}" templates) and
+// simple conditions into an AST. It implements the Arazzo 1.1 grammar, which is also used for
+// 1.0.x documents because the 1.0.x grammar is greedy and undefined (features §13, AMB-E1).
+//
+// Parsing never panics; every error carries the byte offset inside the parsed string, so the
+// generator can point at the exact column.
+package expr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is the root of a runtime expression.
+type Kind int
+
+const (
+	URL            Kind = iota + 1 // $url
+	Method                         // $method
+	StatusCode                     // $statusCode
+	Self                           // $self
+	RequestHeader                  // $request.header.<token>
+	RequestQuery                   // $request.query.<name>
+	RequestPath                    // $request.path.<name>
+	RequestBody                    // $request.body[#ptr]
+	ResponseHeader                 // $response.header.<token>
+	ResponseBody                   // $response.body[#ptr]
+	MessageHeader                  // $message.header.<token>
+	MessagePayload                 // $message.payload[#ptr]
+	Inputs                         // $inputs.<name>[#ptr]
+	Outputs                        // $outputs.<name>[#ptr]
+	Steps                          // $steps.<step>.outputs.<name>[#ptr]
+	Workflows                      // $workflows.<wf>.(inputs|outputs).<name>[#ptr]
+	SourceDescriptions             // $sourceDescriptions.<name>.<reference>
+	Components                     // $components.<type>.<name>
+)
+
+// Expr is one parsed runtime expression.
+type Expr struct {
+	Kind Kind
+	// Name is the first name after the root: header/query/path name, input or output name,
+	// step id, workflow id, source name or component type.
+	Name string
+	// Field is the second name: a step's or workflow's output (or input) name, a source's
+	// reference id, or a component's key.
+	Field string
+	// WorkflowField is "inputs" or "outputs" for $workflows expressions.
+	WorkflowField string
+	// Pointer holds the decoded JSON Pointer tokens after '#'; HasPointer tells "#" (the
+	// whole document, no tokens) apart from no pointer at all.
+	Pointer    []string
+	HasPointer bool
+	// Raw is the source text of the expression.
+	Raw string
+}
+
+func (e Expr) String() string { return e.Raw }
+
+// Error is a parse error at a byte offset inside the parsed string.
+type Error struct {
+	Offset int
+	Msg    string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
+
+func errAt(off int, format string, args ...any) *Error {
+	return &Error{Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// stopper decides where a name or pointer ends in a given context.
+type stopper func(r byte) bool
+
+func stopNever(byte) bool         { return false }
+func stopAtBrace(r byte) bool     { return r == '}' }
+func stopInCondition(r byte) bool { return isSpace(r) || strings.IndexByte("=!<>&|()}", r) >= 0 }
+func stopInText(r byte) bool      { return isSpace(r) || strings.IndexByte("\"'`,;}{", r) >= 0 }
+
+func isSpace(r byte) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
+// Parse parses s as one whole runtime expression.
+func Parse(s string) (Expr, error) {
+	e, n, err := scan(s, stopNever)
+	if err != nil {
+		return Expr{}, err
+	}
+	if n != len(s) {
+		return Expr{}, errAt(n, "unexpected %q after expression %s", s[n:], s[:n])
+	}
+	return e, nil
+}
+
+// roots lists every expression root with whether a '.' must follow it.
+var roots = []struct {
+	text string
+	kind Kind
+	dot  bool
+}{
+	{"$url", URL, false},
+	{"$method", Method, false},
+	{"$statusCode", StatusCode, false},
+	{"$self", Self, false},
+	{"$request", RequestBody, true},
+	{"$response", ResponseBody, true},
+	{"$message", MessagePayload, true},
+	{"$inputs", Inputs, true},
+	{"$outputs", Outputs, true},
+	{"$steps", Steps, true},
+	{"$workflows", Workflows, true},
+	{"$sourceDescriptions", SourceDescriptions, true},
+	{"$components", Components, true},
+}
+
+// LooksLikeExpression reports whether s starts with a known expression root, so that text
+// such as a GraphQL variable "$name" is not mistaken for an expression.
+func LooksLikeExpression(s string) bool {
+	for _, r := range roots {
+		if strings.HasPrefix(s, r.text) {
+			rest := s[len(r.text):]
+			if r.dot {
+				return strings.HasPrefix(rest, ".")
+			}
+			return rest == "" || !isIdentChar(rest[0])
+		}
+	}
+	return false
+}
+
+func isAlnum(r byte) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+}
+func isStrictIdentChar(r byte) bool { return isAlnum(r) || r == '-' || r == '_' }
+func isIdentChar(r byte) bool       { return isStrictIdentChar(r) || r == '.' }
+func isTchar(r byte) bool           { return isAlnum(r) || strings.IndexByte("!#$%&'*+-.^_`|~", r) >= 0 }
+
+// scan parses the longest expression at the start of s; stop ends free-form names and pointers.
+func scan(s string, stop stopper) (Expr, int, *Error) {
+	if !strings.HasPrefix(s, "$") {
+		return Expr{}, 0, errAt(0, "a runtime expression starts with '$'")
+	}
+	var root *struct {
+		text string
+		kind Kind
+		dot  bool
+	}
+	for i := range roots {
+		r := &roots[i]
+		if strings.HasPrefix(s, r.text) && (r.dot || len(s) == len(r.text) || !isIdentChar(s[len(r.text)])) {
+			root = r
+			break
+		}
+	}
+	if root == nil {
+		end := 1
+		for end < len(s) && isIdentChar(s[end]) && s[end] != '.' {
+			end++
+		}
+		return Expr{}, 0, errAt(0, "unknown expression root %q (want $inputs, $steps, $statusCode, $response, $request, $outputs, $workflows, $components, $sourceDescriptions, $url, $method or $self)", s[:end])
+	}
+	p := &parser{s: s, i: len(root.text), stop: stop}
+	e := Expr{Kind: root.kind}
+	if !root.dot {
+		e.Raw = s[:p.i]
+		return e, p.i, nil
+	}
+	if !p.eat('.') {
+		return Expr{}, 0, errAt(p.i, "expected '.' after %s", root.text)
+	}
+	var err *Error
+	switch root.kind {
+	case RequestBody, ResponseBody, MessagePayload:
+		err = p.source(&e, root.text)
+	case Inputs, Outputs:
+		e.Name, err = p.ident(isIdentChar, "name")
+		if err == nil {
+			err = p.pointer(&e)
+		}
+	case Steps:
+		e.Name, err = p.ident(isStrictIdentChar, "step id")
+		if err == nil && !p.eatWord(".outputs.") {
+			err = errAt(p.i, "expected '.outputs.<name>' after $steps.%s", e.Name)
+		}
+		if err == nil {
+			e.Field, err = p.ident(isIdentChar, "output name")
+		}
+		if err == nil {
+			err = p.pointer(&e)
+		}
+	case Workflows:
+		e.Name, err = p.ident(isStrictIdentChar, "workflow id")
+		if err == nil {
+			switch {
+			case p.eatWord(".inputs."):
+				e.WorkflowField = "inputs"
+			case p.eatWord(".outputs."):
+				e.WorkflowField = "outputs"
+			default:
+				err = errAt(p.i, "expected '.inputs.<name>' or '.outputs.<name>' after $workflows.%s", e.Name)
+			}
+		}
+		if err == nil {
+			e.Field, err = p.ident(isIdentChar, "name")
+		}
+		if err == nil {
+			err = p.pointer(&e)
+		}
+	case SourceDescriptions:
+		e.Name, err = p.ident(isStrictIdentChar, "source name")
+		if err == nil && !p.eat('.') {
+			err = errAt(p.i, "expected '.<reference>' after $sourceDescriptions.%s", e.Name)
+		}
+		if err == nil {
+			e.Field = p.rest()
+			if e.Field == "" {
+				err = errAt(p.i, "expected a reference after $sourceDescriptions.%s.", e.Name)
+			}
+		}
+	case Components:
+		var typ string
+		typ, err = p.ident(isStrictIdentChar, "component type")
+		if err == nil && typ != "parameters" && typ != "successActions" && typ != "failureActions" && typ != "inputs" {
+			err = errAt(p.i-len(typ), "unknown component type %q (want parameters, successActions or failureActions)", typ)
+		}
+		e.Name = typ
+		if err == nil && !p.eat('.') {
+			err = errAt(p.i, "expected '.<name>' after $components.%s", typ)
+		}
+		if err == nil {
+			e.Field, err = p.ident(isIdentChar, "component name")
+		}
+	}
+	if err != nil {
+		return Expr{}, 0, err
+	}
+	e.Raw = s[:p.i]
+	return e, p.i, nil
+}
+
+type parser struct {
+	s    string
+	i    int
+	stop stopper
+}
+
+func (p *parser) eat(c byte) bool {
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) eatWord(w string) bool {
+	if strings.HasPrefix(p.s[p.i:], w) {
+		p.i += len(w)
+		return true
+	}
+	return false
+}
+
+func (p *parser) ident(ok func(byte) bool, what string) (string, *Error) {
+	start := p.i
+	for p.i < len(p.s) && ok(p.s[p.i]) && !p.stop(p.s[p.i]) {
+		p.i++
+	}
+	// A trailing '.' belongs to the surrounding text ("… $inputs.name.").
+	for p.i > start && p.s[p.i-1] == '.' {
+		p.i--
+	}
+	if p.i == start {
+		return "", errAt(start, "expected %s", what)
+	}
+	return p.s[start:p.i], nil
+}
+
+// rest consumes a free-form name ("name = *CHAR") up to the context's stop character.
+func (p *parser) rest() string {
+	start := p.i
+	for p.i < len(p.s) && !p.stop(p.s[p.i]) {
+		p.i++
+	}
+	return p.s[start:p.i]
+}
+
+func (p *parser) source(e *Expr, root string) *Error {
+	switch {
+	case p.eatWord("header."):
+		e.Kind = map[string]Kind{"$request": RequestHeader, "$response": ResponseHeader, "$message": MessageHeader}[root]
+		start := p.i
+		for p.i < len(p.s) && isTchar(p.s[p.i]) && !p.stop(p.s[p.i]) {
+			p.i++
+		}
+		if p.i == start {
+			return errAt(start, "expected a header name after %s.header.", root)
+		}
+		e.Name = p.s[start:p.i]
+		return nil
+	case root == "$request" && (p.eatWord("query.") || p.eatWord("path.")):
+		e.Kind = RequestQuery
+		if p.s[p.i-5:p.i] == "path." {
+			e.Kind = RequestPath
+		}
+		e.Name = p.rest()
+		if e.Name == "" {
+			return errAt(p.i, "expected a parameter name")
+		}
+		return nil
+	case root != "$message" && p.eatWord("body"):
+		return p.pointer(e)
+	case root == "$message" && p.eatWord("payload"):
+		return p.pointer(e)
+	}
+	want := "header.<name>, query.<name>, path.<name> or body"
+	switch root {
+	case "$response":
+		want = "header.<name> or body"
+	case "$message":
+		want = "header.<name> or payload"
+	}
+	return errAt(p.i, "expected %s after %s.", want, root)
+}
+
+// pointer parses an optional "#/json/pointer" suffix.
+func (p *parser) pointer(e *Expr) *Error {
+	if !p.eat('#') {
+		return nil
+	}
+	e.HasPointer = true
+	e.Pointer = []string{}
+	for p.i < len(p.s) && !p.stop(p.s[p.i]) {
+		if p.s[p.i] != '/' {
+			return errAt(p.i, "a JSON pointer is a sequence of '/'-prefixed tokens")
+		}
+		p.i++
+		var tok strings.Builder
+		for p.i < len(p.s) && p.s[p.i] != '/' && !p.stop(p.s[p.i]) {
+			c := p.s[p.i]
+			if c == '~' {
+				switch {
+				case p.i+1 < len(p.s) && p.s[p.i+1] == '0':
+					tok.WriteByte('~')
+				case p.i+1 < len(p.s) && p.s[p.i+1] == '1':
+					tok.WriteByte('/')
+				default:
+					return errAt(p.i, "'~' in a JSON pointer must be written ~0 (and '/' as ~1)")
+				}
+				p.i += 2
+				continue
+			}
+			tok.WriteByte(c)
+			p.i++
+		}
+		e.Pointer = append(e.Pointer, tok.String())
+	}
+	return nil
+}

@@ -1,0 +1,797 @@
+package ir
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	"github.com/arazzogen/arazzogen/generator/internal/expr"
+	"github.com/arazzogen/arazzogen/generator/internal/load"
+	"github.com/arazzogen/arazzogen/generator/internal/types"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// Input is what the builder needs: the decoded document and its loaded OpenAPI sources.
+type Input struct {
+	Package string
+	Doc     *load.Document
+	// OpenAPI maps a sourceDescription name to its parsed description; sources that could
+	// not be loaded are absent (their error has been reported).
+	OpenAPI map[string]*load.OpenAPI
+	// Workflows selects workflows by id; all when empty.
+	Workflows []string
+}
+
+// reserved names are declared by every generated package.
+var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "Sources"}
+
+// Build checks the document and produces the program. Problems go to diags; the result is
+// only meaningful when diags has no errors.
+func Build(in Input, diags *diag.List) *Program {
+	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer("Close")}
+	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
+	b.prog = p
+	for _, id := range in.Workflows {
+		if !slices.ContainsFunc(in.Doc.Workflows, func(w *load.Workflow) bool { return w.ID.Value == id }) {
+			diags.Errorf(in.Doc.Pos, "unknown-workflow", "workflow %q is selected for generation but the document does not define it", id)
+		}
+	}
+	seen := map[string]diag.Pos{}
+	for _, w := range in.Doc.Workflows {
+		if len(in.Workflows) > 0 && !slices.Contains(in.Workflows, w.ID.Value) {
+			continue
+		}
+		if prev, dup := seen[w.ID.Value]; dup && w.ID.Set() {
+			diags.Errorf(w.ID.Pos, "duplicate", "workflowId %q is already used at %s", w.ID.Value, prev)
+			continue
+		}
+		seen[w.ID.Value] = w.ID.Pos
+		if wf := b.workflow(w); wf != nil {
+			p.Workflows = append(p.Workflows, wf)
+		}
+	}
+	return p
+}
+
+type builder struct {
+	in        Input
+	diags     *diag.List
+	file      string
+	prog      *Program
+	typeNames *namer
+	methods   *namer
+}
+
+func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {
+	return b.diags.Errorf(pos, code, format, args...)
+}
+
+// source returns (creating on first use) the program's entry for an OpenAPI source.
+func (b *builder) source(name string) *Source {
+	for _, s := range b.prog.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	oa := b.in.OpenAPI[name]
+	s := &Source{Name: name, GoName: b.typeNames.name("Source" + GoName(name)), Index: len(b.prog.Sources)}
+	if oa != nil {
+		s.DefaultURL = oa.ServerURL
+	}
+	b.prog.Sources = append(b.prog.Sources, s)
+	return s
+}
+
+// scope is what runtime expressions can see at one place of a workflow.
+type scope struct {
+	wf       *Workflow
+	doc      *load.Workflow
+	steps    map[string]*Step // steps compiled so far
+	current  *Step            // nil outside a step
+	response *base.SchemaProxy
+	hasResp  bool
+}
+
+func (b *builder) workflow(w *load.Workflow) *Workflow {
+	for _, u := range w.Unsupported {
+		b.errorf(u.Pos, "unsupported", "workflow field %q is not supported yet", u.Value)
+	}
+	base := GoName(w.ID.Value)
+	wf := &Workflow{ID: w.ID.Value, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description}
+	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
+	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
+	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}}
+	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings")
+	ids := map[string]diag.Pos{}
+	for _, s := range w.Steps {
+		if prev, dup := ids[s.ID.Value]; dup {
+			b.errorf(s.ID.Pos, "duplicate", "stepId %q is already used at %s", s.ID.Value, prev)
+			continue
+		}
+		ids[s.ID.Value] = s.ID.Pos
+		st := b.step(sc, s, vars)
+		if st != nil {
+			wf.Steps = append(wf.Steps, st)
+			sc.steps[st.ID] = st
+		}
+	}
+	sc.current, sc.hasResp = nil, false
+	fields := newNamer()
+	for _, o := range w.Outputs {
+		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
+		if v == nil {
+			continue
+		}
+		wf.Outputs.Fields = append(wf.Outputs.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
+		wf.OutputValues = append(wf.OutputValues, v)
+	}
+	return wf
+}
+
+func (b *builder) inputs(w *load.Workflow, name string) *Struct {
+	st := &Struct{GoName: name}
+	if w.Inputs == nil {
+		return st
+	}
+	sp := load.SchemaFromNode(w.Inputs)
+	names, schemas, required := types.Properties(sp)
+	fields := newNamer()
+	for i, n := range names {
+		t := types.Of(schemas[i])
+		if !required[n] {
+			t = t.Optional()
+		}
+		doc := ""
+		if s := schemas[i].Schema(); s != nil {
+			doc = s.Description
+		}
+		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], Doc: doc})
+	}
+	return st
+}
+
+func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
+	for _, u := range s.Unsupported {
+		b.errorf(u.Pos, "unsupported", "step field %q is not supported yet", u.Value)
+	}
+	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
+	var op *load.Operation
+	switch {
+	case s.OperationID.Set():
+		op, st.Source = b.operation(s.OperationID)
+	case s.OperationPath.Set():
+		b.errorf(s.OperationPath.Pos, "unsupported", "operationPath steps are not supported yet; use operationId")
+	case s.WorkflowID.Set():
+		b.errorf(s.WorkflowID.Pos, "unsupported", "workflowId steps (sub-workflows) are not supported yet")
+	default:
+		b.errorf(s.Pos, "missing-field", "step %q has none of operationId, operationPath or workflowId", s.ID.Value)
+	}
+	if op == nil {
+		return nil
+	}
+	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
+	sc.current, sc.hasResp, sc.response = st, false, nil
+
+	b.parameters(sc, st, s, op)
+	b.requestBody(sc, st, s, op)
+
+	sc.hasResp, sc.response = true, responseSchema(op.Op)
+	for _, c := range s.SuccessCriteria {
+		if cr := b.criterion(sc, c); cr != nil {
+			st.Criteria = append(st.Criteria, cr)
+		}
+	}
+	fields := newNamer()
+	for _, o := range s.Outputs {
+		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
+		if v == nil {
+			continue
+		}
+		st.Outputs.Fields = append(st.Outputs.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
+		st.OutputValues = append(st.OutputValues, v)
+	}
+	return st
+}
+
+// operation resolves an operationId: "$sourceDescriptions.src.op", the lenient "src.op",
+// or a plain id searched in every OpenAPI source.
+func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
+	ref := id.Value
+	srcName := ""
+	if e, err := expr.Parse(ref); err == nil && e.Kind == expr.SourceDescriptions {
+		srcName, ref = e.Name, e.Field
+	} else if strings.HasPrefix(ref, "$") {
+		b.errorf(id.Pos, "expression", "operationId %q is not a $sourceDescriptions.<name>.<operationId> expression", id.Value)
+		return nil, nil
+	} else if name, op, ok := strings.Cut(ref, "."); ok && b.sourceDesc(name) != nil && b.in.OpenAPI[name] != nil && b.in.OpenAPI[name].Operation(op) != nil {
+		b.diags.Warnf(id.Pos, "unqualified-source", "operationId %q names a source without the $sourceDescriptions prefix", id.Value).
+			WithHint("write operationId: $sourceDescriptions.%s.%s", name, op)
+		srcName, ref = name, op
+	}
+	if srcName != "" {
+		sd := b.sourceDesc(srcName)
+		if sd == nil {
+			b.errorf(id.Pos, "unknown-source", "operationId %q names source %q, which is not in sourceDescriptions", id.Value, srcName)
+			return nil, nil
+		}
+		oa := b.in.OpenAPI[srcName]
+		if oa == nil {
+			return nil, nil // the source failed to load and was reported
+		}
+		if op := oa.Operation(ref); op != nil {
+			return op, b.source(srcName)
+		}
+		d := b.errorf(id.Pos, "unknown-operation", "operation %q is not defined in source %q (%s)", ref, srcName, oa.File)
+		b.suggestOperation(d, ref, []*load.OpenAPI{oa})
+		return nil, nil
+	}
+	var found []string
+	var op *load.Operation
+	var all []*load.OpenAPI
+	for _, sd := range b.in.Doc.SourceDescriptions {
+		oa := b.in.OpenAPI[sd.Name.Value]
+		if oa == nil {
+			continue
+		}
+		all = append(all, oa)
+		if o := oa.Operation(ref); o != nil {
+			if op == nil {
+				op, srcName = o, sd.Name.Value
+			}
+			found = append(found, sd.Name.Value)
+		}
+	}
+	if op == nil {
+		if len(all) < len(b.in.Doc.SourceDescriptions) && len(all) == 0 {
+			return nil, nil // no source loaded; already reported
+		}
+		d := b.errorf(id.Pos, "unknown-operation", "operationId %q is not defined in any source description", ref)
+		b.suggestOperation(d, ref, all)
+		return nil, nil
+	}
+	if len(found) > 1 {
+		b.diags.Warnf(id.Pos, "ambiguous-operation", "operationId %q is defined in sources %s; using %q", ref, strings.Join(found, ", "), srcName).
+			WithHint("write operationId: $sourceDescriptions.%s.%s", srcName, ref)
+	}
+	return op, b.source(srcName)
+}
+
+func (b *builder) suggestOperation(d *diag.Diagnostic, id string, oas []*load.OpenAPI) {
+	var ids []string
+	for _, oa := range oas {
+		for _, op := range oa.Operations {
+			if op.ID != "" {
+				ids = append(ids, op.ID)
+			}
+		}
+	}
+	if s := closest(id, ids); s != "" {
+		d.WithHint("did you mean %q?", s)
+	}
+}
+
+func (b *builder) sourceDesc(name string) *load.Source {
+	for _, s := range b.in.Doc.SourceDescriptions {
+		if s.Name.Value == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func (b *builder) parameters(sc *scope, st *Step, s *load.Step, op *load.Operation) {
+	pathValues := map[string]*Value{}
+	given := map[[2]string]bool{}
+	for _, p := range s.Parameters {
+		if p.Reference.Set() {
+			b.errorf(p.Reference.Pos, "unsupported", "parameter references are not supported yet")
+			continue
+		}
+		if !p.In.Set() {
+			b.errorf(p.Pos, "missing-field", "parameter %q of an operation step needs 'in' (path, query, header or cookie)", p.Name.Value)
+			continue
+		}
+		in := p.In.Value
+		decl := findParam(op, p.Name.Value, in)
+		// OpenAPI ignores Accept, Content-Type and Authorization header parameters (they are
+		// governed by content negotiation and security schemes), so they are never declared.
+		implicit := in == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(p.Name.Value))
+		if decl == nil && in != "path" && !implicit {
+			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", op.ID, in, p.Name.Value)
+		}
+		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+		if v == nil {
+			continue
+		}
+		if v.Kind == VObject || v.Kind == VArray {
+			b.errorf(load.PosOf(b.file, p.Value), "unsupported", "object and array parameter values are not supported yet")
+			continue
+		}
+		given[[2]string{p.Name.Value, in}] = true
+		switch in {
+		case "path":
+			if !strings.Contains(op.Path, "{"+p.Name.Value+"}") {
+				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, op.ID, p.Name.Value)
+				continue
+			}
+			pathValues[p.Name.Value] = v
+		case "query":
+			st.Query = append(st.Query, &Param{Name: p.Name.Value, Value: v})
+		case "header":
+			st.Headers = append(st.Headers, &Param{Name: http.CanonicalHeaderKey(p.Name.Value), Value: v})
+		case "cookie", "querystring":
+			b.errorf(p.In.Pos, "unsupported", "%s parameters are not supported yet", in)
+		default:
+			b.errorf(p.In.Pos, "bad-value", "parameter location %q is not one of path, query, header or cookie", in)
+		}
+	}
+	for _, dp := range op.Params {
+		if dp.Required != nil && *dp.Required && !given[[2]string{dp.Name, dp.In}] && dp.In != "path" {
+			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set required %s parameter %q of operation %s", s.ID.Value, dp.In, dp.Name, op.ID)
+		}
+	}
+	// Split the path template into literal text and parameter values.
+	rest := op.Path
+	for rest != "" {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			st.PathParts = append(st.PathParts, PathPart{Lit: rest})
+			break
+		}
+		if i > 0 {
+			st.PathParts = append(st.PathParts, PathPart{Lit: rest[:i]})
+		}
+		name := rest[i+1 : j]
+		v := pathValues[name]
+		if v == nil {
+			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, op.ID, op.Path)
+			v = &Value{Kind: VLit, Type: types.Type{Kind: types.String}}
+		}
+		st.PathParts = append(st.PathParts, PathPart{Value: v})
+		rest = rest[j+1:]
+	}
+}
+
+func findParam(op *load.Operation, name, in string) *v3.Parameter {
+	for _, p := range op.Params {
+		if p.In == in && (p.Name == name || in == "header" && strings.EqualFold(p.Name, name)) {
+			return p
+		}
+	}
+	return nil
+}
+
+func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operation) {
+	rb := s.RequestBody
+	if rb == nil {
+		if op.Op.RequestBody != nil && op.Op.RequestBody.Required != nil && *op.Op.RequestBody.Required {
+			b.diags.Warnf(s.ID.Pos, "missing-body", "operation %s requires a request body but step %q sends none", op.ID, s.ID.Value)
+		}
+		return
+	}
+	if rb.Replacements.Set() {
+		b.errorf(rb.Replacements.Pos, "unsupported", "payload replacements are not supported yet")
+	}
+	ct := rb.ContentType.Value
+	if ct == "" && op.Op.RequestBody != nil && op.Op.RequestBody.Content != nil {
+		for k := range op.Op.RequestBody.Content.KeysFromOldest() {
+			ct = k
+			break
+		}
+	}
+	if ct == "" {
+		ct = "application/json"
+	}
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.HasSuffix(strings.TrimSpace(mt), "json") {
+		b.errorf(rb.ContentType.Pos, "unsupported", "request bodies of type %q are not supported yet (only JSON)", ct)
+		return
+	}
+	st.ContentType = ct
+	if rb.Payload == nil {
+		return
+	}
+	st.Body = b.value(sc, rb.Payload, "", load.PosOf(b.file, rb.Payload))
+}
+
+// responseSchema is the JSON schema of the operation's success response: the first 2xx
+// response in document order, else "default".
+func responseSchema(op *v3.Operation) *base.SchemaProxy {
+	if op.Responses == nil {
+		return nil
+	}
+	var resp *v3.Response
+	if op.Responses.Codes != nil {
+		for code, r := range op.Responses.Codes.FromOldest() {
+			if strings.HasPrefix(code, "2") {
+				resp = r
+				break
+			}
+		}
+	}
+	if resp == nil {
+		resp = op.Responses.Default
+	}
+	if resp == nil || resp.Content == nil {
+		return nil
+	}
+	for ct, mt := range resp.Content.FromOldest() {
+		if strings.Contains(ct, "json") {
+			return mt.Schema
+		}
+	}
+	return nil
+}
+
+func (b *builder) criterion(sc *scope, c *load.Criterion) *Criterion {
+	if c.Type.Set() && c.Type.Value != "simple" {
+		b.errorf(c.Type.Pos, "unsupported", "criterion type %q is not supported yet (only simple conditions)", c.Type.Value)
+		return nil
+	}
+	cond, err := expr.ParseCondition(c.Condition.Value)
+	if err != nil {
+		pe := err.(*expr.Error)
+		b.errorf(innerPos(c.Condition.Node, c.Condition.Pos, pe.Offset), "condition", "malformed condition: %s", pe.Msg)
+		return nil
+	}
+	out := b.cond(sc, cond, c.Condition)
+	if out == nil {
+		return nil
+	}
+	return &Criterion{Text: strings.TrimSpace(c.Condition.Value), Cond: out}
+}
+
+func (b *builder) cond(sc *scope, c expr.Cond, at load.Str) *Cond {
+	switch c := c.(type) {
+	case *expr.Binary:
+		l, r := b.cond(sc, c.L, at), b.cond(sc, c.R, at)
+		if l == nil || r == nil {
+			return nil
+		}
+		return &Cond{Op: c.Op, L: l, R: r}
+	case *expr.Not:
+		x := b.cond(sc, c.X, at)
+		if x == nil {
+			return nil
+		}
+		return &Cond{Op: "!", L: x}
+	case *expr.Lit:
+		return &Cond{Value: condLiteral(c)}
+	case *expr.Ref:
+		v := b.ref(sc, c.Expr, innerPos(at.Node, at.Pos, c.Off))
+		if v == nil {
+			return nil
+		}
+		return &Cond{Value: v}
+	}
+	return nil
+}
+
+func condLiteral(l *expr.Lit) *Value {
+	switch l.Kind {
+	case expr.LitBool:
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.Bool}, JSON: l.Text}
+	case expr.LitNumber:
+		t := types.Type{Kind: types.Float64}
+		if l.IsInt {
+			t.Kind = types.Int64
+		}
+		return &Value{Kind: VLit, Type: t, JSON: strings.TrimPrefix(l.Text, "+")}
+	case expr.LitString:
+		q, _ := json.Marshal(l.Text)
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.String}, JSON: string(q), Text: l.Text}
+	}
+	return &Value{Kind: VLit, Type: types.Type{Kind: types.Raw}, JSON: "null"}
+}
+
+// innerPos is the position of byte offset off inside a scalar node's value.
+func innerPos(n *yaml.Node, at diag.Pos, off int) diag.Pos {
+	if n == nil {
+		return at
+	}
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		return at.Shift(1 + off)
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		return at
+	}
+	if strings.Contains(n.Value[:min(off, len(n.Value))], "\n") {
+		return at
+	}
+	return at.Shift(off)
+}
+
+// value compiles a YAML node (a parameter value, payload, or output) into a Value. text
+// and pos are used for scalar strings given directly (outputs).
+func (b *builder) value(sc *scope, n *yaml.Node, text string, pos diag.Pos) *Value {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		v := &Value{Kind: VObject, Type: types.Type{Kind: types.Raw}}
+		ok := true
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, e := n.Content[i], n.Content[i+1]
+			ev := b.value(sc, e, e.Value, load.PosOf(b.file, e))
+			if ev == nil {
+				ok = false
+				continue
+			}
+			v.Keys = append(v.Keys, k.Value)
+			v.Elems = append(v.Elems, ev)
+		}
+		if !ok {
+			return nil
+		}
+		return foldLiteral(v)
+	case yaml.SequenceNode:
+		v := &Value{Kind: VArray, Type: types.Type{Kind: types.Raw}}
+		ok := true
+		for _, e := range n.Content {
+			ev := b.value(sc, e, e.Value, load.PosOf(b.file, e))
+			if ev == nil {
+				ok = false
+				continue
+			}
+			v.Elems = append(v.Elems, ev)
+		}
+		if !ok {
+			return nil
+		}
+		return foldLiteral(v)
+	case yaml.AliasNode:
+		return b.value(sc, n.Alias, n.Alias.Value, pos)
+	}
+	pos = load.PosOf(b.file, n)
+	switch n.Tag {
+	case "!!int", "!!float":
+		return b.number(n, pos)
+	case "!!bool":
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.Bool}, JSON: strings.ToLower(n.Value)}
+	case "!!null":
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.Raw}, JSON: "null"}
+	}
+	return b.stringValue(sc, n, n.Value, pos)
+}
+
+func (b *builder) number(n *yaml.Node, pos diag.Pos) *Value {
+	if n.Tag == "!!int" {
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			return &Value{Kind: VLit, Type: types.Type{Kind: types.Int64}, JSON: strconv.FormatInt(i, 10)}
+		}
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		b.errorf(pos, "bad-value", "number %q cannot be represented in JSON", n.Value)
+		return nil
+	}
+	return &Value{Kind: VLit, Type: types.Type{Kind: types.Float64}, JSON: strconv.FormatFloat(f, 'g', -1, 64)}
+}
+
+// foldLiteral turns an object or array whose elements are all literal into one literal.
+func foldLiteral(v *Value) *Value {
+	for _, e := range v.Elems {
+		if !e.IsLiteral() {
+			return v
+		}
+	}
+	var sb strings.Builder
+	open, close := "[", "]"
+	if v.Kind == VObject {
+		open, close = "{", "}"
+	}
+	sb.WriteString(open)
+	for i, e := range v.Elems {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		if v.Kind == VObject {
+			k, _ := json.Marshal(v.Keys[i])
+			sb.Write(k)
+			sb.WriteByte(':')
+		}
+		sb.WriteString(e.JSON)
+	}
+	sb.WriteString(close)
+	return &Value{Kind: VLit, Type: types.Type{Kind: types.Raw}, JSON: sb.String()}
+}
+
+func (b *builder) stringValue(sc *scope, n *yaml.Node, s string, pos diag.Pos) *Value {
+	pv, err := expr.ParseValue(s)
+	if err != nil {
+		pe := err.(*expr.Error)
+		b.errorf(innerPos(n, pos, pe.Offset), "expression", "malformed runtime expression: %s", pe.Msg)
+		return nil
+	}
+	if pv.Whole != nil {
+		v := b.ref(sc, *pv.Whole, pos)
+		if v != nil {
+			v.Src = pv.Whole.Raw
+		}
+		return v
+	}
+	if pv.IsLiteral() {
+		q, _ := json.Marshal(s)
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.String}, JSON: string(q), Text: s}
+	}
+	v := &Value{Kind: VTemplate, Type: types.Type{Kind: types.String}, Src: s}
+	warned := false
+	for _, part := range pv.Parts {
+		if part.Expr == nil {
+			q, _ := json.Marshal(part.Lit)
+			v.Parts = append(v.Parts, &Value{Kind: VLit, Type: types.Type{Kind: types.String}, JSON: string(q), Text: part.Lit})
+			continue
+		}
+		at := innerPos(n, pos, part.Offset)
+		if part.Unbraced && !warned {
+			warned = true
+			b.diags.Warnf(at, "unbraced-expression", "runtime expression %s is embedded in text without braces; reading it as {%s}", part.Expr.Raw, part.Expr.Raw).
+				WithHint("write %q", pv.Braced())
+		}
+		pvv := b.ref(sc, *part.Expr, at)
+		if pvv == nil {
+			return nil
+		}
+		v.Parts = append(v.Parts, pvv)
+	}
+	return v
+}
+
+// ref resolves one runtime expression in a scope.
+func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
+	switch e.Kind {
+	case expr.Inputs:
+		for _, f := range sc.wf.Inputs.Fields {
+			if f.JSONName == e.Name {
+				return drill(&Value{Kind: VInput, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
+			}
+		}
+		var names []string
+		for _, f := range sc.wf.Inputs.Fields {
+			names = append(names, f.JSONName)
+		}
+		d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
+		hintNames(d, e.Name, names, "inputs")
+		return nil
+	case expr.Steps:
+		st := sc.steps[e.Name]
+		if st == nil {
+			if sc.current != nil && sc.current.ID == e.Name {
+				b.errorf(pos, "self-reference", "step %q cannot read its own outputs; use $response or $statusCode", e.Name)
+				return nil
+			}
+			if slices.ContainsFunc(sc.doc.Steps, func(s *load.Step) bool { return s.ID.Value == e.Name }) {
+				b.errorf(pos, "forward-reference", "step %q runs after this point, so its outputs are not available here", e.Name)
+				return nil
+			}
+			var ids []string
+			for _, s := range sc.doc.Steps {
+				ids = append(ids, s.ID.Value)
+			}
+			d := b.errorf(pos, "unknown-step", "workflow %q has no step %q", sc.wf.ID, e.Name)
+			hintNames(d, e.Name, ids, "steps")
+			return nil
+		}
+		for _, f := range st.Outputs.Fields {
+			if f.JSONName == e.Field {
+				return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
+			}
+		}
+		var names []string
+		for _, f := range st.Outputs.Fields {
+			names = append(names, f.JSONName)
+		}
+		d := b.errorf(pos, "unknown-output", "step %q has no output %q", st.ID, e.Field)
+		hintNames(d, e.Field, names, "outputs")
+		return nil
+	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
+		if !sc.hasResp {
+			where := "before its response exists"
+			if sc.current == nil {
+				where = "outside a step"
+			}
+			b.errorf(pos, "no-response", "%s cannot be used %s", e.Raw, where)
+			return nil
+		}
+		switch e.Kind {
+		case expr.StatusCode:
+			return &Value{Kind: VStatus, Type: types.Type{Kind: types.Int64}, Src: e.Raw}
+		case expr.ResponseHeader:
+			return &Value{Kind: VResponseHeader, Name: http.CanonicalHeaderKey(e.Name), Type: types.Type{Kind: types.String}, Src: e.Raw}
+		}
+		v := &Value{Kind: VResponseBody, Pointer: e.Pointer, Src: e.Raw}
+		if sc.response == nil {
+			v.Type = types.Type{Kind: types.Raw}
+			return v
+		}
+		reached, known := types.Walk(sc.response, e.Pointer)
+		if !known {
+			b.diags.Warnf(pos, "unknown-pointer", "the response schema of operation %s has nothing at %s; the value is untyped", sc.current.OperationID, pointerText(e.Pointer)).
+				WithHint("check the pointer against the operation's response schema")
+		}
+		v.Type = types.Of(reached)
+		if reached == nil {
+			v.Type = types.Type{Kind: types.Raw}
+		}
+		return v
+	}
+	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
+	return nil
+}
+
+// drill applies a "#/pointer" suffix to an input or step output.
+func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
+	if !e.HasPointer || len(e.Pointer) == 0 {
+		return v
+	}
+	if v.Type.Kind != types.Raw {
+		b.errorf(pos, "bad-pointer", "%s has type %s; a JSON pointer can only select inside an object or array value", strings.SplitN(e.Raw, "#", 2)[0], v.Type)
+		return nil
+	}
+	v.Pointer = e.Pointer
+	return v
+}
+
+func pointerText(tokens []string) string {
+	var sb strings.Builder
+	sb.WriteString("#")
+	for _, t := range tokens {
+		sb.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+	}
+	if len(tokens) == 0 {
+		return "the whole body"
+	}
+	return sb.String()
+}
+
+func hintNames(d *diag.Diagnostic, name string, names []string, what string) {
+	if s := closest(name, names); s != "" {
+		d.WithHint("did you mean %q?", s)
+	} else if len(names) > 0 {
+		d.WithHint("known %s: %s", what, strings.Join(names, ", "))
+	} else {
+		d.WithHint("there are no %s to refer to", what)
+	}
+}
+
+// closest returns the candidate nearest to s by edit distance, if it is near enough.
+func closest(s string, candidates []string) string {
+	best, bestD := "", math.MaxInt
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= max(2, len(s)/3) {
+		return best
+	}
+	return ""
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

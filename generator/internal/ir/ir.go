@@ -1,0 +1,134 @@
+// Package ir is the checked, Go-shaped model of the workflows to generate. Building it
+// resolves every operation, parameter and runtime expression and decides every Go name and
+// type; emission only renders what is here and never reports a user error.
+package ir
+
+import (
+	"github.com/arazzogen/arazzogen/generator/internal/types"
+)
+
+// Program is everything generated from one Arazzo document.
+type Program struct {
+	Package    string
+	SourceFile string // base name of the Arazzo document, for the generated header
+	Title      string
+	Sources    []*Source // the sources the workflows call, in document order
+	Workflows  []*Workflow
+}
+
+// Source is an OpenAPI source description the workflows call.
+type Source struct {
+	Name       string // Arazzo sourceDescription name
+	GoName     string // exported constant name
+	DefaultURL string // the description's servers[0] url; "" when it declares none
+	Index      int    // position in Program.Sources
+}
+
+// Workflow is one workflow, compiled to one method.
+type Workflow struct {
+	ID           string
+	GoName       string // method name
+	Summary      string
+	Description  string
+	Inputs       *Struct
+	Outputs      *Struct
+	OutputValues []*Value // parallel to Outputs.Fields
+	Steps        []*Step
+}
+
+// Struct is a named struct type (inputs, outputs) or a step's local output struct.
+type Struct struct {
+	GoName string
+	Fields []*Field
+}
+
+// Field is a struct field whose JSON name is the Arazzo name.
+type Field struct {
+	GoName   string
+	JSONName string
+	Type     types.Type
+	Required bool // for inputs: required by the schema
+	Doc      string
+}
+
+// Step is one operation call.
+type Step struct {
+	ID          string
+	Var         string // local variable holding the step's outputs
+	Description string
+	OperationID string
+	Source      *Source
+	Method      string
+	Path        string // OpenAPI path template
+	PathParts   []PathPart
+	Query       []*Param
+	Headers     []*Param
+	ContentType string
+	Body        *Value // nil without a request body
+	Criteria    []*Criterion
+	Outputs     *Struct
+	// OutputValues is parallel to Outputs.Fields.
+	OutputValues []*Value
+}
+
+// PathPart is literal path text or a path parameter value.
+type PathPart struct {
+	Lit   string
+	Value *Value
+}
+
+// Param is a query or header parameter.
+type Param struct {
+	Name  string // header names are canonical
+	Value *Value
+}
+
+// Criterion is a compiled success criterion; Text is the original condition.
+type Criterion struct {
+	Text string
+	Cond *Cond
+}
+
+// Cond is a condition node: Op is "&&", "||", "!", a comparison, or "" for an operand.
+type Cond struct {
+	Op    string
+	L, R  *Cond
+	Value *Value
+}
+
+// ValueKind says where a value comes from.
+type ValueKind int
+
+const (
+	VLit            ValueKind = iota // a literal; JSON holds its JSON text, Text the string
+	VInput                           // a workflow input field
+	VStepOutput                      // an earlier step's output field
+	VStatus                          // $statusCode of the current step
+	VResponseBody                    // $response.body#Pointer of the current step
+	VResponseHeader                  // $response.header.Name of the current step
+	VTemplate                        // a string built from Parts
+	VObject                          // a JSON object of Keys and Elems
+	VArray                           // a JSON array of Elems
+)
+
+// Value is a compiled runtime value with its Go type.
+type Value struct {
+	Kind ValueKind
+	Type types.Type
+	// JSON is the JSON text of a literal (also set for a whole literal object or array);
+	// Text is the string of a string literal.
+	JSON, Text string
+	Field      *Field // VInput, VStepOutput
+	Step       *Step  // VStepOutput
+	// Pointer drills into a json.RawMessage value (VInput, VStepOutput) or the response body.
+	Pointer []string
+	Name    string // VResponseHeader
+	Parts   []*Value
+	Keys    []string
+	Elems   []*Value
+	// Src is the source text of the expression, echoed in a comment.
+	Src string
+}
+
+// IsLiteral reports whether the whole value is known at generation time.
+func (v *Value) IsLiteral() bool { return v.Kind == VLit }

@@ -1,0 +1,443 @@
+// Package load reads an Arazzo document and the OpenAPI descriptions it references.
+//
+// The Arazzo document is decoded from YAML nodes into a small model in which every value
+// keeps its position, so that later stages can point at the exact line and column of any
+// mistake. (libopenapi's Arazzo model drops unknown fields and only keeps positions on its
+// low-level twin; decoding the nodes directly is simpler and loses nothing.) OpenAPI
+// descriptions are parsed with libopenapi.
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// Str is a scalar string value with its position. Node is nil when the field was absent.
+type Str struct {
+	Value string
+	Pos   diag.Pos
+	Node  *yaml.Node
+}
+
+// Set reports whether the field was present in the document.
+func (s Str) Set() bool { return s.Node != nil }
+
+// Document is a decoded Arazzo document.
+type Document struct {
+	File               string // display path of the document
+	Arazzo             Str
+	Title              string
+	SourceDescriptions []*Source
+	Workflows          []*Workflow
+	Pos                diag.Pos
+}
+
+// Source is a sourceDescription.
+type Source struct {
+	Name, URL, Type Str
+	Pos             diag.Pos
+}
+
+// Workflow is one Arazzo workflow.
+type Workflow struct {
+	ID          Str
+	Summary     string
+	Description string
+	Inputs      *yaml.Node // JSON Schema, or nil
+	Steps       []*Step
+	Outputs     []*Output
+	Pos         diag.Pos
+	// Unsupported lists fields that are valid Arazzo but not compiled yet.
+	Unsupported []Str
+}
+
+// Step is one Arazzo step.
+type Step struct {
+	ID              Str
+	Description     string
+	OperationID     Str
+	OperationPath   Str
+	WorkflowID      Str
+	Parameters      []*Parameter
+	RequestBody     *RequestBody
+	SuccessCriteria []*Criterion
+	Outputs         []*Output
+	Pos             diag.Pos
+	Unsupported     []Str
+}
+
+// Parameter is a step parameter.
+type Parameter struct {
+	Name, In  Str
+	Value     *yaml.Node
+	Reference Str
+	Pos       diag.Pos
+}
+
+// RequestBody is a step's request body.
+type RequestBody struct {
+	ContentType  Str
+	Payload      *yaml.Node
+	Replacements Str // set (with the key's position) when present; not compiled yet
+	Pos          diag.Pos
+}
+
+// Criterion is a success criterion.
+type Criterion struct {
+	Condition Str
+	Context   Str
+	Type      Str
+	Pos       diag.Pos
+}
+
+// Output is a named output expression (document order is kept).
+type Output struct {
+	Name  Str
+	Value Str
+}
+
+// PosOf returns the position of n in file.
+func PosOf(file string, n *yaml.Node) diag.Pos {
+	if n == nil {
+		return diag.Pos{File: file}
+	}
+	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
+}
+
+// MaxDocumentBytes bounds the size of a document the generator reads.
+const MaxDocumentBytes = 64 << 20
+
+// ParseYAML parses data into a document node, reporting a syntax error with its position.
+func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
+	if len(data) > MaxDocumentBytes {
+		diags.Errorf(diag.Pos{File: file}, "too-large", "document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
+		return nil
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		line, col, msg := yamlErrorPos(err)
+		diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML: %s", msg)
+		return nil
+	}
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		return root.Content[0]
+	}
+	diags.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "yaml", "document is empty")
+	return nil
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+var yamlLineColRE = regexp.MustCompile(`^yaml: (?:line (\d+), column (\d+): )?(.*)$`)
+
+func yamlErrorPos(err error) (line, col int, msg string) {
+	msg = err.Error()
+	if m := yamlLineColRE.FindStringSubmatch(msg); m != nil && m[2] != "" {
+		fmt.Sscan(m[1], &line)
+		fmt.Sscan(m[2], &col)
+		return line, col, m[3]
+	}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if m[1] != "" {
+			fmt.Sscan(m[1], &line)
+		}
+		return line, 1, m[2]
+	}
+	return 0, 0, msg
+}
+
+// decoder walks mapping nodes and reports shape errors.
+type decoder struct {
+	file  string
+	diags *diag.List
+}
+
+func (d *decoder) pos(n *yaml.Node) diag.Pos { return PosOf(d.file, n) }
+
+// fields iterates the key/value pairs of a mapping; keys not in known (and not "x-"
+// extensions) get a warning.
+func (d *decoder) fields(n *yaml.Node, what string, known []string, f func(key string, k, v *yaml.Node)) bool {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		d.diags.Errorf(d.pos(n), "shape", "%s must be a mapping", what)
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		key := k.Value
+		if !slices.Contains(known, key) {
+			if !strings.HasPrefix(key, "x-") {
+				d.diags.Warnf(d.pos(k), "unknown-field", "unknown field %q in %s", key, what)
+			}
+			continue
+		}
+		f(key, k, v)
+	}
+	return true
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for depth := 0; n != nil && n.Kind == yaml.AliasNode && depth < 100; depth++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func (d *decoder) str(key string, v *yaml.Node) Str {
+	if v.Kind != yaml.ScalarNode {
+		d.diags.Errorf(d.pos(v), "shape", "%s must be a string", key)
+		return Str{Pos: d.pos(v), Node: v}
+	}
+	return Str{Value: v.Value, Pos: d.pos(v), Node: v}
+}
+
+func (d *decoder) seq(key string, v *yaml.Node) []*yaml.Node {
+	if v.Kind != yaml.SequenceNode {
+		d.diags.Errorf(d.pos(v), "shape", "%s must be a sequence", key)
+		return nil
+	}
+	out := make([]*yaml.Node, len(v.Content))
+	for i, c := range v.Content {
+		out[i] = resolveAlias(c)
+	}
+	return out
+}
+
+// Decode decodes an Arazzo document from its root node.
+func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
+	d := &decoder{file: file, diags: diags}
+	doc := &Document{File: file, Pos: d.pos(root)}
+	ok := d.fields(root, "the Arazzo document", []string{"arazzo", "$self", "info", "sourceDescriptions", "workflows", "components"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "arazzo":
+			doc.Arazzo = d.str(key, v)
+		case "info":
+			d.fields(v, "info", []string{"title", "summary", "description", "version"}, func(key string, k, v *yaml.Node) {
+				if key == "title" {
+					doc.Title = v.Value
+				}
+			})
+		case "sourceDescriptions":
+			for _, n := range d.seq(key, v) {
+				if s := d.source(n); s != nil {
+					doc.SourceDescriptions = append(doc.SourceDescriptions, s)
+				}
+			}
+		case "workflows":
+			for _, n := range d.seq(key, v) {
+				if w := d.workflow(n); w != nil {
+					doc.Workflows = append(doc.Workflows, w)
+				}
+			}
+		case "$self", "components":
+			// $self is informational here; components are resolved when referenced.
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if !doc.Arazzo.Set() {
+		diags.Errorf(doc.Pos, "missing-field", "the document has no 'arazzo' version field").WithHint("add `arazzo: 1.0.1` at the top")
+	} else if !strings.HasPrefix(doc.Arazzo.Value, "1.0.") && !strings.HasPrefix(doc.Arazzo.Value, "1.1.") {
+		diags.Errorf(doc.Arazzo.Pos, "version", "unsupported Arazzo version %q (want 1.0.x or 1.1.x)", doc.Arazzo.Value)
+	}
+	if len(doc.SourceDescriptions) == 0 {
+		diags.Errorf(doc.Pos, "missing-field", "the document has no sourceDescriptions")
+	}
+	if len(doc.Workflows) == 0 {
+		diags.Errorf(doc.Pos, "missing-field", "the document has no workflows")
+	}
+	return doc
+}
+
+func (d *decoder) missing(n *yaml.Node, what, field string) {
+	d.diags.Errorf(d.pos(n), "missing-field", "%s has no %q", what, field)
+}
+
+func (d *decoder) source(n *yaml.Node) *Source {
+	s := &Source{Pos: d.pos(n)}
+	if !d.fields(n, "sourceDescription", []string{"name", "url", "type"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			s.Name = d.str(key, v)
+		case "url":
+			s.URL = d.str(key, v)
+		case "type":
+			s.Type = d.str(key, v)
+		}
+	}) {
+		return nil
+	}
+	if !s.Name.Set() {
+		d.missing(n, "sourceDescription", "name")
+	}
+	if !s.URL.Set() {
+		d.missing(n, "sourceDescription", "url")
+	}
+	return s
+}
+
+func (d *decoder) workflow(n *yaml.Node) *Workflow {
+	w := &Workflow{Pos: d.pos(n)}
+	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "workflowId":
+			w.ID = d.str(key, v)
+		case "summary":
+			w.Summary = v.Value
+		case "description":
+			w.Description = v.Value
+		case "inputs":
+			w.Inputs = v
+		case "steps":
+			for _, sn := range d.seq(key, v) {
+				if s := d.step(sn); s != nil {
+					w.Steps = append(w.Steps, s)
+				}
+			}
+		case "outputs":
+			w.Outputs = d.outputs(v)
+		default:
+			w.Unsupported = append(w.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
+		}
+	}) {
+		return nil
+	}
+	if !w.ID.Set() {
+		d.missing(n, "workflow", "workflowId")
+	}
+	if len(w.Steps) == 0 {
+		d.diags.Errorf(w.Pos, "missing-field", "workflow %q has no steps", w.ID.Value)
+	}
+	return w
+}
+
+func (d *decoder) outputs(v *yaml.Node) []*Output {
+	if v.Kind != yaml.MappingNode {
+		d.diags.Errorf(d.pos(v), "shape", "outputs must be a mapping of names to expressions")
+		return nil
+	}
+	var outs []*Output
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], resolveAlias(v.Content[i+1])
+		outs = append(outs, &Output{Name: Str{Value: k.Value, Pos: d.pos(k), Node: k}, Value: d.str(k.Value, val)})
+	}
+	return outs
+}
+
+func (d *decoder) step(n *yaml.Node) *Step {
+	s := &Step{Pos: d.pos(n)}
+	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "stepId":
+			s.ID = d.str(key, v)
+		case "description":
+			s.Description = v.Value
+		case "operationId":
+			s.OperationID = d.str(key, v)
+		case "operationPath":
+			s.OperationPath = d.str(key, v)
+		case "workflowId":
+			s.WorkflowID = d.str(key, v)
+		case "parameters":
+			for _, pn := range d.seq(key, v) {
+				if p := d.parameter(pn); p != nil {
+					s.Parameters = append(s.Parameters, p)
+				}
+			}
+		case "requestBody":
+			s.RequestBody = d.requestBody(v)
+		case "successCriteria":
+			for _, cn := range d.seq(key, v) {
+				if c := d.criterion(cn); c != nil {
+					s.SuccessCriteria = append(s.SuccessCriteria, c)
+				}
+			}
+		case "outputs":
+			s.Outputs = d.outputs(v)
+		default:
+			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
+		}
+	}) {
+		return nil
+	}
+	if !s.ID.Set() {
+		d.missing(n, "step", "stepId")
+	}
+	return s
+}
+
+func (d *decoder) parameter(n *yaml.Node) *Parameter {
+	p := &Parameter{Pos: d.pos(n)}
+	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			p.Name = d.str(key, v)
+		case "in":
+			p.In = d.str(key, v)
+		case "value":
+			p.Value = v
+		case "reference":
+			p.Reference = d.str(key, v)
+		}
+	}) {
+		return nil
+	}
+	if p.Reference.Set() {
+		return p
+	}
+	if !p.Name.Set() {
+		d.missing(n, "parameter", "name")
+	}
+	if p.Value == nil {
+		d.missing(n, "parameter", "value")
+	}
+	return p
+}
+
+func (d *decoder) requestBody(n *yaml.Node) *RequestBody {
+	rb := &RequestBody{Pos: d.pos(n)}
+	if !d.fields(n, "requestBody", []string{"contentType", "payload", "replacements"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "contentType":
+			rb.ContentType = d.str(key, v)
+		case "payload":
+			rb.Payload = v
+		case "replacements":
+			rb.Replacements = Str{Value: key, Pos: d.pos(k), Node: k}
+		}
+	}) {
+		return nil
+	}
+	return rb
+}
+
+func (d *decoder) criterion(n *yaml.Node) *Criterion {
+	c := &Criterion{Pos: d.pos(n)}
+	if !d.fields(n, "criterion", []string{"condition", "context", "type"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "condition":
+			c.Condition = d.str(key, v)
+		case "context":
+			c.Context = d.str(key, v)
+		case "type":
+			if v.Kind == yaml.MappingNode {
+				c.Type = Str{Value: "expression type object", Pos: d.pos(v), Node: v}
+			} else {
+				c.Type = d.str(key, v)
+			}
+		}
+	}) {
+		return nil
+	}
+	if !c.Condition.Set() {
+		d.missing(n, "criterion", "condition")
+	}
+	return c
+}

@@ -1,0 +1,144 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/pb33f/libopenapi"
+	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/datamodel/low"
+	lowbase "github.com/pb33f/libopenapi/datamodel/low/base"
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// OpenAPI is a parsed OpenAPI description with its operations indexed.
+type OpenAPI struct {
+	File       string
+	Model      *v3.Document
+	Operations []*Operation // document order
+	byID       map[string]*Operation
+	// ServerURL is servers[0].url with server variables replaced by their defaults; empty
+	// when the description declares no server.
+	ServerURL string
+}
+
+// Operation is one operation of an OpenAPI description.
+type Operation struct {
+	ID     string
+	Method string // upper case
+	Path   string
+	Op     *v3.Operation
+	// Params are the effective parameters: path-item parameters overridden by the
+	// operation's own (by name and location), in declaration order.
+	Params []*v3.Parameter
+	Line   int
+}
+
+// Operation returns the operation with the given operationId.
+func (o *OpenAPI) Operation(id string) *Operation { return o.byID[id] }
+
+// ParseOpenAPI parses an OpenAPI 3.x description. dir is the directory that relative
+// references inside it are resolved against.
+func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, fmt.Errorf("document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
+	}
+	cfg := &datamodel.DocumentConfiguration{
+		BasePath:                            filepath.Dir(file),
+		AllowFileReferences:                 true,
+		IgnorePolymorphicCircularReferences: true,
+		IgnoreArrayCircularReferences:       true,
+		// libopenapi logs defects anywhere in the description; only the operations the
+		// workflows use matter here, and their problems are reported as diagnostics.
+		Logger: slog.New(slog.DiscardHandler),
+	}
+	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
+	if err != nil {
+		return nil, oneLine(err)
+	}
+	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.") {
+		return nil, fmt.Errorf("not an OpenAPI 3.x description (version %q); Swagger 2.0 is not supported", v)
+	}
+	model, err := doc.BuildV3Model()
+	if model == nil {
+		if err == nil {
+			err = errors.New("no model could be built")
+		}
+		return nil, oneLine(err)
+	}
+	// A model with circular-reference complaints is still usable; those are not our concern.
+	o := &OpenAPI{File: file, Model: &model.Model, byID: map[string]*Operation{}}
+	if len(o.Model.Servers) > 0 {
+		o.ServerURL = serverURL(o.Model.Servers[0])
+	}
+	if o.Model.Paths != nil && o.Model.Paths.PathItems != nil {
+		for path, item := range o.Model.Paths.PathItems.FromOldest() {
+			for method, op := range item.GetOperations().FromOldest() {
+				oper := &Operation{ID: op.OperationId, Method: strings.ToUpper(method), Path: path, Op: op, Params: mergeParams(item.Parameters, op.Parameters)}
+				if low := op.GoLow(); low != nil && low.KeyNode != nil {
+					oper.Line = low.KeyNode.Line
+				}
+				o.Operations = append(o.Operations, oper)
+				if op.OperationId != "" {
+					if _, dup := o.byID[op.OperationId]; !dup {
+						o.byID[op.OperationId] = oper
+					}
+				}
+			}
+		}
+	}
+	return o, nil
+}
+
+func mergeParams(pathLevel, opLevel []*v3.Parameter) []*v3.Parameter {
+	out := make([]*v3.Parameter, 0, len(pathLevel)+len(opLevel))
+	for _, p := range pathLevel {
+		overridden := false
+		for _, q := range opLevel {
+			if q.Name == p.Name && q.In == p.In {
+				overridden = true
+			}
+		}
+		if !overridden {
+			out = append(out, p)
+		}
+	}
+	return append(out, opLevel...)
+}
+
+func serverURL(s *v3.Server) string {
+	u := s.URL
+	if s.Variables != nil {
+		for name, v := range s.Variables.FromOldest() {
+			u = strings.ReplaceAll(u, "{"+name+"}", v.Default)
+		}
+	}
+	return u
+}
+
+func oneLine(err error) error {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if len(msg) > 400 {
+		msg = msg[:400] + "…"
+	}
+	return errors.New(msg)
+}
+
+// SchemaFromNode builds a libopenapi schema from an inline JSON Schema node (a workflow's
+// inputs), so that inputs and OpenAPI schemas share one type mapper.
+func SchemaFromNode(n *yaml.Node) *base.SchemaProxy {
+	if n == nil {
+		return nil
+	}
+	lsp := new(lowbase.SchemaProxy)
+	if err := lsp.Build(context.Background(), nil, n, nil); err != nil {
+		return nil
+	}
+	return base.NewSchemaProxy(&low.NodeReference[*lowbase.SchemaProxy]{Value: lsp, ValueNode: n})
+}

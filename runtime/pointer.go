@@ -1,0 +1,274 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Decode stores the value found at the JSON Pointer tokens in the response body into dst
+// (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
+// as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
+// type, is an error.
+func (r *Response) Decode(dst any, tokens ...string) error {
+	raw, found, err := Lookup(r.Body, tokens...)
+	if err != nil {
+		return r.Fail("response body is not valid JSON", err)
+	}
+	if !found {
+		return nil
+	}
+	if m, ok := dst.(*json.RawMessage); ok {
+		*m = append((*m)[:0], raw...)
+		return nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
+	}
+	return nil
+}
+
+func pointerString(tokens []string) string {
+	s := "$response.body#"
+	for _, t := range tokens {
+		s += "/" + t
+	}
+	return s
+}
+
+var errSyntax = errors.New("malformed JSON")
+
+// Lookup finds the value addressed by the (already decoded) JSON Pointer tokens in a JSON
+// document without decoding anything else. It reports found=false when a member or index does
+// not exist, and an error when the document is malformed on the way.
+func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err error) {
+	s := scanner{b: doc}
+	s.ws()
+	for _, tok := range tokens {
+		s.ws()
+		if s.i >= len(s.b) {
+			return nil, false, errSyntax
+		}
+		switch s.b[s.i] {
+		case '{':
+			ok, err := s.member(tok)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+		case '[':
+			idx, convErr := strconv.Atoi(tok)
+			if convErr != nil || idx < 0 || (len(tok) > 1 && tok[0] == '0') {
+				return nil, false, nil
+			}
+			ok, err := s.element(idx)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+		default:
+			return nil, false, nil
+		}
+	}
+	s.ws()
+	start := s.i
+	if err := s.value(0); err != nil {
+		return nil, false, err
+	}
+	if len(tokens) == 0 {
+		s.ws()
+		if s.i != len(s.b) {
+			return nil, false, errSyntax
+		}
+	}
+	return json.RawMessage(doc[start:s.i]), true, nil
+}
+
+// scanner skips over JSON values; it validates structure well enough to never misread a
+// document, and leaves full validation to encoding/json on the value finally decoded.
+type scanner struct {
+	b []byte
+	i int
+}
+
+const maxDepth = 10000
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// member positions the scanner at the value of key tok in the object at s.i.
+func (s *scanner) member(tok string) (bool, error) {
+	s.i++ // '{'
+	for {
+		s.ws()
+		if s.i >= len(s.b) {
+			return false, errSyntax
+		}
+		if s.b[s.i] == '}' {
+			return false, nil
+		}
+		keyStart := s.i
+		if err := s.str(); err != nil {
+			return false, err
+		}
+		key := s.b[keyStart:s.i]
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return false, errSyntax
+		}
+		s.i++
+		s.ws()
+		if keyEquals(key, tok) {
+			return true, nil
+		}
+		if err := s.value(0); err != nil {
+			return false, err
+		}
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == ',' {
+			s.i++
+			continue
+		}
+		if s.i < len(s.b) && s.b[s.i] == '}' {
+			return false, nil
+		}
+		return false, errSyntax
+	}
+}
+
+func keyEquals(quoted []byte, tok string) bool {
+	inner := quoted[1 : len(quoted)-1]
+	for _, c := range inner {
+		if c == '\\' {
+			var k string
+			if json.Unmarshal(quoted, &k) != nil {
+				return false
+			}
+			return k == tok
+		}
+	}
+	return string(inner) == tok
+}
+
+func (s *scanner) element(idx int) (bool, error) {
+	s.i++ // '['
+	for n := 0; ; n++ {
+		s.ws()
+		if s.i >= len(s.b) {
+			return false, errSyntax
+		}
+		if s.b[s.i] == ']' {
+			return false, nil
+		}
+		if n == idx {
+			return true, nil
+		}
+		if err := s.value(0); err != nil {
+			return false, err
+		}
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == ',' {
+			s.i++
+			continue
+		}
+		if s.i < len(s.b) && s.b[s.i] == ']' {
+			return false, nil
+		}
+		return false, errSyntax
+	}
+}
+
+func (s *scanner) str() error {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return errSyntax
+	}
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch s.b[s.i] {
+		case '\\':
+			s.i++
+		case '"':
+			s.i++
+			return nil
+		}
+	}
+	return errSyntax
+}
+
+func (s *scanner) value(depth int) error {
+	if depth > maxDepth {
+		return errors.New("JSON nested too deeply")
+	}
+	s.ws()
+	if s.i >= len(s.b) {
+		return errSyntax
+	}
+	switch c := s.b[s.i]; c {
+	case '"':
+		return s.str()
+	case '{', '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		s.i++
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == closer {
+			s.i++
+			return nil
+		}
+		for {
+			if c == '{' {
+				s.ws()
+				if err := s.str(); err != nil {
+					return err
+				}
+				s.ws()
+				if s.i >= len(s.b) || s.b[s.i] != ':' {
+					return errSyntax
+				}
+				s.i++
+			}
+			if err := s.value(depth + 1); err != nil {
+				return err
+			}
+			s.ws()
+			if s.i >= len(s.b) {
+				return errSyntax
+			}
+			if s.b[s.i] == ',' {
+				s.i++
+				continue
+			}
+			if s.b[s.i] == closer {
+				s.i++
+				return nil
+			}
+			return errSyntax
+		}
+	default:
+		start := s.i
+		for s.i < len(s.b) {
+			ch := s.b[s.i]
+			if ch == ',' || ch == '}' || ch == ']' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' {
+				break
+			}
+			s.i++
+		}
+		lit := s.b[start:s.i]
+		switch string(lit) {
+		case "true", "false", "null":
+			return nil
+		}
+		if _, err := strconv.ParseFloat(string(lit), 64); err != nil || len(lit) == 0 {
+			return errSyntax
+		}
+		return nil
+	}
+}
