@@ -15,24 +15,24 @@ import (
 type Kind int
 
 const (
-	URL            Kind = iota + 1 // $url
-	Method                         // $method
-	StatusCode                     // $statusCode
-	Self                           // $self
-	RequestHeader                  // $request.header.<token>
-	RequestQuery                   // $request.query.<name>
-	RequestPath                    // $request.path.<name>
-	RequestBody                    // $request.body[#ptr]
-	ResponseHeader                 // $response.header.<token>
-	ResponseBody                   // $response.body[#ptr]
-	MessageHeader                  // $message.header.<token>
-	MessagePayload                 // $message.payload[#ptr]
-	Inputs                         // $inputs.<name>[#ptr]
-	Outputs                        // $outputs.<name>[#ptr]
-	Steps                          // $steps.<step>.outputs.<name>[#ptr]
-	Workflows                      // $workflows.<wf>.(inputs|outputs).<name>[#ptr]
-	SourceDescriptions             // $sourceDescriptions.<name>.<reference>
-	Components                     // $components.<type>.<name>
+	URL                Kind = iota + 1 // $url
+	Method                             // $method
+	StatusCode                         // $statusCode
+	Self                               // $self
+	RequestHeader                      // $request.header.<token>
+	RequestQuery                       // $request.query.<name>
+	RequestPath                        // $request.path.<name>
+	RequestBody                        // $request.body[#ptr]
+	ResponseHeader                     // $response.header.<token>
+	ResponseBody                       // $response.body[#ptr]
+	MessageHeader                      // $message.header.<token>
+	MessagePayload                     // $message.payload[#ptr]
+	Inputs                             // $inputs.<name>[#ptr]
+	Outputs                            // $outputs.<name>[#ptr]
+	Steps                              // $steps.<step>.outputs.<name>[#ptr]
+	Workflows                          // $workflows.<wf>.(inputs|outputs).<name>[#ptr]
+	SourceDescriptions                 // $sourceDescriptions.<name>.<reference>
+	Components                         // $components.<type>.<name>
 )
 
 // Expr is one parsed runtime expression.
