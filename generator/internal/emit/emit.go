@@ -103,11 +103,11 @@ func clientDecls(f *File, p *ir.Program) {
 	f.Line()
 	f.Comment("WithServerURL sets the base URL of a source description, replacing the default")
 	f.Comment("taken from its OpenAPI servers[0].")
-	f.Func().Id("WithServerURL").Params(Id("source"), Id("url").String()).Id("Option").Block(
+	f.Func().Id("WithServerURL").Params(Id("source"), Id("baseURL").String()).Id("Option").Block(
 		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
 			For(List(Id("i"), Id("name")).Op(":=").Range().Id("sourceNames")).Block(
 				If(Id("name").Op("==").Id("source")).Block(
-					Id("c").Dot("servers").Index(Id("i")).Op("=").Qual(runtimePkg, "ServerURL").Call(Id("url")),
+					Id("c").Dot("servers").Index(Id("i")).Op("=").Qual(runtimePkg, "ServerURL").Call(Id("baseURL")),
 					Return(Nil()),
 				),
 			),
@@ -479,11 +479,13 @@ func payloadExpr(v *ir.Value) *Statement {
 				}
 				g.Id(names[i]).Add(payloadType(e)).Tag(map[string]string{"json": tag})
 			}
-		}).ValuesFunc(func(g *Group) {
+		}).Add(lines(func() []Code {
+			var items []Code
 			for i := range v.Keys {
-				g.Add(kv(names[i], payloadExpr(v.Elems[i])))
+				items = append(items, kv(names[i], payloadExpr(v.Elems[i])))
 			}
-		})
+			return items
+		}()))
 	case ir.VArray:
 		return Index().Any().ValuesFunc(func(g *Group) {
 			for _, e := range v.Elems {
