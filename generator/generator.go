@@ -193,6 +193,10 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 	}
 	oa, err := load.ParseOpenAPI(file, data)
 	if err != nil {
+		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
+			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)
+			return nil
+		}
 		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
 		return nil
 	}

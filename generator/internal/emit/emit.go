@@ -469,23 +469,11 @@ func payloadExpr(v *ir.Value) *Statement {
 				}
 			})
 		}
-		names := fieldNames(v.Keys)
-		return StructFunc(func(g *Group) {
-			for i, k := range v.Keys {
-				tag := k
-				e := v.Elems[i]
-				if (e.Kind == ir.VInput || e.Kind == ir.VStepOutput) && len(e.Pointer) == 0 && e.Field.Type.Pointer() {
-					tag += ",omitempty"
-				}
-				g.Id(names[i]).Add(payloadType(e)).Tag(map[string]string{"json": tag})
-			}
-		}).Add(lines(func() []Code {
-			var items []Code
-			for i := range v.Keys {
-				items = append(items, kv(names[i], payloadExpr(v.Elems[i])))
-			}
-			return items
-		}()))
+		var items []Code
+		for i, f := range payloadFields(v) {
+			items = append(items, kv(f.name, payloadExpr(v.Elems[i])))
+		}
+		return payloadType(v).Add(lines(items))
 	case ir.VArray:
 		return Index().Any().ValuesFunc(func(g *Group) {
 			for _, e := range v.Elems {
@@ -496,16 +484,34 @@ func payloadExpr(v *ir.Value) *Statement {
 	return valueExpr(v)
 }
 
+type payloadField struct {
+	name, tag string
+}
+
+// payloadFields names the struct fields of an object payload and decides their tags: an
+// optional workflow input that was not given is left out of the payload.
+func payloadFields(v *ir.Value) []payloadField {
+	names := fieldNames(v.Keys)
+	out := make([]payloadField, len(v.Keys))
+	for i, k := range v.Keys {
+		tag := k
+		if e := v.Elems[i]; e.Kind == ir.VInput && len(e.Pointer) == 0 && !e.Field.Required {
+			tag += ",omitempty"
+		}
+		out[i] = payloadField{name: names[i], tag: tag}
+	}
+	return out
+}
+
 func payloadType(v *ir.Value) *Statement {
 	switch v.Kind {
 	case ir.VObject:
 		if !tagSafeKeys(v.Keys) {
 			return Qual(runtimePkg, "Object")
 		}
-		names := fieldNames(v.Keys)
 		return StructFunc(func(g *Group) {
-			for i, k := range v.Keys {
-				g.Id(names[i]).Add(payloadType(v.Elems[i])).Tag(map[string]string{"json": k})
+			for i, f := range payloadFields(v) {
+				g.Id(f.name).Add(payloadType(v.Elems[i])).Tag(map[string]string{"json": f.tag})
 			}
 		})
 	case ir.VArray:

@@ -308,6 +308,9 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, op *load.Operati
 		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
 		if v == nil {
+			if in == "path" {
+				pathValues[p.Name.Value] = &Value{Kind: VLit, Type: types.Type{Kind: types.String}} // reported; avoid a second error
+			}
 			continue
 		}
 		if v.Kind == VObject || v.Kind == VArray {

@@ -136,8 +136,27 @@ func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 var yamlLineColRE = regexp.MustCompile(`^yaml: (?:line (\d+), column (\d+): )?(.*)$`)
 
+// yamlRangeRE matches the position form of go.yaml.in/yaml/v4 errors:
+// "… load error in parser (while parsing X) at L2.C7-L3.C10: did not find …".
+var yamlRangeRE = regexp.MustCompile(`^(?:.*?load error in \w+ )?(\(.*?\) )?at L(\d+)\.C(\d+)(?:-L\d+\.C\d+)?: (.*)$`)
+
+// YAMLErrorPos extracts the position and a clean message from a YAML parser error.
+func YAMLErrorPos(err error) (line, col int, msg string) { return yamlErrorPos(err) }
+
 func yamlErrorPos(err error) (line, col int, msg string) {
 	msg = err.Error()
+	if i := strings.Index(msg, "go-yaml load error"); i >= 0 {
+		msg = msg[i:]
+	}
+	if m := yamlRangeRE.FindStringSubmatch(msg); m != nil {
+		fmt.Sscan(m[2], &line)
+		fmt.Sscan(m[3], &col)
+		msg = m[4]
+		if m[1] != "" {
+			msg += " " + strings.TrimSpace(m[1])
+		}
+		return line, col, msg
+	}
 	if m := yamlLineColRE.FindStringSubmatch(msg); m != nil && m[2] != "" {
 		fmt.Sscan(m[1], &line)
 		fmt.Sscan(m[2], &col)

@@ -1,0 +1,376 @@
+package refreshcustomers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arazzogen/arazzogen/examples/prismatic/refreshcustomers"
+	"github.com/arazzogen/arazzogen/internal/fakeapi"
+	"github.com/arazzogen/arazzogen/runtime"
+)
+
+const (
+	workflowID   = "refresh-and-list-customers"
+	refreshToken = "rt-plain-0123456789"
+	accessToken  = "at-plain-abcdef"
+
+	refreshBody  = `{"refresh_token":"rt-plain-0123456789"}`
+	graphQLQuery = `{"query":"query listCustomers {\n  customers {\n    nodes {\n      id\n      name\n      externalId\n    }\n  }\n}"}`
+	nodes        = `[{"id":"Q3VzdG9tZXI6MQ==","name":"Acme Corp","externalId":"acme-123"},{"id":"Q3VzdG9tZXI6Mg==","name":"Globex","externalId":null}]`
+)
+
+// request is what the test server saw of one request.
+type request struct {
+	Method        string
+	Path          string // as sent on the wire (escaped)
+	Query         string
+	ContentType   string
+	Authorization string
+	Body          string
+}
+
+func (r request) String() string {
+	return fmt.Sprintf("%s %s?%s Content-Type=%q Authorization=%q body=%q",
+		r.Method, r.Path, r.Query, r.ContentType, r.Authorization, r.Body)
+}
+
+type reply struct {
+	Status int
+	Body   string
+}
+
+// recorder is an HTTP handler that records every request and answers with the canned reply
+// registered for "METHOD /path"; anything else gets a 418 (and shows in the recorded list).
+type recorder struct {
+	mu      sync.Mutex
+	reqs    []request
+	replies map[string]reply
+}
+
+func newServer(t *testing.T, replies map[string]reply) (*httptest.Server, *recorder) {
+	t.Helper()
+	rec := &recorder{replies: replies}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	return srv, rec
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		body = []byte("<read error: " + err.Error() + ">")
+	}
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, request{
+		Method:        r.Method,
+		Path:          r.URL.EscapedPath(),
+		Query:         r.URL.RawQuery,
+		ContentType:   r.Header.Get("Content-Type"),
+		Authorization: r.Header.Get("Authorization"),
+		Body:          string(body),
+	})
+	rp, ok := rec.replies[r.Method+" "+r.URL.EscapedPath()]
+	rec.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if !ok {
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = io.WriteString(w, `{"error":"unexpected request"}`)
+		return
+	}
+	w.WriteHeader(rp.Status)
+	_, _ = io.WriteString(w, rp.Body)
+}
+
+func (rec *recorder) requests() []request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]request(nil), rec.reqs...)
+}
+
+func checkRequests(t *testing.T, got, want []request) {
+	t.Helper()
+	n := max(len(got), len(want))
+	for i := range n {
+		switch {
+		case i >= len(got):
+			t.Errorf("request %d: missing, want %v", i, want[i])
+		case i >= len(want):
+			t.Errorf("request %d: unexpected %v", i, got[i])
+		case got[i] != want[i]:
+			t.Errorf("request %d:\n got %v\nwant %v", i, got[i], want[i])
+		}
+	}
+}
+
+func newClient(t *testing.T, srv *httptest.Server) *refreshcustomers.Client {
+	t.Helper()
+	c, err := refreshcustomers.NewClient(
+		refreshcustomers.WithServerURL(refreshcustomers.SourcePrismaticGraphqlAPI, srv.URL),
+		refreshcustomers.WithHTTPClient(srv.Client()),
+	)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+func stepError(t *testing.T, err error) *runtime.StepError {
+	t.Helper()
+	if err == nil {
+		t.Fatal("got no error, want a *runtime.StepError")
+	}
+	var se *runtime.StepError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %T %q is not a *runtime.StepError", err, err)
+	}
+	return se
+}
+
+func okReplies() map[string]reply {
+	return map[string]reply{
+		"POST /auth/refresh": {200, `{"access_token":"` + accessToken + `","refresh_token":"rt-next","token_type":"Bearer","expires_in":604800}`},
+		"POST /api":          {200, `{"data":{"customers":{"nodes":` + nodes + `}}}`},
+	}
+}
+
+var (
+	wantRefresh = request{Method: "POST", Path: "/auth/refresh", ContentType: "application/json", Body: refreshBody}
+	wantList    = request{Method: "POST", Path: "/api", ContentType: "application/json", Authorization: "Bearer " + accessToken, Body: graphQLQuery}
+)
+
+func TestRefreshAndListCustomers(t *testing.T) {
+	srv, rec := newServer(t, okReplies())
+	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
+	if err != nil {
+		t.Fatalf("RefreshAndListCustomers: %v", err)
+	}
+	checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+	if out.AccessToken != accessToken {
+		t.Errorf("AccessToken = %q, want %q", out.AccessToken, accessToken)
+	}
+	if string(out.Customers) != nodes {
+		t.Errorf("Customers = %s, want %s", out.Customers, nodes)
+	}
+}
+
+func TestRefreshAndListCustomersRefreshRefused(t *testing.T) {
+	replies := okReplies()
+	replies["POST /auth/refresh"] = reply{401, `{"error":"invalid refresh token"}`}
+	srv, rec := newServer(t, replies)
+	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
+	if out != nil {
+		t.Errorf("got outputs {AccessToken: %q, Customers: %s} with the error", out.AccessToken, out.Customers)
+	}
+	se := stepError(t, err)
+	if se.Workflow != workflowID || se.Step != "refreshToken" || se.StatusCode != 401 {
+		t.Errorf("StepError{Workflow: %q, Step: %q, StatusCode: %d}, want {%q, %q, 401}", se.Workflow, se.Step, se.StatusCode, workflowID, "refreshToken")
+	}
+	if se.Method != "POST" || se.Path != "/auth/refresh" {
+		t.Errorf("StepError Method, Path = %q, %q, want POST, /auth/refresh", se.Method, se.Path)
+	}
+	checkRequests(t, rec.requests(), []request{wantRefresh})
+	msg := err.Error()
+	for _, secret := range []string{refreshToken, refreshBody} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("error %q contains %q", msg, secret)
+		}
+	}
+}
+
+func TestRefreshAndListCustomersInvalidJSON(t *testing.T) {
+	for name, body := range map[string]string{
+		"html":      `<html>not json</html>`,
+		"truncated": `{"access_token":`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			replies := okReplies()
+			replies["POST /auth/refresh"] = reply{200, body}
+			srv, rec := newServer(t, replies)
+			out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
+			checkRequests(t, rec.requests(), []request{wantRefresh})
+			if out != nil {
+				t.Errorf("got outputs {AccessToken: %q, Customers: %s}, want none", out.AccessToken, out.Customers)
+			}
+			se := stepError(t, err)
+			if se.Workflow != workflowID || se.Step != "refreshToken" || se.StatusCode != 200 {
+				t.Errorf("StepError{Workflow: %q, Step: %q, StatusCode: %d}, want {%q, %q, 200}", se.Workflow, se.Step, se.StatusCode, workflowID, "refreshToken")
+			}
+			if !strings.Contains(err.Error(), "not valid JSON") {
+				t.Errorf("error %q does not say the body is not valid JSON", err)
+			}
+		})
+	}
+}
+
+func TestRefreshAndListCustomersListRefused(t *testing.T) {
+	replies := okReplies()
+	replies["POST /api"] = reply{401, `{"error":"invalid or missing access token"}`}
+	srv, rec := newServer(t, replies)
+	_, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
+	se := stepError(t, err)
+	if se.Workflow != workflowID || se.Step != "listCustomers" || se.StatusCode != 401 {
+		t.Errorf("StepError{Workflow: %q, Step: %q, StatusCode: %d}, want {%q, %q, 401}", se.Workflow, se.Step, se.StatusCode, workflowID, "listCustomers")
+	}
+	checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+	if msg := err.Error(); strings.Contains(msg, accessToken) || strings.Contains(msg, refreshToken) {
+		t.Errorf("error %q contains a token", msg)
+	}
+}
+
+func TestRefreshAndListCustomersCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	srv, rec := newServer(t, okReplies())
+	_, err := newClient(t, srv).RefreshAndListCustomers(ctx, refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	se := stepError(t, err)
+	if se.Step != "refreshToken" || se.StatusCode != 0 {
+		t.Errorf("StepError Step, StatusCode = %q, %d, want refreshToken, 0", se.Step, se.StatusCode)
+	}
+	checkRequests(t, rec.requests(), nil)
+}
+
+func TestRefreshAndListCustomersFakeAPI(t *testing.T) {
+	srv := httptest.NewServer(fakeapi.Prismatic())
+	t.Cleanup(srv.Close)
+	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: fakeapi.PrismaticRefreshToken})
+	if err != nil {
+		t.Fatalf("RefreshAndListCustomers: %v", err)
+	}
+	if out.AccessToken != fakeapi.PrismaticAccessToken {
+		t.Errorf("AccessToken = %q, want %q", out.AccessToken, fakeapi.PrismaticAccessToken)
+	}
+	var customers []struct {
+		ID, Name, ExternalID string
+	}
+	if err := json.Unmarshal(out.Customers, &customers); err != nil || len(customers) == 0 || customers[0].ID == "" {
+		t.Errorf("Customers = %s (%v), want a non-empty array of customers", out.Customers, err)
+	}
+
+	_, err = newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: "wrong"})
+	if se := stepError(t, err); se.Step != "refreshToken" || se.StatusCode != 401 {
+		t.Errorf("with a wrong refresh token: step %q status %d, want refreshToken 401", se.Step, se.StatusCode)
+	}
+}
+
+// TestCommand builds the generated command and runs it as a user would.
+func TestCommand(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH")
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "refreshcustomers")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/refreshcustomers")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	const envVar = "TEST_REFRESH_TOKEN"
+	run := func(t *testing.T, args ...string) (stdout, stderr string, code int) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Env = append(os.Environ(), envVar+"="+refreshToken)
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err := cmd.Run()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+		case errors.As(err, &ee):
+			code = ee.ExitCode()
+		default:
+			t.Fatalf("running %s: %v", bin, err)
+		}
+		return o.String(), e.String(), code
+	}
+
+	t.Run("list", func(t *testing.T) {
+		stdout, stderr, code := run(t, "-list")
+		want := workflowID + "\tRefresh the access token then enumerate every customer tenant.\n" +
+			"  -input refreshToken=<string, required>\n"
+		if code != 0 || stdout != want {
+			t.Errorf("-list: exit %d, stdout %q, stderr %q; want exit 0, stdout %q", code, stdout, stderr, want)
+		}
+	})
+
+	t.Run("success", func(t *testing.T) {
+		srv, rec := newServer(t, okReplies())
+		stdout, stderr, code := run(t, workflowID, "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
+		if code != 0 {
+			t.Fatalf("exit %d, stderr %q, want 0", code, stderr)
+		}
+		var got, want map[string]any
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("stdout %q is not a JSON object: %v", stdout, err)
+		}
+		if err := json.Unmarshal([]byte(`{"accessToken":"`+accessToken+`","customers":`+nodes+`}`), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("stdout = %s, want %v", stdout, want)
+		}
+		checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		replies := okReplies()
+		replies["POST /auth/refresh"] = reply{401, `{"error":"invalid refresh token"}`}
+		srv, rec := newServer(t, replies)
+		stdout, stderr, code := run(t, workflowID, "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
+		if code != 1 {
+			t.Errorf("exit %d, want 1", code)
+		}
+		if stdout != "" {
+			t.Errorf("stdout = %q, want empty", stdout)
+		}
+		if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
+			t.Errorf("stderr = %q, want exactly one line", stderr)
+		}
+		for _, s := range []string{workflowID, "refreshToken", "401"} {
+			if !strings.Contains(stderr, s) {
+				t.Errorf("stderr %q does not mention %q", stderr, s)
+			}
+		}
+		if strings.Contains(stderr, refreshToken) {
+			t.Errorf("stderr %q contains the refresh token", stderr)
+		}
+		checkRequests(t, rec.requests(), []request{wantRefresh})
+	})
+
+	t.Run("usage", func(t *testing.T) {
+		srv, rec := newServer(t, okReplies())
+		stdout, stderr, code := run(t, workflowID, "-input", "noSuchInput=x", "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
+		if code != 2 {
+			t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
+		}
+		if stdout != "" {
+			t.Errorf("stdout = %q, want empty", stdout)
+		}
+		if !strings.Contains(stderr, "noSuchInput") {
+			t.Errorf("stderr %q does not name the unknown input", stderr)
+		}
+		checkRequests(t, rec.requests(), nil)
+	})
+}
