@@ -126,7 +126,9 @@ func compareCase(t *testing.T, c *goldenCase, got map[string][]byte) {
 		for n := range got {
 			names = append(names, n)
 		}
-		sort.Slice(names, func(i, j int) bool { return order(names[i]) < order(names[j]) || order(names[i]) == order(names[j]) && names[i] < names[j] })
+		sort.Slice(names, func(i, j int) bool {
+			return order(names[i]) < order(names[j]) || order(names[i]) == order(names[j]) && names[i] < names[j]
+		})
 		for _, n := range names {
 			files = append(files, txtar.File{Name: n, Data: got[n]})
 		}
