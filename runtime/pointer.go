@@ -12,6 +12,9 @@ import (
 // as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
 // type, is an error.
 func (r *Response) Decode(dst any, tokens ...string) error {
+	if !r.validJSON() {
+		return r.Fail("response body is not valid JSON", errSyntax)
+	}
 	raw, found, err := Lookup(r.Body, tokens...)
 	if err != nil {
 		return r.Fail("response body is not valid JSON", err)
@@ -38,6 +41,17 @@ func pointerString(tokens []string) string {
 }
 
 var errSyntax = errors.New("malformed JSON")
+
+// validJSON checks the whole body once; Lookup alone only reads as far as the value.
+func (r *Response) validJSON() bool {
+	if r.jsonChecked == 0 {
+		r.jsonChecked = 2
+		if json.Valid(r.Body) {
+			r.jsonChecked = 1
+		}
+	}
+	return r.jsonChecked == 1
+}
 
 // Lookup finds the value addressed by the (already decoded) JSON Pointer tokens in a JSON
 // document without decoding anything else. It reports found=false when a member or index does
@@ -66,6 +80,10 @@ func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err 
 				return nil, false, err
 			}
 		default:
+			// A scalar has no members: not found, if the document is well formed.
+			if err := s.value(0); err != nil {
+				return nil, false, err
+			}
 			return nil, false, nil
 		}
 	}

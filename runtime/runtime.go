@@ -51,7 +51,8 @@ type Response struct {
 	Header     http.Header
 	Body       []byte
 
-	req *Request
+	req         *Request
+	jsonChecked int8 // 0 unchecked, 1 valid JSON, 2 not JSON
 }
 
 // Send performs req with d and reads the whole response body, at most maxBody bytes

@@ -12,6 +12,9 @@ import (
 // value (nil, bool, float64, string, []any, map[string]any) for use in a condition. A missing
 // value or a body that is not JSON yields nil, which compares as null.
 func (r *Response) Value(tokens ...string) any {
+	if !r.validJSON() {
+		return nil
+	}
 	raw, found, err := Lookup(r.Body, tokens...)
 	if err != nil || !found {
 		return nil

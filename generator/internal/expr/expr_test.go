@@ -1,0 +1,199 @@
+package expr
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Expr
+	}{
+		{"$statusCode", Expr{Kind: StatusCode}},
+		{"$inputs.refreshToken", Expr{Kind: Inputs, Name: "refreshToken"}},
+		{"$inputs.customer#/first~1name", Expr{Kind: Inputs, Name: "customer", HasPointer: true, Pointer: []string{"first/name"}}},
+		{"$steps.refresh-1.outputs.access.token", Expr{Kind: Steps, Name: "refresh-1", Field: "access.token"}},
+		{"$steps.s.outputs.list#/0/id", Expr{Kind: Steps, Name: "s", Field: "list", HasPointer: true, Pointer: []string{"0", "id"}}},
+		{"$response.body", Expr{Kind: ResponseBody}},
+		{"$response.body#/data/a~0b", Expr{Kind: ResponseBody, HasPointer: true, Pointer: []string{"data", "a~b"}}},
+		{"$response.body#", Expr{Kind: ResponseBody, HasPointer: true, Pointer: []string{}}},
+		{"$response.header.X-Rate-Limit", Expr{Kind: ResponseHeader, Name: "X-Rate-Limit"}},
+		{"$request.query.page size", Expr{Kind: RequestQuery, Name: "page size"}},
+		{"$workflows.w.outputs.o#/x", Expr{Kind: Workflows, Name: "w", WorkflowField: "outputs", Field: "o", HasPointer: true, Pointer: []string{"x"}}},
+		{"$sourceDescriptions.petstore.get.Pet", Expr{Kind: SourceDescriptions, Name: "petstore", Field: "get.Pet"}},
+		{"$components.parameters.page.size", Expr{Kind: Components, Name: "parameters", Field: "page.size"}},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		tt.want.Raw = tt.in
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		in      string
+		offset  int
+		message string
+	}{
+		{"$foo.bar", 0, "unknown expression root"},
+		{"$steps.a.output.x", 8, "expected '.outputs.<name>'"},
+		{"$response.query.x", 10, "expected header.<name> or body"},
+		{"$inputs.a#x", 10, "'/'-prefixed"},
+		{"$inputs.a#/b~2", 12, "~0"},
+		{"$statusCodes", 0, "unknown expression root"},
+		{"$components.widgets.x", 12, "unknown component type"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		pe, ok := err.(*Error)
+		if !ok {
+			t.Errorf("Parse(%q) = %v, want a parse error", tt.in, err)
+			continue
+		}
+		if pe.Offset != tt.offset || !strings.Contains(pe.Msg, tt.message) {
+			t.Errorf("Parse(%q) error at %d %q, want at %d containing %q", tt.in, pe.Offset, pe.Msg, tt.offset, tt.message)
+		}
+	}
+}
+
+func TestParseValue(t *testing.T) {
+	v, err := ParseValue("Bearer $steps.refreshToken.outputs.accessToken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Whole != nil || len(v.Parts) != 2 || v.Parts[0].Lit != "Bearer " || !v.Parts[1].Unbraced || v.Parts[1].Offset != 7 {
+		t.Fatalf("unexpected parts %+v", v.Parts)
+	}
+	if got := v.Braced(); got != "Bearer {$steps.refreshToken.outputs.accessToken}" {
+		t.Errorf("Braced() = %q", got)
+	}
+	v, err = ParseValue(`{"id": "{$inputs.id}", "q": "$name"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lits, exprs int
+	for _, p := range v.Parts {
+		if p.Expr != nil {
+			exprs++
+			if p.Unbraced || p.Expr.Name != "id" {
+				t.Errorf("unexpected expression part %+v", p)
+			}
+		} else {
+			lits++
+		}
+	}
+	if exprs != 1 || v.Braced() != `{"id": "{$inputs.id}", "q": "$name"}` {
+		t.Errorf("braces that do not open {$ must stay literal, and $name is not an expression: %+v", v.Parts)
+	}
+	if v, _ := ParseValue("$inputs.id"); v.Whole == nil {
+		t.Error("a whole expression was not recognised")
+	}
+	if v, _ := ParseValue("price is $5"); !v.IsLiteral() {
+		t.Error("$5 is not an expression")
+	}
+	if _, err := ParseValue("x {$inputs.id"); err == nil {
+		t.Error("an unclosed embedded expression must be an error")
+	}
+}
+
+func render(c Cond) string {
+	switch c := c.(type) {
+	case *Binary:
+		return "(" + render(c.L) + " " + c.Op + " " + render(c.R) + ")"
+	case *Not:
+		return "!" + render(c.X)
+	case *Lit:
+		if c.Kind == LitString {
+			return "'" + c.Text + "'"
+		}
+		return c.Text
+	case *Ref:
+		return c.Expr.Raw
+	}
+	return "?"
+}
+
+func TestParseCondition(t *testing.T) {
+	tests := map[string]string{
+		"$statusCode == 200":                                        "($statusCode == 200)",
+		"$statusCode == 200 && $response.body#/ok == true":          "(($statusCode == 200) && ($response.body#/ok == true))",
+		"$a == 1 || $b == 2 && $c == 3":                             "",
+		"!($statusCode == 500) || $inputs.x != null":                "(!($statusCode == 500) || ($inputs.x != null))",
+		"$response.body#/name == 'O''Brien'":                        "($response.body#/name == 'O'Brien')",
+		"{$statusCode == 401}":                                      "($statusCode == 401)",
+		"$response.body#/count >= -1.5e2":                           "($response.body#/count >= -1.5e2)",
+		"$statusCode == 200 && ($inputs.a < 3 || $inputs.b >= 4.5)": "(($statusCode == 200) && (($inputs.a < 3) || ($inputs.b >= 4.5)))",
+	}
+	for in, want := range tests {
+		c, err := ParseCondition(in)
+		if want == "" {
+			if err == nil {
+				t.Errorf("%q: unknown roots must fail", in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseCondition(%q): %v", in, err)
+			continue
+		}
+		if got := render(c); got != want {
+			t.Errorf("ParseCondition(%q) = %s, want %s", in, got, want)
+		}
+	}
+	for in, off := range map[string]int{"$statusCode ==": 14, "($statusCode == 200": 19, `$x == "a"`: 0, "$statusCode == 200 200": 19} {
+		_, err := ParseCondition(in)
+		pe, ok := err.(*Error)
+		if !ok {
+			t.Errorf("%q: want an error, got %v", in, err)
+			continue
+		}
+		if in != `$x == "a"` && pe.Offset != off {
+			t.Errorf("%q: error at %d (%s), want %d", in, pe.Offset, pe.Msg, off)
+		}
+	}
+}
+
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"$inputs.a", "Bearer $steps.a.outputs.t", "{$response.body#/a/0}", "x{$", "$steps.", "{\"a\": \"{$inputs.b}\"}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseValue(s)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error of type %T", err)
+			}
+			return
+		}
+		if v.Whole == nil && len(v.Parts) == 0 {
+			t.Fatal("no parts")
+		}
+	})
+}
+
+func FuzzParseCondition(f *testing.F) {
+	for _, s := range []string{"$statusCode == 200", "!($a.b == 'x') && $c < 3", "{$statusCode == 401}", "((", "'unterminated"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCondition(s)
+		if err != nil {
+			if pe, ok := err.(*Error); !ok || pe.Offset < 0 || pe.Offset > len(s) {
+				t.Fatalf("bad error %v for %q", err, s)
+			}
+			return
+		}
+		if c == nil {
+			t.Fatal("nil condition without error")
+		}
+	})
+}
