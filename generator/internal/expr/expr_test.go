@@ -124,7 +124,7 @@ func render(c Cond) string {
 
 func TestParseCondition(t *testing.T) {
 	tests := map[string]string{
-		"$statusCode == 200":                                        "($statusCode == 200)",
+		"$statusCode == 200": "($statusCode == 200)",
 		"$statusCode == 200 && $response.body#/ok == true":          "(($statusCode == 200) && ($response.body#/ok == true))",
 		"$a == 1 || $b == 2 && $c == 3":                             "",
 		"!($statusCode == 500) || $inputs.x != null":                "(!($statusCode == 500) || ($inputs.x != null))",
