@@ -37,7 +37,7 @@ func unifiedDiff(nameA, nameB, a, b string) string {
 			ops = append(ops, op{' ', al[i], i, j})
 			i++
 			j++
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+		case j < m && (i == n || lcs[i][j+1] > lcs[i+1][j]):
 			ops = append(ops, op{'+', bl[j], i, j})
 			j++
 		default:

@@ -1,0 +1,36 @@
+# arazzogen: the everyday commands. `make demo` and `make test` are the two to start with.
+GO       ?= go
+FUZZTIME ?= 10s
+
+.PHONY: demo test generate golden check bench fuzz
+
+## demo: generate the seed examples and run all four workflows against the bundled fake APIs
+demo:
+	$(GO) generate ./examples/...
+	$(GO) run ./examples/demo
+
+## test: every test (behaviour, golden, error goldens, determinism, compile-and-vet, seeds)
+test:
+	$(GO) test ./...
+
+## generate: regenerate the committed example code
+generate:
+	$(GO) generate ./examples/...
+
+## golden: rewrite testdata/golden and testdata/errors from the current output (review the diff)
+golden:
+	$(GO) test ./cmd/arazzogen -run 'TestGolden$$|TestErrors' -update
+
+## check: fail when committed generated code is stale, or formatting, vet or go.mod are off
+check:
+	./scripts/check.sh
+
+## bench: the benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: run each fuzz target for FUZZTIME
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseValue$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
+	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
