@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,16 +124,31 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 		}
 	}
 	sc.current, sc.hasResp = nil, false
+	wf.OutputValues = b.outputs(sc, w.Outputs, wf.Outputs)
+	return wf
+}
+
+// outputKeyRE is the Arazzo rule for output names.
+var outputKeyRE = regexp.MustCompile(`^[a-zA-Z0-9.\-_]+$`)
+
+// outputs compiles named output expressions into the fields of into and returns their
+// values, parallel to the fields.
+func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value {
 	fields := newNamer()
-	for _, o := range w.Outputs {
+	var values []*Value
+	for _, o := range outs {
+		if !outputKeyRE.MatchString(o.Name.Value) {
+			b.errorf(o.Name.Pos, "bad-name", "output name %q may contain only letters, digits, '.', '-' and '_'", o.Name.Value)
+			continue
+		}
 		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
 		if v == nil {
 			continue
 		}
-		wf.Outputs.Fields = append(wf.Outputs.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
-		wf.OutputValues = append(wf.OutputValues, v)
+		into.Fields = append(into.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
+		values = append(values, v)
 	}
-	return wf
+	return values
 }
 
 func (b *builder) inputs(w *load.Workflow, name string) *Struct {
@@ -188,15 +204,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 			st.Criteria = append(st.Criteria, cr)
 		}
 	}
-	fields := newNamer()
-	for _, o := range s.Outputs {
-		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
-		if v == nil {
-			continue
-		}
-		st.Outputs.Fields = append(st.Outputs.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
-		st.OutputValues = append(st.OutputValues, v)
-	}
+	st.OutputValues = b.outputs(sc, s.Outputs, st.Outputs)
 	return st
 }
 
