@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -98,13 +99,12 @@ func Send(ctx context.Context, d Doer, req *Request, maxBody int64) (*Response, 
 	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: req}, nil
 }
 
-// stripURL drops the *url.Error wrapper, whose message repeats the full request URL.
+// stripURL drops the *url.Error wrapper, whose message repeats the full request URL (and
+// with it any value in the path or query).
 func stripURL(err error) error {
-	var ue interface{ Unwrap() error }
-	if errors.As(err, &ue) && strings.Contains(err.Error(), "\"") {
-		if inner := ue.Unwrap(); inner != nil {
-			return inner
-		}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
 	}
 	return err
 }
