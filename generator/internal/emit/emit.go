@@ -195,7 +195,7 @@ func structType(f *File, s *ir.Struct, doc string) {
 				g.Comment(l)
 			}
 			tag := fl.JSONName
-			if !fl.Required && (fl.Type.Pointer() || fl.Type.Kind == types.Raw || fl.Type.Kind == types.Slice) && doc != "" && strings.HasSuffix(s.GoName, "Inputs") {
+			if fl.OmitEmpty {
 				tag += ",omitempty"
 			}
 			g.Id(fl.GoName).Add(goType(fl.Type)).Tag(map[string]string{"json": tag})
@@ -491,7 +491,7 @@ type payloadField struct {
 // payloadFields names the struct fields of an object payload and decides their tags: an
 // optional workflow input that was not given is left out of the payload.
 func payloadFields(v *ir.Value) []payloadField {
-	names := fieldNames(v.Keys)
+	names := v.FieldNames
 	out := make([]payloadField, len(v.Keys))
 	for i, k := range v.Keys {
 		tag := k
@@ -524,21 +524,6 @@ func payloadType(v *ir.Value) *Statement {
 		}
 	}
 	return goType(v.Type)
-}
-
-func fieldNames(keys []string) []string {
-	used := map[string]bool{}
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		name := ir.GoName(k)
-		base := name
-		for n := 2; used[name]; n++ {
-			name = fmt.Sprintf("%s%d", base, n)
-		}
-		used[name] = true
-		out[i] = name
-	}
-	return out
 }
 
 // tagSafeKeys reports whether every key can be a json struct tag name (encoding/json's own

@@ -168,7 +168,8 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 		if s := schemas[i].Schema(); s != nil {
 			doc = s.Description
 		}
-		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], Doc: doc})
+		omit := !required[n] && (t.Pointer() || t.Kind == types.Raw || t.Kind == types.Slice)
+		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc})
 	}
 	return st
 }
@@ -257,8 +258,8 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		}
 	}
 	if op == nil {
-		if len(all) < len(b.in.Doc.SourceDescriptions) && len(all) == 0 {
-			return nil, nil // no source loaded; already reported
+		if len(all) == 0 {
+			return nil, nil // no source could be loaded; that was reported
 		}
 		d := b.errorf(id.Pos, "unknown-operation", "operationId %q is not defined in any source description", ref)
 		b.suggestOperation(d, ref, all)
@@ -528,6 +529,7 @@ func (b *builder) value(sc *scope, n *yaml.Node, text string, pos diag.Pos) *Val
 	switch n.Kind {
 	case yaml.MappingNode:
 		v := &Value{Kind: VObject, Type: types.Type{Kind: types.Raw}}
+		names := newNamer()
 		ok := true
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, e := n.Content[i], n.Content[i+1]
@@ -537,6 +539,7 @@ func (b *builder) value(sc *scope, n *yaml.Node, text string, pos diag.Pos) *Val
 				continue
 			}
 			v.Keys = append(v.Keys, k.Value)
+			v.FieldNames = append(v.FieldNames, names.name(GoName(k.Value)))
 			v.Elems = append(v.Elems, ev)
 		}
 		if !ok {

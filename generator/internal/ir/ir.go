@@ -48,7 +48,9 @@ type Field struct {
 	JSONName string
 	Type     types.Type
 	Required bool // for inputs: required by the schema
-	Doc      string
+	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
+	OmitEmpty bool
+	Doc       string
 }
 
 // Step is one operation call.
@@ -125,7 +127,9 @@ type Value struct {
 	Name    string // VResponseHeader
 	Parts   []*Value
 	Keys    []string
-	Elems   []*Value
+	// FieldNames are the Go field names of an object's keys (a payload struct).
+	FieldNames []string
+	Elems      []*Value
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
 }
