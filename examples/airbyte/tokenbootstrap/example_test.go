@@ -3,16 +3,13 @@ package tokenbootstrap_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/arazzogen/arazzogen/examples/airbyte/tokenbootstrap"
 	"github.com/arazzogen/arazzogen/internal/fakeapi"
+	"github.com/arazzogen/arazzogen/internal/recorder"
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
@@ -27,90 +24,6 @@ const (
 	createBody = `{"name":"ci-bootstrap"}`
 	tokenBody  = `{"client_id":"client-b6b159ce","client_secret":"secret-9f8e7d6c5b4a","grant-type":"client_credentials"}`
 )
-
-// request is what the test server saw of one request.
-type request struct {
-	Method        string
-	Path          string // as sent on the wire (escaped)
-	Query         string
-	ContentType   string
-	Authorization string
-	Body          string
-}
-
-func (r request) String() string {
-	return fmt.Sprintf("%s %s?%s Content-Type=%q Authorization=%q body=%q",
-		r.Method, r.Path, r.Query, r.ContentType, r.Authorization, r.Body)
-}
-
-type reply struct {
-	Status int
-	Body   string
-}
-
-// recorder is an HTTP handler that records every request and answers with the canned reply
-// registered for "METHOD /path" (the escaped path); anything else gets a 418 (and shows in the
-// recorded list).
-type recorder struct {
-	mu      sync.Mutex
-	reqs    []request
-	replies map[string]reply
-}
-
-func newServer(t *testing.T, replies map[string]reply) (*httptest.Server, *recorder) {
-	t.Helper()
-	rec := &recorder{replies: replies}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return srv, rec
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		body = []byte("<read error: " + err.Error() + ">")
-	}
-	rec.mu.Lock()
-	rec.reqs = append(rec.reqs, request{
-		Method:        r.Method,
-		Path:          r.URL.EscapedPath(),
-		Query:         r.URL.RawQuery,
-		ContentType:   r.Header.Get("Content-Type"),
-		Authorization: r.Header.Get("Authorization"),
-		Body:          string(body),
-	})
-	rp, ok := rec.replies[r.Method+" "+r.URL.EscapedPath()]
-	rec.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, `{"message":"unexpected request"}`)
-		return
-	}
-	w.WriteHeader(rp.Status)
-	_, _ = io.WriteString(w, rp.Body)
-}
-
-func (rec *recorder) requests() []request {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]request(nil), rec.reqs...)
-}
-
-func checkRequests(t *testing.T, got, want []request) {
-	t.Helper()
-	n := max(len(got), len(want))
-	for i := range n {
-		switch {
-		case i >= len(got):
-			t.Errorf("request %d: missing, want %v", i, want[i])
-		case i >= len(want):
-			t.Errorf("request %d: unexpected %v", i, got[i])
-		case got[i] != want[i]:
-			t.Errorf("request %d:\n got %v\nwant %v", i, got[i], want[i])
-		}
-	}
-}
 
 func newClient(t *testing.T, srv *httptest.Server) *tokenbootstrap.Client {
 	t.Helper()
@@ -150,28 +63,28 @@ func checkNoSecrets(t *testing.T, err error) {
 	}
 }
 
-func okReplies(id string) map[string]reply {
+func okReplies(id string) map[string]recorder.Reply {
 	app := `{"id":"` + id + `","name":"` + appName + `","clientId":"` + clientID + `","clientSecret":"` + clientSecret + `","createdAt":1717969830000}`
-	return map[string]reply{
-		"POST /applications":       {200, app},
-		"GET /applications/" + id:  {200, app},
-		"POST /applications/token": {200, `{"access_token":"` + accessToken + `","token_type":"Bearer","expires_in":180}`},
+	return map[string]recorder.Reply{
+		"POST /applications":       {Status: 200, Body: app},
+		"GET /applications/" + id:  {Status: 200, Body: app},
+		"POST /applications/token": {Status: 200, Body: `{"access_token":"` + accessToken + `","token_type":"Bearer","expires_in":180}`},
 	}
 }
 
 var (
-	wantCreate = request{Method: "POST", Path: "/applications", ContentType: "application/json", Body: createBody}
-	wantGet    = request{Method: "GET", Path: "/applications/" + applicationID}
-	wantToken  = request{Method: "POST", Path: "/applications/token", ContentType: "application/json", Body: tokenBody}
+	wantCreate = recorder.Request{Method: "POST", Path: "/applications", ContentType: "application/json", Body: createBody}
+	wantGet    = recorder.Request{Method: "GET", Path: "/applications/" + applicationID}
+	wantToken  = recorder.Request{Method: "POST", Path: "/applications/token", ContentType: "application/json", Body: tokenBody}
 )
 
 func TestBootstrapApplicationToken(t *testing.T) {
-	srv, rec := newServer(t, okReplies(applicationID))
+	srv, rec := recorder.NewServer(t, okReplies(applicationID))
 	out, err := newClient(t, srv).BootstrapApplicationToken(t.Context(), tokenbootstrap.BootstrapApplicationTokenInputs{ApplicationName: appName})
 	if err != nil {
 		t.Fatalf("BootstrapApplicationToken: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, wantGet, wantToken})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, wantGet, wantToken})
 	want := tokenbootstrap.BootstrapApplicationTokenOutputs{ApplicationID: applicationID, ClientID: clientID, AccessToken: accessToken}
 	if *out != want {
 		t.Errorf("outputs %+v, want %+v", *out, want)
@@ -183,13 +96,13 @@ func TestBootstrapApplicationTokenPathEscaping(t *testing.T) {
 	const id = "app/1 x?y"
 	const escaped = "app%2F1%20x%3Fy"
 	replies := okReplies(escaped)
-	replies["POST /applications"] = reply{200, `{"id":"` + id + `","clientId":"` + clientID + `","clientSecret":"` + clientSecret + `"}`}
-	srv, rec := newServer(t, replies)
+	replies["POST /applications"] = recorder.Reply{Status: 200, Body: `{"id":"` + id + `","clientId":"` + clientID + `","clientSecret":"` + clientSecret + `"}`}
+	srv, rec := recorder.NewServer(t, replies)
 	out, err := newClient(t, srv).BootstrapApplicationToken(t.Context(), tokenbootstrap.BootstrapApplicationTokenInputs{ApplicationName: appName})
 	if err != nil {
 		t.Fatalf("BootstrapApplicationToken: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, {Method: "GET", Path: "/applications/" + escaped}, wantToken})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, {Method: "GET", Path: "/applications/" + escaped}, wantToken})
 	if out.ApplicationID != id {
 		t.Errorf("ApplicationID = %q, want %q", out.ApplicationID, id)
 	}
@@ -197,8 +110,8 @@ func TestBootstrapApplicationTokenPathEscaping(t *testing.T) {
 
 func TestBootstrapApplicationTokenRefused(t *testing.T) {
 	replies := okReplies(applicationID)
-	replies["POST /applications/token"] = reply{403, `{"message":"invalid client credentials"}`}
-	srv, rec := newServer(t, replies)
+	replies["POST /applications/token"] = recorder.Reply{Status: 403, Body: `{"message":"invalid client credentials"}`}
+	srv, rec := recorder.NewServer(t, replies)
 	out, err := newClient(t, srv).BootstrapApplicationToken(t.Context(), tokenbootstrap.BootstrapApplicationTokenInputs{ApplicationName: appName})
 	if out != nil {
 		t.Errorf("got outputs %+v with the error", *out)
@@ -207,7 +120,7 @@ func TestBootstrapApplicationTokenRefused(t *testing.T) {
 	if se.Method != "POST" || se.Path != "/applications/token" {
 		t.Errorf("StepError Method, Path = %q, %q, want POST, /applications/token", se.Method, se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, wantGet, wantToken})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, wantGet, wantToken})
 	checkNoSecrets(t, err)
 }
 
@@ -215,27 +128,27 @@ func TestBootstrapApplicationTokenRefused(t *testing.T) {
 // there and the credentials are never sent.
 func TestBootstrapApplicationTokenApplicationNotFound(t *testing.T) {
 	replies := okReplies(applicationID)
-	replies["GET /applications/"+applicationID] = reply{404, `{"message":"application not found"}`}
-	srv, rec := newServer(t, replies)
+	replies["GET /applications/"+applicationID] = recorder.Reply{Status: 404, Body: `{"message":"application not found"}`}
+	srv, rec := recorder.NewServer(t, replies)
 	_, err := newClient(t, srv).BootstrapApplicationToken(t.Context(), tokenbootstrap.BootstrapApplicationTokenInputs{ApplicationName: appName})
 	se := checkStepError(t, err, "getApplication", 404)
 	if se.Method != "GET" || se.Path != "/applications/{applicationId}" {
 		t.Errorf("StepError Method, Path = %q, %q, want GET, /applications/{applicationId}", se.Method, se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, wantGet})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, wantGet})
 	checkNoSecrets(t, err)
 }
 
 func TestBootstrapApplicationTokenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	srv, rec := newServer(t, okReplies(applicationID))
+	srv, rec := recorder.NewServer(t, okReplies(applicationID))
 	_, err := newClient(t, srv).BootstrapApplicationToken(ctx, tokenbootstrap.BootstrapApplicationTokenInputs{ApplicationName: appName})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 	checkStepError(t, err, "createApplication", 0)
-	checkRequests(t, rec.requests(), nil)
+	recorder.Check(t, rec.Requests(), nil)
 }
 
 func TestBootstrapApplicationTokenFakeAPI(t *testing.T) {

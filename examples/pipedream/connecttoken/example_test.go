@@ -4,16 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/arazzogen/arazzogen/examples/pipedream/connecttoken"
 	"github.com/arazzogen/arazzogen/internal/fakeapi"
+	"github.com/arazzogen/arazzogen/internal/recorder"
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
@@ -30,90 +27,14 @@ const (
 	validation = `{"success": true, "error": null, "app": {"name_slug": "slack", "name": "Slack"}, "project_id": "proj_abc123"}`
 )
 
-// request is what the test server saw of one request.
-type request struct {
-	Method        string
-	Path          string // as sent on the wire (escaped)
-	Query         string
-	ContentType   string
-	Authorization string
-	Environment   string // X-Pd-Environment
-	Body          string
-}
+// envHeader is the header that carries the Pipedream environment; the tests check it too.
+const envHeader = "X-Pd-Environment"
 
-func (r request) String() string {
-	return fmt.Sprintf("%s %s?%s Content-Type=%q Authorization=%q X-Pd-Environment=%q body=%q",
-		r.Method, r.Path, r.Query, r.ContentType, r.Authorization, r.Environment, r.Body)
-}
-
-type reply struct {
-	Status int
-	Body   string
-}
-
-// recorder is an HTTP handler that records every request and answers with the canned reply
-// registered for "METHOD /path" (the escaped path); anything else gets a 418 (and shows in the
-// recorded list).
-type recorder struct {
-	mu      sync.Mutex
-	reqs    []request
-	replies map[string]reply
-}
-
-func newServer(t *testing.T, replies map[string]reply) (*httptest.Server, *recorder) {
+// newServer starts a recorder that also records the environment header.
+func newServer(t *testing.T, replies map[string]recorder.Reply) (*httptest.Server, *recorder.Recorder) {
 	t.Helper()
-	rec := &recorder{replies: replies}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return srv, rec
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		body = []byte("<read error: " + err.Error() + ">")
-	}
-	rec.mu.Lock()
-	rec.reqs = append(rec.reqs, request{
-		Method:        r.Method,
-		Path:          r.URL.EscapedPath(),
-		Query:         r.URL.RawQuery,
-		ContentType:   r.Header.Get("Content-Type"),
-		Authorization: r.Header.Get("Authorization"),
-		Environment:   r.Header.Get("X-Pd-Environment"),
-		Body:          string(body),
-	})
-	rp, ok := rec.replies[r.Method+" "+r.URL.EscapedPath()]
-	rec.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, `{"error":"unexpected request"}`)
-		return
-	}
-	w.WriteHeader(rp.Status)
-	_, _ = io.WriteString(w, rp.Body)
-}
-
-func (rec *recorder) requests() []request {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]request(nil), rec.reqs...)
-}
-
-func checkRequests(t *testing.T, got, want []request) {
-	t.Helper()
-	n := max(len(got), len(want))
-	for i := range n {
-		switch {
-		case i >= len(got):
-			t.Errorf("request %d: missing, want %v", i, want[i])
-		case i >= len(want):
-			t.Errorf("request %d: unexpected %v", i, got[i])
-		case got[i] != want[i]:
-			t.Errorf("request %d:\n got %v\nwant %v", i, got[i], want[i])
-		}
-	}
+	rec := &recorder.Recorder{Replies: replies, Headers: []string{envHeader}}
+	return recorder.Serve(t, rec), rec
 }
 
 func newClient(t *testing.T, srv *httptest.Server) *connecttoken.Client {
@@ -151,26 +72,26 @@ var inputs = connecttoken.TokenMintAndValidateInputs{
 	AppID:          appID,
 }
 
-func tokenReply(token string) reply {
-	return reply{200, `{"token":"` + token + `","connect_link_url":"https://pipedream.com/_static/connect.html?token=` + token + `","expires_at":"2026-01-01T00:00:00Z"}`}
+func tokenReply(token string) recorder.Reply {
+	return recorder.Reply{Status: 200, Body: `{"token":"` + token + `","connect_link_url":"https://pipedream.com/_static/connect.html?token=` + token + `","expires_at":"2026-01-01T00:00:00Z"}`}
 }
 
-func okReplies() map[string]reply {
-	return map[string]reply{
+func okReplies() map[string]recorder.Reply {
+	return map[string]recorder.Reply{
 		"POST /v1/connect/" + projectID + "/tokens":            tokenReply(connectToken),
-		"GET /v1/connect/tokens/" + connectToken + "/validate": {200, validation},
+		"GET /v1/connect/tokens/" + connectToken + "/validate": {Status: 200, Body: validation},
 	}
 }
 
 var (
-	wantCreate = request{
+	wantCreate = recorder.Request{
 		Method:      "POST",
 		Path:        "/v1/connect/" + projectID + "/tokens",
 		ContentType: "application/json",
-		Environment: environment,
+		Header:      map[string]string{envHeader: environment},
 		Body:        createBody,
 	}
-	wantValidate = request{
+	wantValidate = recorder.Request{
 		Method: "GET",
 		Path:   "/v1/connect/tokens/" + connectToken + "/validate",
 		Query:  "app_id=" + appID,
@@ -183,7 +104,7 @@ func TestTokenMintAndValidate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TokenMintAndValidate: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, wantValidate})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, wantValidate})
 	if out.ConnectToken != connectToken {
 		t.Errorf("ConnectToken = %q, want %q", out.ConnectToken, connectToken)
 	}
@@ -198,21 +119,21 @@ func TestTokenMintAndValidateEscaping(t *testing.T) {
 	in.ProjectID = "proj/a b"
 	in.AppID = "a&b=c d"
 	const token = "ctok/x?y#z"
-	replies := map[string]reply{
+	replies := map[string]recorder.Reply{
 		"POST /v1/connect/proj%2Fa%20b/tokens":             tokenReply(token),
-		"GET /v1/connect/tokens/ctok%2Fx%3Fy%23z/validate": {200, validation},
+		"GET /v1/connect/tokens/ctok%2Fx%3Fy%23z/validate": {Status: 200, Body: validation},
 	}
 	srv, rec := newServer(t, replies)
 	out, err := newClient(t, srv).TokenMintAndValidate(t.Context(), in)
 	if err != nil {
 		t.Fatalf("TokenMintAndValidate: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{
+	recorder.Check(t, rec.Requests(), []recorder.Request{
 		{
 			Method:      "POST",
 			Path:        "/v1/connect/proj%2Fa%20b/tokens",
 			ContentType: "application/json",
-			Environment: environment,
+			Header:      map[string]string{envHeader: environment},
 			Body:        `{"external_user_id":"user-42","project_id":"proj/a b"}`,
 		},
 		{
@@ -228,7 +149,7 @@ func TestTokenMintAndValidateEscaping(t *testing.T) {
 
 func TestTokenMintAndValidateRefused(t *testing.T) {
 	replies := okReplies()
-	replies["GET /v1/connect/tokens/"+connectToken+"/validate"] = reply{404, `{"error":"token not found"}`}
+	replies["GET /v1/connect/tokens/"+connectToken+"/validate"] = recorder.Reply{Status: 404, Body: `{"error":"token not found"}`}
 	srv, rec := newServer(t, replies)
 	out, err := newClient(t, srv).TokenMintAndValidate(t.Context(), inputs)
 	if out != nil {
@@ -238,7 +159,7 @@ func TestTokenMintAndValidateRefused(t *testing.T) {
 	if se.Method != "GET" || se.Path != "/v1/connect/tokens/{ctok}/validate" {
 		t.Errorf("StepError Method, Path = %q, %q, want GET, /v1/connect/tokens/{ctok}/validate", se.Method, se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate, wantValidate})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate, wantValidate})
 	msg := err.Error()
 	for _, secret := range []string{connectToken, createBody, "app_id"} {
 		if strings.Contains(msg, secret) {
@@ -249,14 +170,14 @@ func TestTokenMintAndValidateRefused(t *testing.T) {
 
 func TestTokenMintAndValidateCreateRefused(t *testing.T) {
 	replies := okReplies()
-	replies["POST /v1/connect/"+projectID+"/tokens"] = reply{400, `{"error":"x-pd-environment header must be \"development\" or \"production\""}`}
+	replies["POST /v1/connect/"+projectID+"/tokens"] = recorder.Reply{Status: 400, Body: `{"error":"x-pd-environment header must be \"development\" or \"production\""}`}
 	srv, rec := newServer(t, replies)
 	_, err := newClient(t, srv).TokenMintAndValidate(t.Context(), inputs)
 	se := checkStepError(t, err, "createConnectToken", 400)
 	if se.Path != "/v1/connect/{project_id}/tokens" {
 		t.Errorf("StepError Path = %q, want the template /v1/connect/{project_id}/tokens", se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantCreate})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantCreate})
 	if msg := err.Error(); strings.Contains(msg, projectID) || strings.Contains(msg, createBody) {
 		t.Errorf("error %q contains the project id or the request body", msg)
 	}
@@ -271,7 +192,7 @@ func TestTokenMintAndValidateCancelled(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 	checkStepError(t, err, "createConnectToken", 0)
-	checkRequests(t, rec.requests(), nil)
+	recorder.Check(t, rec.Requests(), nil)
 }
 
 func TestTokenMintAndValidateFakeAPI(t *testing.T) {

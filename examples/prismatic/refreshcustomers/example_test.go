@@ -5,21 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/examples/prismatic/refreshcustomers"
 	"github.com/arazzogen/arazzogen/internal/fakeapi"
+	"github.com/arazzogen/arazzogen/internal/recorder"
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
@@ -32,89 +29,6 @@ const (
 	graphQLQuery = `{"query":"query listCustomers {\n  customers {\n    nodes {\n      id\n      name\n      externalId\n    }\n  }\n}"}`
 	nodes        = `[{"id":"Q3VzdG9tZXI6MQ==","name":"Acme Corp","externalId":"acme-123"},{"id":"Q3VzdG9tZXI6Mg==","name":"Globex","externalId":null}]`
 )
-
-// request is what the test server saw of one request.
-type request struct {
-	Method        string
-	Path          string // as sent on the wire (escaped)
-	Query         string
-	ContentType   string
-	Authorization string
-	Body          string
-}
-
-func (r request) String() string {
-	return fmt.Sprintf("%s %s?%s Content-Type=%q Authorization=%q body=%q",
-		r.Method, r.Path, r.Query, r.ContentType, r.Authorization, r.Body)
-}
-
-type reply struct {
-	Status int
-	Body   string
-}
-
-// recorder is an HTTP handler that records every request and answers with the canned reply
-// registered for "METHOD /path"; anything else gets a 418 (and shows in the recorded list).
-type recorder struct {
-	mu      sync.Mutex
-	reqs    []request
-	replies map[string]reply
-}
-
-func newServer(t *testing.T, replies map[string]reply) (*httptest.Server, *recorder) {
-	t.Helper()
-	rec := &recorder{replies: replies}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return srv, rec
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		body = []byte("<read error: " + err.Error() + ">")
-	}
-	rec.mu.Lock()
-	rec.reqs = append(rec.reqs, request{
-		Method:        r.Method,
-		Path:          r.URL.EscapedPath(),
-		Query:         r.URL.RawQuery,
-		ContentType:   r.Header.Get("Content-Type"),
-		Authorization: r.Header.Get("Authorization"),
-		Body:          string(body),
-	})
-	rp, ok := rec.replies[r.Method+" "+r.URL.EscapedPath()]
-	rec.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, `{"error":"unexpected request"}`)
-		return
-	}
-	w.WriteHeader(rp.Status)
-	_, _ = io.WriteString(w, rp.Body)
-}
-
-func (rec *recorder) requests() []request {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]request(nil), rec.reqs...)
-}
-
-func checkRequests(t *testing.T, got, want []request) {
-	t.Helper()
-	n := max(len(got), len(want))
-	for i := range n {
-		switch {
-		case i >= len(got):
-			t.Errorf("request %d: missing, want %v", i, want[i])
-		case i >= len(want):
-			t.Errorf("request %d: unexpected %v", i, got[i])
-		case got[i] != want[i]:
-			t.Errorf("request %d:\n got %v\nwant %v", i, got[i], want[i])
-		}
-	}
-}
 
 func newClient(t *testing.T, srv *httptest.Server) *refreshcustomers.Client {
 	t.Helper()
@@ -140,25 +54,25 @@ func stepError(t *testing.T, err error) *runtime.StepError {
 	return se
 }
 
-func okReplies() map[string]reply {
-	return map[string]reply{
-		"POST /auth/refresh": {200, `{"access_token":"` + accessToken + `","refresh_token":"rt-next","token_type":"Bearer","expires_in":604800}`},
-		"POST /api":          {200, `{"data":{"customers":{"nodes":` + nodes + `}}}`},
+func okReplies() map[string]recorder.Reply {
+	return map[string]recorder.Reply{
+		"POST /auth/refresh": {Status: 200, Body: `{"access_token":"` + accessToken + `","refresh_token":"rt-next","token_type":"Bearer","expires_in":604800}`},
+		"POST /api":          {Status: 200, Body: `{"data":{"customers":{"nodes":` + nodes + `}}}`},
 	}
 }
 
 var (
-	wantRefresh = request{Method: "POST", Path: "/auth/refresh", ContentType: "application/json", Body: refreshBody}
-	wantList    = request{Method: "POST", Path: "/api", ContentType: "application/json", Authorization: "Bearer " + accessToken, Body: graphQLQuery}
+	wantRefresh = recorder.Request{Method: "POST", Path: "/auth/refresh", ContentType: "application/json", Body: refreshBody}
+	wantList    = recorder.Request{Method: "POST", Path: "/api", ContentType: "application/json", Authorization: "Bearer " + accessToken, Body: graphQLQuery}
 )
 
 func TestRefreshAndListCustomers(t *testing.T) {
-	srv, rec := newServer(t, okReplies())
+	srv, rec := recorder.NewServer(t, okReplies())
 	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 	if err != nil {
 		t.Fatalf("RefreshAndListCustomers: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantList})
 	if out.AccessToken != accessToken {
 		t.Errorf("AccessToken = %q, want %q", out.AccessToken, accessToken)
 	}
@@ -169,8 +83,8 @@ func TestRefreshAndListCustomers(t *testing.T) {
 
 func TestRefreshAndListCustomersRefreshRefused(t *testing.T) {
 	replies := okReplies()
-	replies["POST /auth/refresh"] = reply{401, `{"error":"invalid refresh token"}`}
-	srv, rec := newServer(t, replies)
+	replies["POST /auth/refresh"] = recorder.Reply{Status: 401, Body: `{"error":"invalid refresh token"}`}
+	srv, rec := recorder.NewServer(t, replies)
 	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 	if out != nil {
 		t.Errorf("got outputs {AccessToken: %q, Customers: %s} with the error", out.AccessToken, out.Customers)
@@ -182,7 +96,7 @@ func TestRefreshAndListCustomersRefreshRefused(t *testing.T) {
 	if se.Method != "POST" || se.Path != "/auth/refresh" {
 		t.Errorf("StepError Method, Path = %q, %q, want POST, /auth/refresh", se.Method, se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantRefresh})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh})
 	msg := err.Error()
 	for _, secret := range []string{refreshToken, refreshBody} {
 		if strings.Contains(msg, secret) {
@@ -198,10 +112,10 @@ func TestRefreshAndListCustomersInvalidJSON(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			replies := okReplies()
-			replies["POST /auth/refresh"] = reply{200, body}
-			srv, rec := newServer(t, replies)
+			replies["POST /auth/refresh"] = recorder.Reply{Status: 200, Body: body}
+			srv, rec := recorder.NewServer(t, replies)
 			out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
-			checkRequests(t, rec.requests(), []request{wantRefresh})
+			recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh})
 			if out != nil {
 				t.Errorf("got outputs {AccessToken: %q, Customers: %s}, want none", out.AccessToken, out.Customers)
 			}
@@ -218,14 +132,14 @@ func TestRefreshAndListCustomersInvalidJSON(t *testing.T) {
 
 func TestRefreshAndListCustomersListRefused(t *testing.T) {
 	replies := okReplies()
-	replies["POST /api"] = reply{401, `{"error":"invalid or missing access token"}`}
-	srv, rec := newServer(t, replies)
+	replies["POST /api"] = recorder.Reply{Status: 401, Body: `{"error":"invalid or missing access token"}`}
+	srv, rec := recorder.NewServer(t, replies)
 	_, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 	se := stepError(t, err)
 	if se.Workflow != workflowID || se.Step != "listCustomers" || se.StatusCode != 401 {
 		t.Errorf("StepError{Workflow: %q, Step: %q, StatusCode: %d}, want {%q, %q, 401}", se.Workflow, se.Step, se.StatusCode, workflowID, "listCustomers")
 	}
-	checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantList})
 	if msg := err.Error(); strings.Contains(msg, accessToken) || strings.Contains(msg, refreshToken) {
 		t.Errorf("error %q contains a token", msg)
 	}
@@ -234,7 +148,7 @@ func TestRefreshAndListCustomersListRefused(t *testing.T) {
 func TestRefreshAndListCustomersCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	srv, rec := newServer(t, okReplies())
+	srv, rec := recorder.NewServer(t, okReplies())
 	_, err := newClient(t, srv).RefreshAndListCustomers(ctx, refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
@@ -243,7 +157,7 @@ func TestRefreshAndListCustomersCancelled(t *testing.T) {
 	if se.Step != "refreshToken" || se.StatusCode != 0 {
 		t.Errorf("StepError Step, StatusCode = %q, %d, want refreshToken, 0", se.Step, se.StatusCode)
 	}
-	checkRequests(t, rec.requests(), nil)
+	recorder.Check(t, rec.Requests(), nil)
 }
 
 func TestRefreshAndListCustomersFakeAPI(t *testing.T) {
@@ -316,7 +230,7 @@ func TestCommand(t *testing.T) {
 	})
 
 	t.Run("success", func(t *testing.T) {
-		srv, rec := newServer(t, okReplies())
+		srv, rec := recorder.NewServer(t, okReplies())
 		stdout, stderr, code := run(t, workflowID, "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
 		if code != 0 {
 			t.Fatalf("exit %d, stderr %q, want 0", code, stderr)
@@ -331,13 +245,13 @@ func TestCommand(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("stdout = %s, want %v", stdout, want)
 		}
-		checkRequests(t, rec.requests(), []request{wantRefresh, wantList})
+		recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantList})
 	})
 
 	t.Run("refused", func(t *testing.T) {
 		replies := okReplies()
-		replies["POST /auth/refresh"] = reply{401, `{"error":"invalid refresh token"}`}
-		srv, rec := newServer(t, replies)
+		replies["POST /auth/refresh"] = recorder.Reply{Status: 401, Body: `{"error":"invalid refresh token"}`}
+		srv, rec := recorder.NewServer(t, replies)
 		stdout, stderr, code := run(t, workflowID, "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
 		if code != 1 {
 			t.Errorf("exit %d, want 1", code)
@@ -356,11 +270,11 @@ func TestCommand(t *testing.T) {
 		if strings.Contains(stderr, refreshToken) {
 			t.Errorf("stderr %q contains the refresh token", stderr)
 		}
-		checkRequests(t, rec.requests(), []request{wantRefresh})
+		recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh})
 	})
 
 	t.Run("usage", func(t *testing.T) {
-		srv, rec := newServer(t, okReplies())
+		srv, rec := recorder.NewServer(t, okReplies())
 		stdout, stderr, code := run(t, workflowID, "-input", "noSuchInput=x", "-input-env", "refreshToken="+envVar, "-server", "prismaticGraphqlApi="+srv.URL)
 		if code != 2 {
 			t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
@@ -371,6 +285,6 @@ func TestCommand(t *testing.T) {
 		if !strings.Contains(stderr, "noSuchInput") {
 			t.Errorf("stderr %q does not name the unknown input", stderr)
 		}
-		checkRequests(t, rec.requests(), nil)
+		recorder.Check(t, rec.Requests(), nil)
 	})
 }

@@ -3,17 +3,15 @@ package rotatetoken_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/examples/prismatic/rotatetoken"
 	"github.com/arazzogen/arazzogen/internal/fakeapi"
+	"github.com/arazzogen/arazzogen/internal/recorder"
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
@@ -25,93 +23,6 @@ const (
 	refreshBody  = `{"refresh_token":"rt-plain-0123456789"}`
 	graphQLQuery = `{"query":"query listCustomers {\n  customers {\n    nodes {\n      id\n      name\n      externalId\n    }\n  }\n}"}`
 )
-
-// request is what the test server saw of one request.
-type request struct {
-	Method        string
-	Path          string // as sent on the wire (escaped)
-	Query         string
-	ContentType   string
-	Authorization string
-	Body          string
-}
-
-func (r request) String() string {
-	return fmt.Sprintf("%s %s?%s Content-Type=%q Authorization=%q body=%q",
-		r.Method, r.Path, r.Query, r.ContentType, r.Authorization, r.Body)
-}
-
-type reply struct {
-	Status int
-	Body   string
-}
-
-// recorder is an HTTP handler that records every request and answers with the canned reply
-// registered for "METHOD /path"; anything else gets a 418 (and shows in the recorded list).
-// onRequest, when set, runs after a request is recorded and before it is answered.
-type recorder struct {
-	mu        sync.Mutex
-	reqs      []request
-	replies   map[string]reply
-	onRequest func(*http.Request)
-}
-
-func newServer(t *testing.T, rec *recorder) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		body = []byte("<read error: " + err.Error() + ">")
-	}
-	rec.mu.Lock()
-	rec.reqs = append(rec.reqs, request{
-		Method:        r.Method,
-		Path:          r.URL.EscapedPath(),
-		Query:         r.URL.RawQuery,
-		ContentType:   r.Header.Get("Content-Type"),
-		Authorization: r.Header.Get("Authorization"),
-		Body:          string(body),
-	})
-	rp, ok := rec.replies[r.Method+" "+r.URL.EscapedPath()]
-	rec.mu.Unlock()
-	if rec.onRequest != nil {
-		rec.onRequest(r)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if !ok {
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, `{"error":"unexpected request"}`)
-		return
-	}
-	w.WriteHeader(rp.Status)
-	_, _ = io.WriteString(w, rp.Body)
-}
-
-func (rec *recorder) requests() []request {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]request(nil), rec.reqs...)
-}
-
-func checkRequests(t *testing.T, got, want []request) {
-	t.Helper()
-	n := max(len(got), len(want))
-	for i := range n {
-		switch {
-		case i >= len(got):
-			t.Errorf("request %d: missing, want %v", i, want[i])
-		case i >= len(want):
-			t.Errorf("request %d: unexpected %v", i, got[i])
-		case got[i] != want[i]:
-			t.Errorf("request %d:\n got %v\nwant %v", i, got[i], want[i])
-		}
-	}
-}
 
 func newClient(t *testing.T, srv *httptest.Server) *rotatetoken.Client {
 	t.Helper()
@@ -147,28 +58,28 @@ func checkStepError(t *testing.T, err error, step string, status int) *runtime.S
 	return se
 }
 
-func okReplies() map[string]reply {
-	return map[string]reply{
-		"POST /auth/refresh": {200, `{"access_token":"` + accessToken + `","refresh_token":"rt-next","token_type":"Bearer","expires_in":604800}`},
-		"POST /api":          {200, `{"data":{"customers":{"nodes":[{"id":"Q3VzdG9tZXI6MQ==","name":"Acme Corp","externalId":"acme-123"}]}}}`},
-		"POST /auth/revoke":  {200, `{}`},
+func okReplies() map[string]recorder.Reply {
+	return map[string]recorder.Reply{
+		"POST /auth/refresh": {Status: 200, Body: `{"access_token":"` + accessToken + `","refresh_token":"rt-next","token_type":"Bearer","expires_in":604800}`},
+		"POST /api":          {Status: 200, Body: `{"data":{"customers":{"nodes":[{"id":"Q3VzdG9tZXI6MQ==","name":"Acme Corp","externalId":"acme-123"}]}}}`},
+		"POST /auth/revoke":  {Status: 200, Body: `{}`},
 	}
 }
 
 var (
-	wantRefresh  = request{Method: "POST", Path: "/auth/refresh", ContentType: "application/json", Body: refreshBody}
-	wantValidate = request{Method: "POST", Path: "/api", ContentType: "application/json", Authorization: "Bearer " + accessToken, Body: graphQLQuery}
-	wantRevoke   = request{Method: "POST", Path: "/auth/revoke", ContentType: "application/json", Body: refreshBody}
+	wantRefresh  = recorder.Request{Method: "POST", Path: "/auth/refresh", ContentType: "application/json", Body: refreshBody}
+	wantValidate = recorder.Request{Method: "POST", Path: "/api", ContentType: "application/json", Authorization: "Bearer " + accessToken, Body: graphQLQuery}
+	wantRevoke   = recorder.Request{Method: "POST", Path: "/auth/revoke", ContentType: "application/json", Body: refreshBody}
 )
 
 func TestRotateRefreshToken(t *testing.T) {
-	rec := &recorder{replies: okReplies()}
-	srv := newServer(t, rec)
+	rec := &recorder.Recorder{Replies: okReplies()}
+	srv := recorder.Serve(t, rec)
 	out, err := newClient(t, srv).RotateRefreshToken(t.Context(), rotatetoken.RotateRefreshTokenInputs{RefreshToken: refreshToken})
 	if err != nil {
 		t.Fatalf("RotateRefreshToken: %v", err)
 	}
-	checkRequests(t, rec.requests(), []request{wantRefresh, wantValidate, wantRevoke})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantValidate, wantRevoke})
 	if out.AccessToken != accessToken {
 		t.Errorf("AccessToken = %q, want %q", out.AccessToken, accessToken)
 	}
@@ -179,9 +90,9 @@ func TestRotateRefreshToken(t *testing.T) {
 
 func TestRotateRefreshTokenRefreshRefused(t *testing.T) {
 	replies := okReplies()
-	replies["POST /auth/refresh"] = reply{401, `{"error":"invalid refresh token"}`}
-	rec := &recorder{replies: replies}
-	srv := newServer(t, rec)
+	replies["POST /auth/refresh"] = recorder.Reply{Status: 401, Body: `{"error":"invalid refresh token"}`}
+	rec := &recorder.Recorder{Replies: replies}
+	srv := recorder.Serve(t, rec)
 	out, err := newClient(t, srv).RotateRefreshToken(t.Context(), rotatetoken.RotateRefreshTokenInputs{RefreshToken: refreshToken})
 	if out != nil {
 		t.Errorf("got outputs %+v with the error", *out)
@@ -190,7 +101,7 @@ func TestRotateRefreshTokenRefreshRefused(t *testing.T) {
 	if se.Method != "POST" || se.Path != "/auth/refresh" {
 		t.Errorf("StepError Method, Path = %q, %q, want POST, /auth/refresh", se.Method, se.Path)
 	}
-	checkRequests(t, rec.requests(), []request{wantRefresh})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh})
 	msg := err.Error()
 	for _, secret := range []string{refreshToken, refreshBody} {
 		if strings.Contains(msg, secret) {
@@ -203,12 +114,12 @@ func TestRotateRefreshTokenRefreshRefused(t *testing.T) {
 // requests were sent.
 func TestRotateRefreshTokenRevokeRefused(t *testing.T) {
 	replies := okReplies()
-	replies["POST /auth/revoke"] = reply{401, `{"error":"invalid refresh token"}`}
-	rec := &recorder{replies: replies}
-	srv := newServer(t, rec)
+	replies["POST /auth/revoke"] = recorder.Reply{Status: 401, Body: `{"error":"invalid refresh token"}`}
+	rec := &recorder.Recorder{Replies: replies}
+	srv := recorder.Serve(t, rec)
 	_, err := newClient(t, srv).RotateRefreshToken(t.Context(), rotatetoken.RotateRefreshTokenInputs{RefreshToken: refreshToken})
 	checkStepError(t, err, "revokeOldToken", 401)
-	checkRequests(t, rec.requests(), []request{wantRefresh, wantValidate, wantRevoke})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantValidate, wantRevoke})
 	msg := err.Error()
 	for _, secret := range []string{refreshToken, refreshBody, accessToken} {
 		if strings.Contains(msg, secret) {
@@ -224,8 +135,8 @@ func TestRotateRefreshTokenCancelledInFlight(t *testing.T) {
 	defer cancel()
 	arrived := make(chan struct{})
 	release := make(chan struct{})
-	rec := &recorder{replies: okReplies()}
-	rec.onRequest = func(r *http.Request) {
+	rec := &recorder.Recorder{Replies: okReplies()}
+	rec.OnRequest = func(r *http.Request) {
 		if r.URL.Path != "/api" {
 			return
 		}
@@ -235,7 +146,7 @@ func TestRotateRefreshTokenCancelledInFlight(t *testing.T) {
 		case <-release:
 		}
 	}
-	srv := newServer(t, rec)
+	srv := recorder.Serve(t, rec)
 	t.Cleanup(func() { close(release) }) // runs before srv.Close
 	c := newClient(t, srv)
 
@@ -262,7 +173,7 @@ func TestRotateRefreshTokenCancelledInFlight(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 	checkStepError(t, err, "validateToken", 0)
-	checkRequests(t, rec.requests(), []request{wantRefresh, wantValidate})
+	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantValidate})
 }
 
 func TestRotateRefreshTokenFakeAPI(t *testing.T) {
