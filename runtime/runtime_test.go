@@ -153,6 +153,12 @@ func TestTextQueryObject(t *testing.T) {
 	if got := Text(json.RawMessage(`"quoted"`)); got != "quoted" {
 		t.Errorf("Text of a JSON string = %q", got)
 	}
+	if got := Pick(json.RawMessage(`[{"sku":"a"},{"sku":"b"}]`), "1", "sku"); string(got) != `"b"` {
+		t.Errorf("Pick = %s", got)
+	}
+	if got := Pick(json.RawMessage(`[]`), "0"); got != nil {
+		t.Errorf("Pick of nothing = %s, want nil", got)
+	}
 	var q Query
 	if q.String() != "" {
 		t.Error("empty query must render as nothing")

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Pos is a position in an input file. Line and Col are 1-based; zero means unknown.
@@ -88,9 +87,6 @@ func (d *Diagnostic) WithHint(format string, args ...any) {
 	d.Hint = fmt.Sprintf(format, args...)
 }
 
-// Append adds diagnostics from another list.
-func (l *List) Append(other List) { l.items = append(l.items, other.items...) }
-
 // Strict turns every warning into an error.
 func (l *List) Strict() {
 	for i := range l.items {
@@ -116,14 +112,4 @@ func (l *List) Sorted() []Diagnostic {
 		)
 	})
 	return slices.CompactFunc(out, func(a, b Diagnostic) bool { return a == b })
-}
-
-// String renders every diagnostic, one per line (hints indented below).
-func (l *List) String() string {
-	var b strings.Builder
-	for _, d := range l.Sorted() {
-		b.WriteString(d.String())
-		b.WriteByte('\n')
-	}
-	return b.String()
 }

@@ -41,14 +41,11 @@ func (v Value) IsLiteral() bool {
 // other brace is literal text. Inside literal text, a '$' that starts a known expression root
 // is read as an unbraced embedded expression (marked Unbraced) so that the caller can warn.
 func ParseValue(s string) (Value, error) {
-	if strings.HasPrefix(s, "$") && LooksLikeExpression(s) {
+	if LooksLikeExpression(s) {
 		if e, err := Parse(s); err == nil {
 			return Value{Whole: &e}, nil
-		} else if _, n, _ := scan(s, stopInText); n != len(s) {
-			// Not one whole expression: fall through and read it as a template.
-		} else {
-			return Value{}, err
 		}
+		// Not one whole expression: the template scan below reads it, or reports the error.
 	}
 	var parts []Part
 	lit := strings.Builder{}

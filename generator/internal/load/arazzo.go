@@ -9,9 +9,9 @@ package load
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
@@ -122,7 +122,7 @@ func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		line, col, msg := yamlErrorPos(err)
+		line, col, msg := YAMLErrorPos(err)
 		diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML: %s", msg)
 		return nil
 	}
@@ -133,42 +133,26 @@ func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 	return nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
-var yamlLineColRE = regexp.MustCompile(`^yaml: (?:line (\d+), column (\d+): )?(.*)$`)
+// yamlErrorRE matches the errors of go.yaml.in/yaml/v4:
+// "… load error in parser (while parsing X) at L2.C7-L3.C10: did not find …" (the range end
+// may be absent, or "-C6" on the same line).
+var yamlErrorRE = regexp.MustCompile(`load error in \w+ (\(.*?\) )?at L(\d+)\.C(\d+)(?:-(?:L\d+\.)?C\d+)?: (.*)$`)
 
-// yamlRangeRE matches the position form of go.yaml.in/yaml/v4 errors:
-// "… load error in parser (while parsing X) at L2.C7-L3.C10: did not find …".
-var yamlRangeRE = regexp.MustCompile(`^(?:.*?load error in \w+ )?(\(.*?\) )?at L(\d+)\.C(\d+)(?:-L\d+\.C\d+)?: (.*)$`)
-
-// YAMLErrorPos extracts the position and a clean message from a YAML parser error.
-func YAMLErrorPos(err error) (line, col int, msg string) { return yamlErrorPos(err) }
-
-func yamlErrorPos(err error) (line, col int, msg string) {
+// YAMLErrorPos extracts the position and a clean message from a YAML parser error; line is 0
+// when the error carries no position.
+func YAMLErrorPos(err error) (line, col int, msg string) {
 	msg = err.Error()
-	if i := strings.Index(msg, "go-yaml load error"); i >= 0 {
-		msg = msg[i:]
+	m := yamlErrorRE.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, 0, msg
 	}
-	if m := yamlRangeRE.FindStringSubmatch(msg); m != nil {
-		fmt.Sscan(m[2], &line)
-		fmt.Sscan(m[3], &col)
-		msg = m[4]
-		if m[1] != "" {
-			msg += " " + strings.TrimSpace(m[1])
-		}
-		return line, col, msg
+	line, _ = strconv.Atoi(m[2])
+	col, _ = strconv.Atoi(m[3])
+	msg = m[4]
+	if m[1] != "" {
+		msg += " " + strings.TrimSpace(m[1])
 	}
-	if m := yamlLineColRE.FindStringSubmatch(msg); m != nil && m[2] != "" {
-		fmt.Sscan(m[1], &line)
-		fmt.Sscan(m[2], &col)
-		return line, col, m[3]
-	}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		if m[1] != "" {
-			fmt.Sscan(m[1], &line)
-		}
-		return line, 1, m[2]
-	}
-	return 0, 0, msg
+	return line, col, msg
 }
 
 // decoder walks mapping nodes and reports shape errors.
