@@ -71,8 +71,8 @@ func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err 
 				return nil, false, err
 			}
 		case '[':
-			idx, convErr := strconv.Atoi(tok)
-			if convErr != nil || idx < 0 || (len(tok) > 1 && tok[0] == '0') {
+			idx, ok := arrayIndex(tok)
+			if !ok {
 				return nil, false, nil
 			}
 			ok, err := s.element(idx)
@@ -99,6 +99,21 @@ func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err 
 		}
 	}
 	return json.RawMessage(doc[start:s.i]), true, nil
+}
+
+// arrayIndex parses an RFC 6901 array index: "0", or digits without a leading zero (no sign,
+// no spaces, which strconv.Atoi would accept).
+func arrayIndex(tok string) (int, bool) {
+	if tok == "" || len(tok) > 1 && tok[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < '0' || tok[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(tok)
+	return n, err == nil
 }
 
 // scanner skips over JSON values; it validates structure well enough to never misread a

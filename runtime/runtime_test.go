@@ -40,7 +40,7 @@ func TestLookupRFC6901(t *testing.T) {
 			t.Errorf("Lookup(%q) = %s, %v, %v; want %s", tt.tokens, got, found, err, tt.want)
 		}
 	}
-	for _, missing := range [][]string{{"nope"}, {"foo", "2"}, {"foo", "01"}, {"foo", "-"}, {"foo", "0", "x"}} {
+	for _, missing := range [][]string{{"nope"}, {"foo", "2"}, {"foo", "01"}, {"foo", "-"}, {"foo", "+0"}, {"foo", " 1"}, {"foo", "0", "x"}} {
 		if _, found, err := Lookup([]byte(rfc6901), missing...); found || err != nil {
 			t.Errorf("Lookup(%q) found=%v err=%v; want not found", missing, found, err)
 		}
