@@ -32,10 +32,10 @@ func (q *query) eval(e *env, cur any) []any {
 }
 
 // single evaluates a singular query without building nodelists.
-func (q *query) single(e *env, cur any) (any, bool) {
+func (q *query) single(root, cur any) (any, bool) {
 	v := cur
 	if q.absolute {
-		v = e.root
+		v = root
 	}
 	for k := range q.segs {
 		sel := &q.segs[k].sels[0]
@@ -223,7 +223,7 @@ func (x notExpr) test(e *env, cur any) bool { return !x.x.test(e, cur) }
 
 func (x existsExpr) test(e *env, cur any) bool {
 	if x.q.singular {
-		_, ok := x.q.single(e, cur)
+		_, ok := x.q.single(e.root, cur)
 		return ok
 	}
 	return len(x.q.eval(e, cur)) > 0
@@ -250,7 +250,7 @@ func (x compareExpr) test(e *env, cur any) bool {
 
 func (x *literalExpr) value(*env, any) (any, bool) { return x.v, true }
 
-func (x singularExpr) value(e *env, cur any) (any, bool) { return x.q.single(e, cur) }
+func (x singularExpr) value(e *env, cur any) (any, bool) { return x.q.single(e.root, cur) }
 
 // value evaluates the functions declared to return ValueType.
 func (f *funcCall) value(e *env, cur any) (any, bool) {
@@ -274,7 +274,7 @@ func (f *funcCall) value(e *env, cur any) (any, bool) {
 	case fnValue:
 		q := f.args[0].nodes
 		if q.singular {
-			return q.single(e, cur)
+			return q.single(e.root, cur)
 		}
 		if nodes := q.eval(e, cur); len(nodes) == 1 {
 			return nodes[0], true

@@ -500,8 +500,11 @@ func (p *parser) basic() operand {
 		p.i++
 		p.ws()
 		inner := p.i
-		if p.peek() == '(' {
-			return operand{pos: pos, logic: notExpr{p.paren()}}
+		switch p.peek() {
+		case '(':
+			return operand{pos: pos, logic: notExpr{p.noCompare(p.paren())}}
+		case '!':
+			p.fail(inner, "'!' cannot be repeated; use '!(!...)'")
 		}
 		o := p.primary()
 		if o.lit != nil {
@@ -516,7 +519,7 @@ func (p *parser) basic() operand {
 		p.i = save
 		return operand{pos: pos, logic: x}
 	case '(':
-		return operand{pos: pos, logic: p.paren()}
+		return operand{pos: pos, logic: p.noCompare(p.paren())}
 	}
 	left := p.primary()
 	save := p.i
@@ -541,6 +544,18 @@ func (p *parser) basic() operand {
 	}
 	p.i = save
 	return operand{pos: pos, logic: cmp}
+}
+
+// noCompare rejects a comparison operator after a parenthesized expression, which is
+// logical and so cannot be compared; the check only improves the message.
+func (p *parser) noCompare(x logical) logical {
+	save := p.i
+	p.ws()
+	if at := p.i; p.atCompareOp() {
+		p.fail(at, "a parenthesized expression is logical and cannot be compared")
+	}
+	p.i = save
+	return x
 }
 
 func (p *parser) paren() logical {

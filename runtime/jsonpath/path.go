@@ -51,8 +51,14 @@ func (p *Path) String() string { return p.src }
 // json.Number, string, []any, map[string]any) and returns the values of the resulting
 // nodelist in order. Nothing selected yields an empty result.
 func (p *Path) Select(root any) []any {
-	e := &env{root: root}
-	return p.q.eval(e, root)
+	if p.q.singular {
+		// The common case of a plain path: no intermediate nodelists.
+		if v, ok := p.q.single(root, root); ok {
+			return []any{v}
+		}
+		return nil
+	}
+	return p.q.eval(&env{root: root}, root)
 }
 
 // SelectJSON decodes doc and applies the query to it. Numbers are decoded as json.Number so
