@@ -92,13 +92,16 @@ func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err 
 	if err := s.value(0); err != nil {
 		return nil, false, err
 	}
+	end := s.i
 	if len(tokens) == 0 {
+		// The whole document: nothing but white space may follow the value, and that white
+		// space (a body's trailing newline) is not part of it.
 		s.ws()
 		if s.i != len(s.b) {
 			return nil, false, errSyntax
 		}
 	}
-	return json.RawMessage(doc[start:s.i]), true, nil
+	return json.RawMessage(doc[start:end]), true, nil
 }
 
 // arrayIndex parses an RFC 6901 array index: "0", or digits without a leading zero (no sign,
