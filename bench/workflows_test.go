@@ -146,7 +146,9 @@ var workflows = []*workflow{
 			return func(ctx context.Context) (any, error) { return c.RotateRefreshToken(ctx, in) }, err
 		},
 		handwritten: func(c *handwritten.Client) run {
-			return func(ctx context.Context) (any, error) { return c.RotateRefreshToken(ctx, fakeapi.PrismaticRefreshToken) }
+			return func(ctx context.Context) (any, error) {
+				return c.RotateRefreshToken(ctx, fakeapi.PrismaticRefreshToken)
+			}
 		},
 	},
 	{

@@ -162,7 +162,6 @@ func (c *Client) prismaticCustomers(ctx context.Context, accessToken string) (js
 	return res.Data.Customers.Nodes, nil
 }
 
-
 // BootstrapApplicationToken creates an Airbyte application, reads it back and exchanges its
 // credentials for an access token.
 func (c *Client) BootstrapApplicationToken(ctx context.Context, applicationName string) (*BootstrapApplicationTokenOutputs, error) {
