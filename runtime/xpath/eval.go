@@ -267,13 +267,13 @@ func mergeNodes(a, b []*Node) []*Node {
 type testKind uint8
 
 const (
-	testName   testKind = iota // QName
-	testAny                    // *
-	testNSAny                  // prefix:*
-	testNode                   // node()
-	testText                   // text()
-	testComment                // comment()
-	testPI                     // processing-instruction() or processing-instruction('target')
+	testName    testKind = iota // QName
+	testAny                     // *
+	testNSAny                   // prefix:*
+	testNode                    // node()
+	testText                    // text()
+	testComment                 // comment()
+	testPI                      // processing-instruction() or processing-instruction('target')
 )
 
 type nodeTest struct {
