@@ -1,6 +1,7 @@
 package ecmaregex
 
 import (
+	"math"
 	"sync"
 	"unicode/utf16"
 )
@@ -233,12 +234,14 @@ const (
 	eLook              // lookaround started at pos; negative ones resume at pc
 )
 
+// entry is 20 bytes: the stack is the backtracker's only memory that grows with the work
+// done, so its size decides how much memory a budget allows.
 type entry struct {
 	kind uint8
 	neg  bool
-	pc   int
-	pos  int
-	a, b int
+	pc   int32
+	pos  int32
+	a, b int32
 }
 
 type machine struct {
@@ -268,6 +271,10 @@ func (p *program) match(s string, budget int) (bool, error) {
 		p.pool.Put(m)
 	}()
 	m.in = appendUnits(m.in[:0], s)
+	if len(m.in) > math.MaxInt32 {
+		// Positions on the stack are 32-bit; no budget would cover such an input anyway.
+		return false, ErrBudget
+	}
 	m.steps, m.budget = 0, budget
 	for start := 0; start <= len(m.in); start++ {
 		if p.anchored && start > 0 {
@@ -304,7 +311,7 @@ func appendUnits(dst []uint16, s string) []uint16 {
 // set writes a slot, recording the old value when there is anything to backtrack to.
 func (m *machine) set(k, v int) {
 	if len(m.stack) > 0 {
-		m.stack = append(m.stack, entry{kind: eUndo, pos: k, a: m.slots[k]})
+		m.stack = append(m.stack, entry{kind: eUndo, pos: int32(k), a: int32(m.slots[k])})
 	}
 	m.slots[k] = v
 }
@@ -342,7 +349,7 @@ func (m *machine) run(start int) (bool, error) {
 			pos, ok = m.step(in, pos)
 			pc++
 		case opSplit:
-			m.stack = append(m.stack, entry{kind: eChoice, pc: in.y, pos: pos})
+			m.stack = append(m.stack, entry{kind: eChoice, pc: int32(in.y), pos: int32(pos)})
 			pc = in.x
 		case opJmp:
 			pc = in.x
@@ -389,10 +396,10 @@ func (m *machine) run(start int) (bool, error) {
 			case in.max >= 0 && count >= in.max:
 				pc = in.y
 			case in.greedy:
-				m.stack = append(m.stack, entry{kind: eChoice, pc: in.y, pos: pos})
+				m.stack = append(m.stack, entry{kind: eChoice, pc: int32(in.y), pos: int32(pos)})
 				pc++
 			default:
-				m.stack = append(m.stack, entry{kind: eChoice, pc: pc + 1, pos: pos})
+				m.stack = append(m.stack, entry{kind: eChoice, pc: int32(pc + 1), pos: int32(pos)})
 				pc = in.y
 			}
 		case opIterStart:
@@ -412,7 +419,7 @@ func (m *machine) run(start int) (bool, error) {
 			pos, ok = m.star(in, pc, pos)
 			pc++
 		case opLookStart:
-			m.stack = append(m.stack, entry{kind: eLook, neg: in.neg, pc: in.x, pos: pos})
+			m.stack = append(m.stack, entry{kind: eLook, neg: in.neg, pc: int32(in.x), pos: int32(pos)})
 			pc++
 		case opLookEnd:
 			j := len(m.stack) - 1
@@ -429,7 +436,7 @@ func (m *machine) run(start int) (bool, error) {
 			// A lookaround succeeds at most once: drop the choices made inside it but keep
 			// the undo records, since its captures stay set until something before it
 			// backtracks.
-			pos = m.stack[j].pos
+			pos = int(m.stack[j].pos)
 			w := j
 			for _, e := range m.stack[j+1:] {
 				if e.kind == eUndo {
@@ -454,7 +461,7 @@ func (m *machine) run(start int) (bool, error) {
 func (m *machine) unwind(j int) {
 	for k := len(m.stack) - 1; k > j; k-- {
 		if e := m.stack[k]; e.kind == eUndo {
-			m.slots[e.pos] = e.a
+			m.slots[e.pos] = int(e.a)
 		}
 	}
 	m.stack = m.stack[:j+1]
@@ -519,10 +526,10 @@ func (m *machine) star(in *inst, pc, pos int) (int, bool) {
 	}
 	if in.greedy {
 		if n > in.min {
-			m.stack = append(m.stack, entry{kind: eStarGreedy, pc: pc + 1, pos: pos, a: n, b: in.min})
+			m.stack = append(m.stack, entry{kind: eStarGreedy, pc: int32(pc + 1), pos: int32(pos), a: int32(n), b: int32(in.min)})
 		}
 	} else if n < limit {
-		m.stack = append(m.stack, entry{kind: eStarLazy, pc: pc + 1, pos: p, a: n, b: limit})
+		m.stack = append(m.stack, entry{kind: eStarLazy, pc: int32(pc + 1), pos: int32(p), a: int32(n), b: int32(limit)})
 	}
 	return p, true
 }
@@ -534,17 +541,17 @@ func (m *machine) backtrack() (int, int, bool) {
 		e := &m.stack[top]
 		switch e.kind {
 		case eUndo:
-			m.slots[e.pos] = e.a
+			m.slots[e.pos] = int(e.a)
 			m.stack = m.stack[:top]
 		case eChoice:
-			pc, pos := e.pc, e.pos
+			pc, pos := int(e.pc), int(e.pos)
 			m.stack = m.stack[:top]
 			return pc, pos, true
 		case eStarGreedy:
 			e.a--
-			pc, pos := e.pc, e.pos+e.a
-			if m.prog.insts[e.pc-1].back {
-				pos = e.pos - e.a
+			pc, pos := int(e.pc), int(e.pos+e.a)
+			if m.prog.insts[pc-1].back {
+				pos = int(e.pos - e.a)
 			}
 			if e.a <= e.b {
 				m.stack = m.stack[:top]
@@ -552,20 +559,20 @@ func (m *machine) backtrack() (int, int, bool) {
 			return pc, pos, true
 		case eStarLazy:
 			m.steps++
-			pos, ok := m.step(&m.prog.insts[e.pc-1], e.pos)
+			pos, ok := m.step(&m.prog.insts[e.pc-1], int(e.pos))
 			if !ok {
 				m.stack = m.stack[:top]
 				continue
 			}
-			e.pos = pos
+			e.pos = int32(pos)
 			e.a++
-			pc := e.pc
+			pc := int(e.pc)
 			if e.a >= e.b {
 				m.stack = m.stack[:top]
 			}
 			return pc, pos, true
 		case eLook:
-			neg, pc, pos := e.neg, e.pc, e.pos
+			neg, pc, pos := e.neg, int(e.pc), int(e.pos)
 			m.stack = m.stack[:top]
 			if neg {
 				// Nothing in the negated body matched: the lookaround holds.
