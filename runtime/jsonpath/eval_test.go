@@ -2,8 +2,10 @@ package jsonpath
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -222,5 +224,35 @@ func TestSelectOnNull(t *testing.T) {
 	}
 	if got := MustParse("$").Select(nil); len(got) != 1 || got[0] != nil {
 		t.Errorf("$ on null = %v", got)
+	}
+}
+
+// TestConcurrentSelect shares one Path, including its cache of patterns taken from the
+// document, between goroutines; run with -race.
+func TestConcurrentSelect(t *testing.T) {
+	p := MustParse("$.items[?match(@.v, @.p)].v")
+	items := make([]any, 100)
+	for i := range items {
+		items[i] = map[string]any{"v": fmt.Sprintf("v%d", i), "p": fmt.Sprintf("v%d|x", i%(regexCacheSize+10))}
+	}
+	root := map[string]any{"items": items}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				// Items whose index is below regexCacheSize+10 match their own pattern.
+				if got := len(p.Select(root)); got != regexCacheSize+10 {
+					t.Errorf("selected %d, want %d", got, regexCacheSize+10)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	fc := p.q.segs[1].sels[0].filter.(*funcCall)
+	if n := len(fc.cache.m); n > regexCacheSize {
+		t.Errorf("pattern cache holds %d entries, above its bound %d", n, regexCacheSize)
 	}
 }
