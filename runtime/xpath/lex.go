@@ -26,6 +26,7 @@ const (
 	tLiteral  // local holds the value
 	tNumber   // num
 	tVar      // prefix, local
+	tErr      // a lexical error, in err
 
 	// Operators; every kind from tAnd on counts as an Operator for the §3.7 rules.
 	tAnd
@@ -61,6 +62,7 @@ type token struct {
 	prefix string
 	local  string
 	num    float64
+	err    *SyntaxError // for tErr
 }
 
 func (t token) qname() string {
@@ -128,25 +130,19 @@ type lexer struct {
 	toks []token
 }
 
-func lex(src string) ([]token, error) {
-	if !utf8.ValidString(src) {
-		for i, r := range src {
-			if r == utf8.RuneError {
-				if _, size := utf8.DecodeRuneInString(src[i:]); size == 1 {
-					return nil, &SyntaxError{Offset: i, Msg: "invalid UTF-8"}
-				}
-			}
-		}
-	}
+// lex splits src into tokens. A lexical error does not stop compilation at once: it ends
+// the token list with a tErr token carrying the error, so that a syntax error earlier in
+// the expression is still the one reported and errors always come in source order.
+func lex(src string) []token {
 	l := &lexer{src: src}
 	for {
 		l.skipSpace()
 		if l.pos >= len(src) {
-			l.toks = append(l.toks, token{kind: tEOF, off: len(src)})
-			return l.toks, nil
+			return append(l.toks, token{kind: tEOF, off: len(src)})
 		}
 		if err := l.next(); err != nil {
-			return nil, err
+			se := err.(*SyntaxError)
+			return append(l.toks, token{kind: tErr, off: se.Offset, err: se})
 		}
 	}
 }
@@ -286,10 +282,13 @@ func (l *lexer) next() error {
 		if isDigit(c) {
 			return l.number()
 		}
-		if r, _ := utf8.DecodeRuneInString(l.src[l.pos:]); isNameStart(r) {
+		r, size := utf8.DecodeRuneInString(l.src[l.pos:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return l.errf(l.pos, "invalid UTF-8")
+		case isNameStart(r):
 			return l.name()
 		}
-		r, _ := utf8.DecodeRuneInString(l.src[l.pos:])
 		return l.errf(l.pos, "unexpected character %q", r)
 	}
 	return nil
@@ -336,7 +335,17 @@ func (l *lexer) literal(q byte) error {
 	if end+1 < len(l.src) && l.src[end+1] == q {
 		return l.errf(end, "a doubled quote inside a literal is XPath 2.0 escaping; in XPath 1.0 delimit with the other quote character or use concat()")
 	}
-	l.toks = append(l.toks, token{kind: tLiteral, off: start, local: l.src[start+1 : end]})
+	value := l.src[start+1 : end]
+	if !utf8.ValidString(value) {
+		for i, r := range value {
+			if r == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(value[i:]); size == 1 {
+					return l.errf(start+1+i, "invalid UTF-8")
+				}
+			}
+		}
+	}
+	l.toks = append(l.toks, token{kind: tLiteral, off: start, local: value})
 	l.pos = end + 1
 	return nil
 }
@@ -346,7 +355,8 @@ func (l *lexer) ncname() string {
 	start := l.pos
 	for l.pos < len(l.src) {
 		r, size := utf8.DecodeRuneInString(l.src[l.pos:])
-		if l.pos == start && !isNameStart(r) || l.pos > start && !isNameChar(r) {
+		// U+FFFD is a name character, but not when it stands for an invalid byte.
+		if r == utf8.RuneError && size == 1 || l.pos == start && !isNameStart(r) || l.pos > start && !isNameChar(r) {
 			break
 		}
 		l.pos += size
@@ -389,11 +399,6 @@ func (l *lexer) name() error {
 		case "div":
 			l.toks = append(l.toks, token{kind: tDiv, off: start})
 		default:
-			if n := len(l.toks); n >= 2 && l.toks[n-1].kind == tVar && l.toks[n-2].kind == tNameTest && l.toks[n-2].prefix == "" {
-				if hint, ok := laterKeywords[l.toks[n-2].local]; ok {
-					return l.errf(l.toks[n-2].off, "%s; XPath 1.0 has no variables or iteration", hint)
-				}
-			}
 			if hint, ok := operatorHints[name]; ok {
 				return l.errf(start, "%q is not an XPath 1.0 operator: %s", name, hint)
 			}

@@ -40,6 +40,9 @@ var laterKeywords = map[string]string{
 // unexpected reports token t where want was expected, explaining constructs of later XPath
 // versions where it can.
 func (p *parser) unexpected(t token, want string) error {
+	if t.kind == tErr {
+		return t.err
+	}
 	if t.kind == tVar && p.i > 0 {
 		if prev := p.toks[p.i-1]; prev.kind == tNameTest && prev.prefix == "" {
 			if hint, ok := laterKeywords[prev.local]; ok {
@@ -62,11 +65,7 @@ func (p *parser) expect(k tokKind, want string) error {
 }
 
 func parse(src string) (expr, []*nodeTest, error) {
-	toks, err := lex(src)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := &parser{toks: toks}
+	p := &parser{toks: lex(src)}
 	e, err := p.parseExpr()
 	if err != nil {
 		return nil, nil, err
@@ -382,11 +381,16 @@ func (p *parser) parseNodeTest(s *step) error {
 				s.test.local = lit.local
 			}
 		}
-		want := "expected ')'"
-		if t.local != "processing-instruction" {
-			want = fmt.Sprintf("expected ')': %s() takes no argument", t.local)
+		if r := p.advance(); r.kind != tRParen {
+			if r.kind == tErr {
+				return r.err
+			}
+			if t.local == "processing-instruction" {
+				return errAt(r.off, "expected ')' after the optional target literal, found %s", r.describe())
+			}
+			return errAt(r.off, "expected ')': %s() takes no argument, found %s", t.local, r.describe())
 		}
-		return p.expect(tRParen, want)
+		return nil
 	}
 	return p.unexpected(t, "expected a node test (a name, *, prefix:*, node(), text(), comment() or processing-instruction())")
 }
