@@ -64,6 +64,8 @@ func parse(src string) (q *query, err error) {
 		if strings.TrimLeft(src[p.i:], " \t\n\r") == "" {
 			p.fail(p.i, "trailing whitespace is not allowed")
 		}
+		// Whitespace may precede a segment; what follows it is the problem.
+		p.ws()
 		p.fail(p.i, "unexpected %s", p.describe())
 	}
 	return q, nil

@@ -19,6 +19,7 @@ func TestSyntaxErrorOffsets(t *testing.T) {
 		{"$ ", 1, "trailing whitespace"},
 		{"$.a ", 3, "trailing whitespace"},
 		{"$a", 1, "unexpected 'a'"},
+		{"$.a b", 4, "unexpected 'b'"},
 		{"$.", 2, "expected a member name or '*' after '.'"},
 		{"$. a", 2, "expected a member name or '*'"},
 		{"$.1", 2, "expected a member name"},
