@@ -376,6 +376,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{`😀*(`, 5, "unterminated group"},
 		{`😀**`, 5, "nothing to repeat"},
 		{"a\xffb", 1, "invalid UTF-8"},
+		{strings.Repeat("(", maxDepth+1) + strings.Repeat(")", maxDepth+1), maxDepth, "groups nested too deeply"},
 	} {
 		_, err := Compile(c.pattern)
 		var se *SyntaxError
@@ -386,6 +387,17 @@ func TestSyntaxErrors(t *testing.T) {
 		if se.Offset != c.offset || se.Msg != c.msg {
 			t.Errorf("Compile(%q): offset %d %q, want offset %d %q", c.pattern, se.Offset, se.Msg, c.offset, c.msg)
 		}
+	}
+}
+
+func TestDeepNestingWithinLimit(t *testing.T) {
+	p := strings.Repeat("(?:", maxDepth) + "a" + strings.Repeat(")", maxDepth)
+	re, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !re.MatchString("a") || re.MatchString("b") {
+		t.Error("deeply nested pattern mismatches")
 	}
 }
 

@@ -122,7 +122,12 @@ type namedGroup struct {
 // same name may coexist only when some disjunction holds them in different alternatives.
 type altStep struct{ disj, alt int }
 
+// maxDepth bounds group nesting. Parsing, compiling and translating recurse once per level,
+// and no real pattern comes near it; Go's regexp has the same limit.
+const maxDepth = 1000
+
 type parser struct {
+	depth       int
 	units       []uint16
 	offs        []int
 	end         int
@@ -431,6 +436,11 @@ func compareDigits(a, b string) int {
 // (Annex B allows quantified lookaheads, never quantified lookbehinds).
 func (p *parser) group() (*node, bool, error) {
 	open := p.i
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, false, p.err(open, "groups nested too deeply")
+	}
 	p.i++
 	var n *node
 	quantifiable := true
