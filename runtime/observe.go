@@ -330,7 +330,9 @@ func (r *Run) Step(name string) *Step {
 
 // End ends the run with the error the workflow method is about to return (nil on success):
 // it ends the steps still open with err, reports WorkflowEnd, and returns err with the
-// run's secrets added to its redaction when it is a *StepError. Only the first End counts.
+// run's secrets redacted: a *StepError (also one that err wraps) is told them, and another
+// error whose message shows one is wrapped in an error with a redacted message that still
+// unwraps to it. Only the first End counts.
 func (r *Run) End(err error) error {
 	r.mu.Lock()
 	open, secrets, ended := r.open, slices.Clip(r.secrets), r.ended
@@ -343,11 +345,13 @@ func (r *Run) End(err error) error {
 	if errors.As(err, &se) {
 		se.addSecrets(secrets)
 	}
-	evErr := redactErr(err, secrets...)
+	// A *StepError now redacts itself and is returned as it is; an error that wraps one, or
+	// any other error, is wrapped when its message still shows a secret.
+	err = redactErr(err, secrets...)
 	for i := len(open) - 1; i >= 0; i-- {
-		open[i].end(evErr)
+		open[i].end(err)
 	}
-	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: evErr})
+	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: err})
 	return err
 }
 

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -29,17 +30,19 @@ const minSecretLen = 4
 //
 // The name is split into lower-case words at case changes and at any non-alphanumeric
 // character ("refreshToken", "X-API-Key", "client_secret"). It is secret when a word is one
-// of token, secret, password, passwd, passphrase, pwd, credential, cookie, authorization,
-// auth, jwt, bearer, apikey or otp (or their plurals, except "tokens", which APIs use for
-// counts), when a word ends in "token" or contains "secret", "password", "passwd",
-// "passphrase", "apikey", "accesskey", "privatekey" or "signingkey", or when two words in a
-// row are "api key", "access key", "private key" or "signing key". It is not secret when a
-// later word says the value describes the secret rather than being it ("tokenType",
-// "tokenUrl", "passwordPolicy", "tokenExpiresIn", "secretName", "apiKeyId": type, url, uri,
-// endpoint, expires, expiry, expiration, exp, ttl, lifetime, length, count, scope, hint,
-// kind, format, name, id, required, enabled, policy, method, mode, scheme, provider,
-// location, style, created, updated, issued), nor for the pagination cursors "pageToken",
-// "nextToken", "continuationToken", "paginationToken", "syncToken".
+// of token, tokens, secret, password, passwd, passphrase, pwd, credential, cookie,
+// authorization, auth, jwt, bearer, apikey or otp (or their plurals), when a word ends in
+// "token" or contains "secret", "password", "passwd", "passphrase", "apikey", "accesskey",
+// "privatekey" or "signingkey", or when two words in a row are "api key", "access key",
+// "private key" or "signing key". It is not secret when a later word says the value
+// describes the secret rather than being it ("tokenType", "tokenUrl", "passwordPolicy",
+// "tokenExpiresIn", "secretName", "apiKeyId": type, url, uri, endpoint, expires, expiry,
+// expiration, exp, ttl, lifetime, length, count, scope, hint, kind, format, name, id,
+// required, enabled, policy, method, mode, scheme, provider, location, style, created,
+// updated, issued), for the pagination cursors "pageToken", "nextToken",
+// "continuationToken", "paginationToken", "syncToken", and for the counts of language-model
+// APIs ("tokens" alone or after max, min, total, num, prompt, completion, input, output,
+// cached, reasoning, used, remaining).
 //
 // The rule errs towards secrecy: redacting a value that was not secret costs a log line
 // some detail, missing a secret leaks it.
@@ -61,12 +64,15 @@ func SecretName(name string) bool {
 		if i > 0 && cursorPrefixes[words[i-1]] && strings.HasSuffix(w, "token") {
 			continue
 		}
+		if w == "tokens" && (i == 0 || countPrefixes[words[i-1]]) {
+			continue
+		}
 		return true
 	}
 	return false
 }
 
-var secretWords = set("token", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
+var secretWords = set("token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
 	"pwd", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
 	"apikey", "apikeys", "otp")
 
@@ -80,6 +86,11 @@ var descriptorWords = set("type", "types", "url", "uri", "urls", "endpoint", "ex
 	"scheme", "provider", "location", "style", "created", "updated", "issued")
 
 var cursorPrefixes = set("page", "next", "continuation", "pagination", "sync")
+
+// countPrefixes precede "tokens" where it counts language-model tokens ("max_tokens",
+// "prompt_tokens") rather than holding credentials ("refreshTokens").
+var countPrefixes = set("max", "min", "total", "num", "prompt", "completion", "input", "output",
+	"cached", "reasoning", "used", "remaining")
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -214,10 +225,22 @@ func redactJSON(b []byte) ([]byte, bool) {
 		before := dec.InputOffset()
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return done(int64(len(b))), true
+			// The decoder reports a document cut between tokens as a plain EOF.
+			return done(int64(len(b))), len(stack) == 0
 		}
 		if err != nil {
-			return done(before), false
+			// Keep what the decoder read: a body cut short was read whole, a syntax error
+			// up to the offending byte. Neither can hold a secret member's value, which is
+			// only ever read below.
+			keep := before
+			var syn *json.SyntaxError
+			switch {
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				keep = int64(len(b))
+			case errors.As(err, &syn) && syn.Offset > before && syn.Offset <= int64(len(b)):
+				keep = syn.Offset
+			}
+			return done(keep), false
 		}
 		top := len(stack) - 1
 		if d, ok := tok.(json.Delim); ok {
