@@ -5,6 +5,9 @@ import (
 	"testing"
 )
 
+// Besides ns/op, B/op and allocs/op, each benchmark reports cpu-ns/op: the process CPU time
+// (client, server, garbage collector) per run. See cpuTime.
+
 // BenchmarkWorkflows runs every seed workflow with every implementation:
 // BenchmarkWorkflows/<workflowId>/<generated|handwritten|engine>. One operation is one whole
 // workflow run (two or three HTTP exchanges over a kept-alive connection), server included.
@@ -24,6 +27,7 @@ func BenchmarkWorkflows(b *testing.B) {
 					}
 					b.ReportAllocs()
 					b.ResetTimer()
+					cpu0 := cpuTime()
 					for b.Loop() {
 						out, err := r(ctx)
 						if err != nil || out == nil {
@@ -31,6 +35,7 @@ func BenchmarkWorkflows(b *testing.B) {
 						}
 					}
 					b.StopTimer()
+					b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 					hc.CloseIdleConnections()
 				})
 			}
