@@ -97,6 +97,7 @@ func TestStringFunctions(t *testing.T) {
 		{"substring('12345', 2, 3)", `"234"`},
 		{"substring('12345', 2)", `"2345"`},
 		{"substring('12345', 1.5, 2.6)", `"234"`},
+		{"substring('12345', 2, 1.4)", `"2"`}, // the length is rounded too
 		{"substring('12345', 0, 3)", `"12"`},
 		{"substring('12345', 0 div 0, 3)", `""`},
 		{"substring('12345', 1, 0 div 0)", `""`},
@@ -262,6 +263,9 @@ func TestComparisons(t *testing.T) {
 		{"//book/@year < //price", "false"},
 		{"//price <= //price", "true"},
 		{"//price < //price", "true"},
+		{"//price > //price", "true"},
+		{"//book[1]/price >= //price", "true"},
+		{"//book[2]/price <= //book[1]/price", "false"},
 		{"//book[2]/price < //book[2]/price", "false"},
 		{"//nothing = //nothing", "false"},
 		{"//nothing != //author", "false"},
@@ -425,6 +429,14 @@ func TestDataModel(t *testing.T) {
 	})
 	runCases(t, `<!DOCTYPE r><!--before--><r/><!--after--><?after x?>`, nil, []evalCase{
 		{"/node()", "{<!--before--> r <!--after--> <?after x?>}"},
+	})
+}
+
+func TestDuplicateXMLIDFirstWins(t *testing.T) {
+	runCases(t, `<r><a xml:id="x" n="1"/><a xml:id="x" n="2"/><b xml:id="y"/></r>`, nil, []evalCase{
+		{"id('x')/@n", "{@n=1}"},
+		{"id('y x')", "{a b}"},
+		{"id(//@xml:id)", "{a b}"},
 	})
 }
 

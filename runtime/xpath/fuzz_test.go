@@ -60,8 +60,8 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// FuzzParse checks that Parse never panics and that a parsed document supports the axes
-// that walk the whole tree.
+// FuzzParse checks that Parse never panics, that a parsed document keeps the document-order
+// invariants, and that it supports the axes that walk the whole tree.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		fuzzDoc, libraryDoc, nsDoc, axesDoc, "<a/>", "<a>", "<a xmlns:p='u'><p:b/></a>",
@@ -81,6 +81,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse: error of type %T: %v", err, err)
 			}
 			return
+		}
+		if err := checkDocumentOrder(d); err != nil {
+			t.Fatal(err)
 		}
 		for _, e := range exprs {
 			if _, err := e.EvaluateDocument(d); err != nil {

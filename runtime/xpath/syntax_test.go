@@ -102,6 +102,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"//a/attribute(b)", 4, "function call as a path step"},
 		{"fn:count(a)", 0, "the fn: prefix is XPath 2.0; call count() without it"},
 		{"ex:f(a)", 0, "unknown function ex:f(): extension functions are not supported"},
+		{"p:node()", 0, "unknown function p:node()"},
 		{"(1, 2)", 2, "found ','; sequences (a, b) are XPath 2.0"},
 		{"a[1] , b", 5, "sequences (a, b) are XPath 2.0"},
 		{"()", 0, "() (the empty sequence) is XPath 2.0"},
