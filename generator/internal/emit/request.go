@@ -135,3 +135,40 @@ func tagSafeKeys(keys []string) bool {
 	}
 	return true
 }
+
+// request declares the body, query and headers of an operation step and returns the fields
+// of its runtime.Request literal. fail renders the failure of an encoding error.
+func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code {
+	req := []Code{
+		kv("Workflow", Id("workflow")),
+		kv("Step", Lit(st.ID)),
+		kv("Method", Lit(st.Method)),
+		kv("Path", Lit(st.Path)),
+	}
+	if st.Body != nil {
+		bodyStatement(b, st.Body)
+		if !st.Body.IsLiteral() {
+			b.If(Err().Op("!=").Nil()).Block(fail("cannot encode the request body"))
+		}
+	}
+	url := Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
+	if len(st.Query) > 0 {
+		b.Var().Id("q").Qual(runtimePkg, "Query")
+		for _, q := range st.Query {
+			paramStatement(b, q.Value, func(v Code) *Statement { return Id("q").Dot("Add").Call(Lit(q.Name), v) })
+		}
+		url = url.Op("+").Id("q").Dot("String").Call()
+	}
+	req = append(req, kv("URL", url))
+	if len(st.Headers) > 0 {
+		b.Id("h").Op(":=").Make(Qual(httpPkg, "Header"), Lit(len(st.Headers)))
+		for _, h := range st.Headers {
+			paramStatement(b, h.Value, func(v Code) *Statement { return Id("h").Dot("Add").Call(Lit(h.Name), v) })
+		}
+		req = append(req, kv("Header", Id("h")))
+	}
+	if st.Body != nil {
+		req = append(req, kv("ContentType", Lit(st.ContentType)), kv("Body", Id("body")))
+	}
+	return req
+}

@@ -11,14 +11,12 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
-func (b *builder) parameters(sc *scope, st *Step, s *load.Step, op *load.Operation) {
+// parameters compiles the step's parameters (Reusable Objects already expanded and the
+// workflow's merged in) into path, query and header values.
+func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.Parameter, op *load.Operation) {
 	pathValues := map[string]*Value{}
 	given := map[[2]string]bool{}
-	for _, p := range s.Parameters {
-		if p.Reference.Set() {
-			b.errorf(p.Reference.Pos, "unsupported", "parameter references are not supported yet")
-			continue
-		}
+	for _, p := range params {
 		if !p.In.Set() {
 			b.errorf(p.Pos, "missing-field", "parameter %q of an operation step needs 'in' (path, query, header or cookie)", p.Name.Value)
 			continue
