@@ -31,6 +31,11 @@ type Config struct {
 	Package string
 	// Sources maps a sourceDescription name to a local file that replaces its url.
 	Sources map[string]string
+	// URLs maps a sourceDescription url, exactly as written, to a local file that replaces
+	// it; Sources wins for a source that both map.
+	URLs map[string]string
+	// Cache, when set, shares parsed OpenAPI descriptions with other Generate calls.
+	Cache *SourceCache
 	// CLI also generates a command in cmd/<Package>/ that runs any workflow from a shell.
 	CLI bool
 	// ImportPath is the import path of the generated package; the command needs it.
@@ -63,6 +68,8 @@ const (
 type Result struct {
 	Files []File
 	Diags []Diagnostic
+	// Stats measures the generated code; zero when nothing was generated.
+	Stats Stats
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -99,6 +106,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	res.Stats = statsOf(prog)
 	if cfg.CLI {
 		if cfg.ImportPath == "" {
 			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
@@ -166,6 +174,9 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 	}
 	file, mapped := cfg.Sources[s.Name.Value]
 	if !mapped {
+		file, mapped = cfg.URLs[s.URL.Value]
+	}
+	if !mapped {
 		u := s.URL.Value
 		switch {
 		case strings.HasPrefix(u, "http://"), strings.HasPrefix(u, "https://"):
@@ -191,7 +202,7 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 		}
 		return nil
 	}
-	oa, err := load.ParseOpenAPI(file, data)
+	oa, err := cfg.Cache.parseOpenAPI(file, data)
 	if err != nil {
 		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
 			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)

@@ -22,14 +22,78 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 	if !found {
 		return nil
 	}
-	if m, ok := dst.(*json.RawMessage); ok {
-		*m = append((*m)[:0], raw...)
+	if decodeScalar(raw, dst) {
 		return nil
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
 	}
 	return nil
+}
+
+// decodeScalar stores raw (one well-formed JSON value) into dst when dst is one of the types
+// outputs usually have and raw is in the plain form that type expects, and reports whether it
+// did. It gives exactly what json.Unmarshal gives in those cases, without its reflection,
+// its second validation pass and its per-call allocation; anything else (escapes, non-ASCII
+// text, a value of the wrong type, overflow) is left to json.Unmarshal, errors included.
+func decodeScalar(raw json.RawMessage, dst any) bool {
+	if string(raw) == "null" {
+		// json.Unmarshal leaves a non-pointer, non-interface destination unchanged on null.
+		switch dst.(type) {
+		case *string, *int64, *float64, *bool:
+			return true
+		}
+		return false
+	}
+	switch d := dst.(type) {
+	case *json.RawMessage:
+		*d = append((*d)[:0], raw...)
+		return true
+	case *string:
+		if len(raw) < 2 || raw[0] != '"' {
+			return false
+		}
+		inner := raw[1 : len(raw)-1]
+		for _, c := range inner {
+			if c < 0x20 || c == '\\' || c == '"' || c >= 0x80 {
+				return false
+			}
+		}
+		*d = string(inner)
+		return true
+	case *int64:
+		for i, c := range raw {
+			if (c < '0' || c > '9') && (i > 0 || c != '-') {
+				return false
+			}
+		}
+		n, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil {
+			return false
+		}
+		*d = n
+		return true
+	case *float64:
+		if len(raw) == 0 || raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+			return false
+		}
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return false
+		}
+		*d = f
+		return true
+	case *bool:
+		switch string(raw) {
+		case "true":
+			*d = true
+			return true
+		case "false":
+			*d = false
+			return true
+		}
+	}
+	return false
 }
 
 func pointerString(tokens []string) string {
@@ -92,13 +156,16 @@ func Lookup(doc []byte, tokens ...string) (raw json.RawMessage, found bool, err 
 	if err := s.value(0); err != nil {
 		return nil, false, err
 	}
+	end := s.i
 	if len(tokens) == 0 {
+		// The whole document: nothing but white space may follow the value, and that white
+		// space (a body's trailing newline) is not part of it.
 		s.ws()
 		if s.i != len(s.b) {
 			return nil, false, errSyntax
 		}
 	}
-	return json.RawMessage(doc[start:s.i]), true, nil
+	return json.RawMessage(doc[start:end]), true, nil
 }
 
 // arrayIndex parses an RFC 6901 array index: "0", or digits without a leading zero (no sign,

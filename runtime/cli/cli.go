@@ -1,6 +1,12 @@
 // Package cli is the driver of commands generated with arazzogen -cli: it parses the command
-// line, assembles workflow inputs from flags, files and the environment, runs the workflow
-// and prints its outputs as one JSON object. It uses only the standard library.
+// line, assembles workflow inputs from flags, files and the environment, reads credentials
+// from the environment, runs the workflow and prints its outputs as one JSON object. It uses
+// only the standard library.
+//
+// Secrets never come from the command line's arguments (which other users of the machine
+// can read in the process list): credentials are read only with -auth-env, and an error
+// message never shows a credential, a value read with -input-env, or the value of an input
+// that is secret (Input.Secret, or a name runtime.SecretName marks).
 package cli
 
 import (
@@ -10,13 +16,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/arazzogen/arazzogen/runtime"
 )
 
 // Input describes one workflow input.
@@ -27,6 +37,19 @@ type Input struct {
 	// as they are and every other value is read as JSON.
 	Type     string
 	Required bool
+	// Secret marks an input whose value must never appear in a message (its schema has
+	// `format: password`); inputs whose names runtime.SecretName marks are secret too.
+	Secret bool
+}
+
+// Auth is one credential the command accepts with -auth-env NAME=ENVVAR.
+type Auth struct {
+	// Name is the source description's name, or "SOURCE.SCHEME" when the source has
+	// several security schemes.
+	Name string
+	// Kind says what the variable holds, for -list: "bearer token", "api key",
+	// "USER:PASSWORD" (http basic), "CLIENT_ID:CLIENT_SECRET" (oauth2 client credentials).
+	Kind string
 }
 
 // Workflow is one runnable workflow.
@@ -47,6 +70,29 @@ type Server struct {
 type Config struct {
 	HTTPClient *http.Client
 	Servers    []Server
+	// Auth maps an Auth.Name to the secret read from the environment with -auth-env. The
+	// generated command turns each into the credential its scheme needs, for example
+	//
+	//	if v, ok := cfg.Auth["prismaticGraphqlApi"]; ok {
+	//		opts = append(opts, pkg.WithBearerToken("prismaticGraphqlApi", runtime.StaticToken(v)))
+	//	}
+	//
+	// and, for schemes that need two values, splits them with SplitCredential.
+	Auth map[string]string
+	// Observer logs requests and responses, redacted, to standard error when -v is given;
+	// nil otherwise.
+	Observer runtime.Observer
+}
+
+// SplitCredential splits an -auth-env value of the form ID:SECRET (http basic's
+// USER:PASSWORD, oauth2's CLIENT_ID:CLIENT_SECRET) at its first colon, so the secret may
+// hold colons. Its error names the credential, never the value.
+func SplitCredential(name, value string) (id, secret string, err error) {
+	id, secret, ok := strings.Cut(value, ":")
+	if !ok || id == "" {
+		return "", "", fmt.Errorf("-auth-env %s: the variable must hold ID:SECRET", name)
+	}
+	return id, secret, nil
 }
 
 // Command describes a generated command.
@@ -54,6 +100,9 @@ type Command struct {
 	Name      string
 	Sources   []string
 	Workflows []Workflow
+	// Auth lists the credentials -auth-env accepts; empty when the sources declare no
+	// security schemes.
+	Auth []Auth
 }
 
 // Env is the process environment of a run, replaceable in tests.
@@ -93,15 +142,17 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func Run(ctx context.Context, cmd Command, env Env) int {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	var inputs, inputEnvs, servers multi
-	list := fs.Bool("list", false, "list the workflows and their inputs")
+	var inputs, inputEnvs, servers, authEnvs multi
+	list := fs.Bool("list", false, "list the workflows, their inputs and the credentials")
 	inputsFile := fs.String("inputs", "", "read inputs from a JSON object in `FILE` (- for standard input)")
 	fs.Var(&inputs, "input", "set input `NAME=VALUE` (repeatable)")
 	fs.Var(&inputEnvs, "input-env", "set input NAME from environment variable ENVVAR: `NAME=ENVVAR` (repeatable)")
 	fs.Var(&servers, "server", "replace the base URL of a source: `SOURCE=URL` (repeatable)")
+	fs.Var(&authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
 	timeout := fs.Duration("timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
+	verbose := fs.Bool("v", false, "log each request and response, with secrets redacted, to standard error")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION]\n\nflags:\n", cmd.Name, cmd.Name)
+		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the workflow id.
@@ -124,8 +175,11 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		printList(cmd, env.Stdout)
 		return ExitOK
 	}
+	// Every value read from the environment, and every secret input, is redacted from what
+	// the command prints.
+	var secrets []string
 	usage := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, fmt.Sprintf(format, a...))
+		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, runtime.RedactString(fmt.Sprintf(format, a...), secrets...))
 		return ExitUsage
 	}
 	if len(positional) != 1 {
@@ -141,9 +195,12 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		return usage("unknown workflow %q (known: %s)", positional[0], strings.Join(ids, ", "))
 	}
 	wf := cmd.Workflows[i]
-	values, err := collectInputs(wf, env, *inputsFile, inputs, inputEnvs)
+	values, secrets, err := collectInputs(wf, env, *inputsFile, inputs, inputEnvs)
 	if err != nil {
 		return usage("%v", err)
+	}
+	for _, name := range argumentSecrets(wf, inputs) {
+		fmt.Fprintf(env.Stderr, "%s: warning: input %s is secret; pass it with -input-env to keep it out of the process list\n", cmd.Name, name)
 	}
 	cfg := Config{HTTPClient: env.HTTPClient}
 	if cfg.HTTPClient == nil {
@@ -152,9 +209,41 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	for _, s := range servers {
 		name, u, ok := strings.Cut(s, "=")
 		if !ok || !slices.Contains(cmd.Sources, name) {
-			return usage("-server %q: want SOURCE=URL with SOURCE one of %s", s, strings.Join(cmd.Sources, ", "))
+			return usage("-server %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(s), strings.Join(cmd.Sources, ", "))
 		}
 		cfg.Servers = append(cfg.Servers, Server{Source: name, URL: u})
+	}
+	for _, kv := range authEnvs {
+		name, envVar, ok := strings.Cut(kv, "=")
+		if !ok || envVar == "" {
+			return usage("-auth-env %q: want SOURCE=ENVVAR", kv)
+		}
+		if !slices.ContainsFunc(cmd.Auth, func(a Auth) bool { return a.Name == name }) {
+			if len(cmd.Auth) == 0 {
+				return usage("-auth-env %s: %s takes no credentials (its sources declare no security schemes)", name, cmd.Name)
+			}
+			var names []string
+			for _, a := range cmd.Auth {
+				names = append(names, a.Name)
+			}
+			return usage("-auth-env %s: unknown credential (known: %s)", name, strings.Join(names, ", "))
+		}
+		v := env.Getenv(envVar)
+		if v == "" {
+			return usage("-auth-env %s: environment variable %s is not set", name, envVar)
+		}
+		if cfg.Auth == nil {
+			cfg.Auth = map[string]string{}
+		}
+		cfg.Auth[name] = v
+		secrets = append(secrets, v)
+		if _, secret, ok := strings.Cut(v, ":"); ok {
+			secrets = append(secrets, secret) // the password or client secret of ID:SECRET
+		}
+	}
+	if *verbose {
+		h := slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		cfg.Observer = runtime.SlogObserver(slog.New(h))
 	}
 	raw, err := json.Marshal(values)
 	if err != nil {
@@ -167,8 +256,9 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	}
 	out, err := wf.Run(ctx, cfg, raw)
 	if err != nil {
-		msg := strings.Join(strings.Fields(err.Error()), " ")
-		if errors.Is(err, context.DeadlineExceeded) && *timeout > 0 {
+		msg := strings.Join(strings.Fields(runtime.RedactString(err.Error(), secrets...)), " ")
+		// Only when -timeout itself ran out: a request timeout also ends in DeadlineExceeded.
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && *timeout > 0 {
 			msg += fmt.Sprintf(" (-timeout %s)", *timeout)
 		}
 		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, msg)
@@ -203,11 +293,86 @@ func printList(cmd Command, w io.Writer) {
 			fmt.Fprintf(w, "  -input %s=<%s%s>\n", in.Name, typ, req)
 		}
 	}
+	if len(cmd.Auth) > 0 {
+		fmt.Fprintln(w, "credentials (-auth-env SOURCE=ENVVAR):")
+		for _, a := range cmd.Auth {
+			fmt.Fprintf(w, "  -auth-env %s=<%s>\n", a.Name, a.Kind)
+		}
+	}
+}
+
+// secretInput reports whether an input's value must be kept out of messages.
+func secretInput(in Input) bool { return in.Secret || runtime.SecretName(in.Name) }
+
+// argumentSecrets names the secret inputs given as -input arguments.
+func argumentSecrets(wf Workflow, inputs []string) []string {
+	var names []string
+	for _, kv := range inputs {
+		name, _, _ := strings.Cut(kv, "=")
+		if i := slices.IndexFunc(wf.Inputs, func(in Input) bool { return in.Name == name }); i >= 0 && secretInput(wf.Inputs[i]) && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// hideUserinfo replaces the user info of a URL in a SOURCE=URL flag value, which may hold a
+// password.
+func hideUserinfo(s string) string {
+	name, raw, ok := strings.Cut(s, "=")
+	if u, err := url.Parse(raw); ok && err == nil && u.User != nil {
+		u.User = url.User(runtime.Redacted)
+		return name + "=" + u.String()
+	}
+	return s
 }
 
 // collectInputs merges, in increasing priority, -inputs, -input-env and -input values, and
-// checks names and required inputs.
-func collectInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string) (map[string]json.RawMessage, error) {
+// checks names and required inputs. It also returns the values to redact from messages:
+// every value read from the environment and every value of a secret input.
+func collectInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string) (values map[string]json.RawMessage, secrets []string, err error) {
+	values, err = mergeInputs(wf, env, file, inputs, inputEnvs, &secrets)
+	if err != nil {
+		return nil, secrets, err
+	}
+	for _, in := range wf.Inputs {
+		raw, ok := values[in.Name]
+		if !ok || !secretInput(in) {
+			continue
+		}
+		// The value as given, and each string in it: a message may show a re-encoded
+		// object or a single member.
+		secrets = append(secrets, string(raw))
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			secrets = appendStrings(secrets, v)
+		}
+	}
+	return values, secrets, nil
+}
+
+// appendStrings appends every string in a decoded JSON value, and the compact JSON of the
+// value itself.
+func appendStrings(dst []string, v any) []string {
+	switch x := v.(type) {
+	case string:
+		return append(dst, x)
+	case map[string]any:
+		for _, m := range x {
+			dst = appendStrings(dst, m)
+		}
+	case []any:
+		for _, e := range x {
+			dst = appendStrings(dst, e)
+		}
+	}
+	if b, err := json.Marshal(v); err == nil {
+		dst = append(dst, string(b))
+	}
+	return dst
+}
+
+func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, secrets *[]string) (map[string]json.RawMessage, error) {
 	values := map[string]json.RawMessage{}
 	known := map[string]Input{}
 	for _, in := range wf.Inputs {
@@ -263,6 +428,7 @@ func collectInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string
 		if v == "" {
 			return nil, fmt.Errorf("-input-env %s: environment variable %s is not set", name, envVar)
 		}
+		*secrets = append(*secrets, v)
 		if err := set("-input-env", name, v); err != nil {
 			return nil, err
 		}

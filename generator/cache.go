@@ -1,0 +1,94 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"sync"
+	"sync/atomic"
+
+	"github.com/arazzogen/arazzogen/generator/internal/load"
+)
+
+// SourceCache shares parsed OpenAPI descriptions between Generate calls, so that a run over
+// many Arazzo documents parses each description once even when many documents reference it.
+// Large descriptions take far longer to parse than everything else the generator does.
+//
+// An entry is keyed by the resolved file path and the SHA-256 of its bytes: the path because
+// libopenapi resolves relative $refs against it and diagnostics name it, the bytes so that a
+// file changed between two calls is parsed again. Parse errors are cached too, so every
+// document that references a broken description reports the same error.
+//
+// The cached model is shared: the stages after loading only read it (libopenapi builds its
+// high-level schemas lazily behind its own locks). A SourceCache is safe for concurrent use;
+// callers that need the same description at the same time wait for one parse. Entries are
+// never evicted; a cache lives as long as the run that needs it.
+type SourceCache struct {
+	mu      sync.Mutex
+	entries map[sourceKey]*sourceEntry
+	hits    atomic.Int64
+	misses  atomic.Int64
+}
+
+// CacheStats counts the lookups of a SourceCache: Misses parsed a description, Hits reused one.
+type CacheStats struct {
+	Hits, Misses int64
+}
+
+type sourceKey struct {
+	file string
+	sum  [sha256.Size]byte
+}
+
+type sourceEntry struct {
+	done chan struct{} // closed when the parse below has finished
+	oa   *load.OpenAPI
+	err  error
+	// panicked holds the value of a panic in the parser, re-raised for every caller so that
+	// a cached run fails exactly as an uncached one would.
+	panicked any
+}
+
+// NewSourceCache returns an empty cache.
+func NewSourceCache() *SourceCache {
+	return &SourceCache{entries: map[sourceKey]*sourceEntry{}}
+}
+
+// Stats returns the number of hits and misses so far.
+func (c *SourceCache) Stats() CacheStats {
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load()}
+}
+
+// parseOpenAPI is load.ParseOpenAPI through the cache; a nil cache parses every time.
+func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, error) {
+	if c == nil {
+		return load.ParseOpenAPI(file, data)
+	}
+	key := sourceKey{file: file, sum: sha256.Sum256(data)}
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &sourceEntry{done: make(chan struct{})}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	if !ok {
+		c.misses.Add(1)
+		defer func() {
+			// Re-raised from inside the deferred call, the panic keeps the parser's frames
+			// in its stack; waiters get the same value.
+			if r := recover(); r != nil {
+				e.panicked = r
+				close(e.done)
+				panic(r)
+			}
+			close(e.done)
+		}()
+		e.oa, e.err = load.ParseOpenAPI(file, data)
+		return e.oa, e.err
+	}
+	c.hits.Add(1)
+	<-e.done
+	if e.panicked != nil {
+		panic(e.panicked)
+	}
+	return e.oa, e.err
+}

@@ -1,0 +1,425 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Observer is told what a workflow run does. The methods that begin something (a workflow,
+// a step, a request) return the context for what happens inside it, so that an
+// implementation can carry a span or a logger down; the matching end method gets that
+// context back. Events never carry secrets: headers are redacted (see RedactHeader), bodies
+// are given only as sizes, paths are OpenAPI templates rather than URLs, and errors redact
+// the values the run was told are secret.
+//
+// Methods may be called concurrently for different runs. Embed NopObserver to implement
+// only some of them.
+type Observer interface {
+	WorkflowStart(ctx context.Context, e WorkflowEvent) context.Context
+	WorkflowEnd(ctx context.Context, e WorkflowEvent)
+	StepStart(ctx context.Context, e StepEvent) context.Context
+	StepEnd(ctx context.Context, e StepEvent)
+	Request(ctx context.Context, e RequestEvent) context.Context
+	Response(ctx context.Context, e ResponseEvent)
+	Retry(ctx context.Context, e RetryEvent)
+}
+
+// WorkflowEvent is a workflow run starting or ending.
+type WorkflowEvent struct {
+	Workflow string        // Arazzo workflowId
+	Duration time.Duration // at the end
+	Err      error         // at the end: why the run failed, nil on success
+}
+
+// StepEvent is a step starting or ending.
+type StepEvent struct {
+	Workflow string
+	Step     string        // Arazzo stepId
+	Duration time.Duration // at the end
+	Err      error         // at the end: why the step failed, nil on success
+}
+
+// RequestEvent is a request about to be sent.
+type RequestEvent struct {
+	Workflow, Step string
+	Method         string
+	Server         string      // scheme://host[:port], without path, query or user info
+	Path           string      // OpenAPI path template, never the concrete path
+	Header         http.Header // redacted copy, credentials applied
+	BodyBytes      int
+}
+
+// ResponseEvent is a request's outcome: a response read whole, or the failure.
+type ResponseEvent struct {
+	Workflow, Step string
+	Method         string
+	Path           string
+	StatusCode     int         // 0 when no response was received
+	Header         http.Header // redacted copy; nil when no response was received
+	BodyBytes      int
+	Duration       time.Duration // from sending to the last byte read
+	Err            error         // a *StepError when the request failed
+}
+
+// RetryEvent is a step about to be tried again, as its document's retry action asks.
+type RetryEvent struct {
+	Workflow, Step string
+	Attempt        int           // the attempt about to start: 2 for the first retry
+	Delay          time.Duration // the wait before it
+	StatusCode     int           // the status that led to the retry, 0 when none
+	Err            error         // why the previous attempt failed, when it did
+}
+
+// NopObserver observes nothing. Embed it to implement only some Observer methods.
+type NopObserver struct{}
+
+func (NopObserver) WorkflowStart(ctx context.Context, _ WorkflowEvent) context.Context { return ctx }
+func (NopObserver) WorkflowEnd(context.Context, WorkflowEvent)                         {}
+func (NopObserver) StepStart(ctx context.Context, _ StepEvent) context.Context         { return ctx }
+func (NopObserver) StepEnd(context.Context, StepEvent)                                 {}
+func (NopObserver) Request(ctx context.Context, _ RequestEvent) context.Context        { return ctx }
+func (NopObserver) Response(context.Context, ResponseEvent)                            {}
+func (NopObserver) Retry(context.Context, RetryEvent)                                  {}
+
+// MultiObserver tells each observer in turn; nil observers are skipped. The contexts
+// returned by the start methods are threaded through them in order.
+func MultiObserver(obs ...Observer) Observer {
+	var m multiObserver
+	for _, o := range obs {
+		if o != nil {
+			m = append(m, o)
+		}
+	}
+	if len(m) == 1 {
+		return m[0]
+	}
+	return m
+}
+
+type multiObserver []Observer
+
+func (m multiObserver) WorkflowStart(ctx context.Context, e WorkflowEvent) context.Context {
+	for _, o := range m {
+		ctx = o.WorkflowStart(ctx, e)
+	}
+	return ctx
+}
+func (m multiObserver) WorkflowEnd(ctx context.Context, e WorkflowEvent) {
+	for _, o := range m {
+		o.WorkflowEnd(ctx, e)
+	}
+}
+func (m multiObserver) StepStart(ctx context.Context, e StepEvent) context.Context {
+	for _, o := range m {
+		ctx = o.StepStart(ctx, e)
+	}
+	return ctx
+}
+func (m multiObserver) StepEnd(ctx context.Context, e StepEvent) {
+	for _, o := range m {
+		o.StepEnd(ctx, e)
+	}
+}
+func (m multiObserver) Request(ctx context.Context, e RequestEvent) context.Context {
+	for _, o := range m {
+		ctx = o.Request(ctx, e)
+	}
+	return ctx
+}
+func (m multiObserver) Response(ctx context.Context, e ResponseEvent) {
+	for _, o := range m {
+		o.Response(ctx, e)
+	}
+}
+func (m multiObserver) Retry(ctx context.Context, e RetryEvent) {
+	for _, o := range m {
+		o.Retry(ctx, e)
+	}
+}
+
+// SlogObserver logs runs to l (slog.Default() when nil): workflow start and end at Info
+// (a failed run at Error), retries at Info, steps, requests and responses at Debug (a failed
+// step or request at Warn). Records carry the attributes workflow, step, method, server,
+// path, status, bytes, duration, attempt, delay, error and, at Debug, the redacted header.
+func SlogObserver(l *slog.Logger) Observer {
+	if l == nil {
+		l = slog.Default()
+	}
+	return slogObserver{l}
+}
+
+type slogObserver struct{ l *slog.Logger }
+
+func errAttr(err error) slog.Attr { return slog.String("error", err.Error()) }
+
+func (o slogObserver) WorkflowStart(ctx context.Context, e WorkflowEvent) context.Context {
+	o.l.LogAttrs(ctx, slog.LevelInfo, "workflow start", slog.String("workflow", e.Workflow))
+	return ctx
+}
+
+func (o slogObserver) WorkflowEnd(ctx context.Context, e WorkflowEvent) {
+	attrs := []slog.Attr{slog.String("workflow", e.Workflow), slog.Duration("duration", e.Duration)}
+	level := slog.LevelInfo
+	if e.Err != nil {
+		level = slog.LevelError
+		attrs = append(attrs, errAttr(e.Err))
+	}
+	o.l.LogAttrs(ctx, level, "workflow end", attrs...)
+}
+
+func (o slogObserver) StepStart(ctx context.Context, e StepEvent) context.Context {
+	o.l.LogAttrs(ctx, slog.LevelDebug, "step start", slog.String("workflow", e.Workflow), slog.String("step", e.Step))
+	return ctx
+}
+
+func (o slogObserver) StepEnd(ctx context.Context, e StepEvent) {
+	attrs := []slog.Attr{slog.String("workflow", e.Workflow), slog.String("step", e.Step), slog.Duration("duration", e.Duration)}
+	level := slog.LevelDebug
+	if e.Err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, errAttr(e.Err))
+	}
+	o.l.LogAttrs(ctx, level, "step end", attrs...)
+}
+
+func (o slogObserver) Request(ctx context.Context, e RequestEvent) context.Context {
+	if o.l.Enabled(ctx, slog.LevelDebug) {
+		o.l.LogAttrs(ctx, slog.LevelDebug, "request",
+			slog.String("workflow", e.Workflow), slog.String("step", e.Step),
+			slog.String("method", e.Method), slog.String("server", e.Server), slog.String("path", e.Path),
+			slog.Int("bytes", e.BodyBytes), headerAttr(e.Header))
+	}
+	return ctx
+}
+
+func (o slogObserver) Response(ctx context.Context, e ResponseEvent) {
+	level := slog.LevelDebug
+	if e.Err != nil {
+		level = slog.LevelWarn
+	}
+	if !o.l.Enabled(ctx, level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("workflow", e.Workflow), slog.String("step", e.Step),
+		slog.String("method", e.Method), slog.String("path", e.Path),
+		slog.Int("status", e.StatusCode), slog.Int("bytes", e.BodyBytes), slog.Duration("duration", e.Duration),
+	}
+	if e.Err != nil {
+		attrs = append(attrs, errAttr(e.Err))
+	}
+	if e.Header != nil {
+		attrs = append(attrs, headerAttr(e.Header))
+	}
+	o.l.LogAttrs(ctx, level, "response", attrs...)
+}
+
+func (o slogObserver) Retry(ctx context.Context, e RetryEvent) {
+	attrs := []slog.Attr{
+		slog.String("workflow", e.Workflow), slog.String("step", e.Step),
+		slog.Int("attempt", e.Attempt), slog.Duration("delay", e.Delay),
+	}
+	if e.StatusCode != 0 {
+		attrs = append(attrs, slog.Int("status", e.StatusCode))
+	}
+	if e.Err != nil {
+		attrs = append(attrs, errAttr(e.Err))
+	}
+	o.l.LogAttrs(ctx, slog.LevelInfo, "retry", attrs...)
+}
+
+// headerAttr renders a header (already redacted) as a group, names sorted.
+func headerAttr(h http.Header) slog.Attr {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	attrs := make([]slog.Attr, 0, len(keys))
+	for _, k := range keys {
+		v := h[k]
+		if len(v) == 1 {
+			attrs = append(attrs, slog.String(k, v[0]))
+		} else {
+			attrs = append(attrs, slog.Any(k, v))
+		}
+	}
+	return slog.Attr{Key: "header", Value: slog.GroupValue(attrs...)}
+}
+
+// Run is one call of a workflow method: it reports the workflow and its steps to the
+// Transport's Observer and collects the values that must be redacted from then on. It is
+// meant for generated code, which uses it like this:
+//
+//	func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (_ *RefreshAndListCustomersOutputs, err error) {
+//		run := c.rt.Start(ctx, "refresh-and-list-customers")
+//		defer func() { err = run.End(err) }()
+//		run.Secret(in.RefreshToken) // inputs whose name or schema marks them secret
+//
+//		st := run.Step("refreshToken")
+//		resp, err := st.Send(&runtime.Request{Method: "POST", Path: "/auth/refresh", URL: …, Auth: c.auth[0]})
+//		if err != nil {
+//			return nil, err // End ends the open step with err
+//		}
+//		…
+//		run.Secret(stepRefreshToken.AccessToken) // outputs marked secret
+//		st.End(nil)
+//		…
+//	}
+//
+// A Run is safe for concurrent use by steps that run in parallel.
+type Run struct {
+	t        *Transport
+	obs      Observer
+	ctx      context.Context
+	workflow string
+	start    time.Time
+
+	mu      sync.Mutex
+	secrets []string
+	open    []*Step
+	ended   bool
+}
+
+// Start begins a run of workflow, reporting WorkflowStart. Every Start must be matched by
+// End, normally deferred.
+func (t *Transport) Start(ctx context.Context, workflow string) *Run {
+	obs := t.observer()
+	r := &Run{t: t, obs: obs, workflow: workflow, start: time.Now()}
+	r.ctx = obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow})
+	return r
+}
+
+// Context is the run's context (the caller's, with what the observer added).
+func (r *Run) Context() context.Context { return r.ctx }
+
+// Secret marks values as secret for the rest of the run: they are redacted from every later
+// error, event and log record of the run, and from the error End returns. Empty values are
+// ignored.
+func (r *Run) Secret(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range values {
+		if v != "" && !slices.Contains(r.secrets, v) {
+			r.secrets = append(r.secrets, v)
+		}
+	}
+}
+
+func (r *Run) secretList() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clip(r.secrets)
+}
+
+// Step begins a step, reporting StepStart. End it with Step.End; a step still open when
+// the run ends is ended with the run's error.
+func (r *Run) Step(name string) *Step {
+	s := &Step{run: r, name: name, start: time.Now()}
+	s.ctx = r.obs.StepStart(r.ctx, StepEvent{Workflow: r.workflow, Step: name})
+	r.mu.Lock()
+	r.open = append(r.open, s)
+	r.mu.Unlock()
+	return s
+}
+
+// End ends the run with the error the workflow method is about to return (nil on success):
+// it ends the steps still open with err, reports WorkflowEnd, and returns err with the
+// run's secrets redacted: a *StepError (also one that err wraps) is told them, and another
+// error whose message shows one is wrapped in an error with a redacted message that still
+// unwraps to it. Only the first End counts.
+func (r *Run) End(err error) error {
+	r.mu.Lock()
+	open, secrets, ended := r.open, slices.Clip(r.secrets), r.ended
+	r.open, r.ended = nil, true
+	r.mu.Unlock()
+	if ended {
+		return err
+	}
+	var se *StepError
+	if errors.As(err, &se) {
+		se.addSecrets(secrets)
+	}
+	// A *StepError now redacts itself and is returned as it is; an error that wraps one, or
+	// any other error, is wrapped when its message still shows a secret.
+	err = redactErr(err, secrets...)
+	for i := len(open) - 1; i >= 0; i-- {
+		open[i].end(err)
+	}
+	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: err})
+	return err
+}
+
+// Step is one step of a Run.
+type Step struct {
+	run   *Run
+	name  string
+	ctx   context.Context
+	start time.Time
+	ended bool // guarded by run.mu
+}
+
+// Context is the step's context: a retry wait selects on its Done.
+func (s *Step) Context() context.Context { return s.ctx }
+
+// Send sends req as part of this step: req.Workflow and req.Step default to the run's and
+// the step's names, the run's secrets are redacted, and the request is observed inside the
+// step. See Transport.Send for the errors.
+func (s *Step) Send(req *Request) (*Response, error) {
+	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList())
+}
+
+// Err returns nil while the step's context is live, and once it is done the *StepError
+// saying the step was cancelled or timed out (errors.Is matches context.Canceled or
+// context.DeadlineExceeded). Generated code checks it after waiting between attempts.
+func (s *Step) Err() error {
+	if s.ctx.Err() == nil {
+		return nil
+	}
+	req := &Request{Workflow: s.run.workflow, Step: s.name, secrets: s.run.secretList()}
+	return ctxFail(s.ctx, req, 0, s.start, "")
+}
+
+// Retry reports that the step is about to be tried again: attempt is the attempt about to
+// start (2 for the first retry), delay the wait before it, cause why the previous attempt
+// failed (its status is taken from a *StepError).
+func (s *Step) Retry(attempt int, delay time.Duration, cause error) {
+	e := RetryEvent{Workflow: s.run.workflow, Step: s.name, Attempt: attempt, Delay: delay}
+	var se *StepError
+	if errors.As(cause, &se) {
+		e.StatusCode = se.StatusCode
+	}
+	e.Err = redactErr(cause, s.run.secretList()...)
+	s.run.obs.Retry(s.ctx, e)
+}
+
+// End ends the step, reporting StepEnd with err (nil on success). Only the first End counts.
+func (s *Step) End(err error) {
+	r := s.run
+	r.mu.Lock()
+	if s.ended {
+		r.mu.Unlock()
+		return
+	}
+	r.open = slices.DeleteFunc(r.open, func(o *Step) bool { return o == s })
+	secrets := slices.Clip(r.secrets)
+	r.mu.Unlock()
+	s.end(redactErr(err, secrets...))
+}
+
+func (s *Step) end(err error) {
+	r := s.run
+	r.mu.Lock()
+	if s.ended {
+		r.mu.Unlock()
+		return
+	}
+	s.ended = true
+	r.mu.Unlock()
+	r.obs.StepEnd(s.ctx, StepEvent{Workflow: r.workflow, Step: s.name, Duration: time.Since(s.start), Err: err})
+}

@@ -1,0 +1,102 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// The value of a whole document excludes the white space around it: a body read from the
+// wire usually ends with a newline, and json.Unmarshal into a json.RawMessage drops it too.
+func TestLookupWholeDocumentTrimsWhiteSpace(t *testing.T) {
+	for _, doc := range []string{`{"a":1}`, "{\"a\":1}\n", " \t{\"a\":1}\r\n "} {
+		raw, found, err := Lookup([]byte(doc))
+		if err != nil || !found || string(raw) != `{"a":1}` {
+			t.Errorf("Lookup(%q) = %q, %v, %v; want {\"a\":1}", doc, raw, found, err)
+		}
+		var std json.RawMessage
+		if err := json.Unmarshal([]byte(doc), &std); err != nil || string(std) != string(raw) {
+			t.Errorf("json.Unmarshal(%q) = %q, %v; Lookup gave %q", doc, std, err, raw)
+		}
+		r := &Response{Body: []byte(doc), req: &Request{}}
+		var out json.RawMessage
+		if err := r.Decode(&out); err != nil || string(out) != `{"a":1}` {
+			t.Errorf("Decode of %q = %q, %v", doc, out, err)
+		}
+	}
+}
+
+// scalarCases are JSON values for the decodeScalar tests: plain forms it decodes itself and
+// forms it must leave to encoding/json.
+var scalarCases = []string{
+	`null`, `true`, `false`, `0`, `-0`, `42`, `-42`, `9223372036854775807`, `9223372036854775808`,
+	`-9223372036854775809`, `1.5`, `-1.5e3`, `1e400`, `1E-2`, `""`, `"abc"`, `"a b/c"`,
+	`"\u00e9"`, `"é"`, `"a\"b"`, `"a\\b"`, `"\n"`, "\"\xff\"", `[]`, `{}`, `[1,"a"]`, `{"a":1}`,
+}
+
+// TestDecodeScalarMatchesUnmarshal checks that Decode's fast path gives what json.Unmarshal
+// gives, value and success alike, for every output type it handles.
+func TestDecodeScalarMatchesUnmarshal(t *testing.T) {
+	for _, raw := range scalarCases {
+		checkDecodeScalar(t, []byte(raw))
+	}
+}
+
+func FuzzDecodeScalar(f *testing.F) {
+	for _, raw := range scalarCases {
+		f.Add([]byte(raw))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return // Decode validates the body before it gets here
+		}
+		// Lookup hands over a value without the white space around it.
+		checkDecodeScalar(t, bytes.TrimSpace(raw))
+	})
+}
+
+func checkDecodeScalar(t *testing.T, raw []byte) {
+	t.Helper()
+	dsts := func() []any {
+		s, i, f, b, m := "prev", int64(7), 7.5, true, json.RawMessage(`"prev"`)
+		return []any{&s, &i, &f, &b, &m}
+	}
+	fast, std := dsts(), dsts()
+	for k := range fast {
+		handled := decodeScalar(raw, fast[k])
+		err := json.Unmarshal(raw, std[k])
+		if !handled {
+			continue // Decode falls back to json.Unmarshal itself
+		}
+		if err != nil {
+			t.Errorf("decodeScalar(%s, %T) succeeded; json.Unmarshal fails: %v", raw, fast[k], err)
+			continue
+		}
+		if !reflect.DeepEqual(fast[k], std[k]) {
+			t.Errorf("decodeScalar(%s, %T) = %v; json.Unmarshal gives %v", raw, fast[k], deref(fast[k]), deref(std[k]))
+		}
+	}
+}
+
+func deref(p any) any { return reflect.ValueOf(p).Elem().Interface() }
+
+// Decode of a scalar output allocates nothing beyond the string it stores.
+func TestDecodeScalarAllocs(t *testing.T) {
+	r := &Response{Body: []byte(`{"id":"abc","n":180,"f":1.5,"ok":true}`), req: &Request{}}
+	var s string
+	var n int64
+	var f float64
+	var b bool
+	allocs := testing.AllocsPerRun(100, func() {
+		if r.Decode(&s, "id") != nil || r.Decode(&n, "n") != nil || r.Decode(&f, "f") != nil || r.Decode(&b, "ok") != nil {
+			t.Fatal("Decode failed")
+		}
+	})
+	if s != "abc" || n != 180 || f != 1.5 || !b {
+		t.Fatalf("decoded %q %d %v %v", s, n, f, b)
+	}
+	if allocs > 1 {
+		t.Errorf("%v allocations per run of four Decodes, want at most 1 (the string)", allocs)
+	}
+}
