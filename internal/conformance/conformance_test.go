@@ -314,4 +314,3 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 		}
 	}
 }
-
