@@ -107,13 +107,24 @@ type BootstrapApplicationTokenOutputs struct {
 // credentials for an access token.
 func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapApplicationTokenInputs) (*BootstrapApplicationTokenOutputs, error) {
 	const workflow = "bootstrap-application-token"
+	var (
+		stepCreateApplication struct {
+			ApplicationID string
+			ClientID      string
+			ClientSecret  string
+		}
+		stepGetApplication struct {
+			ApplicationID string
+			Name          string
+		}
+		stepCreateAccessToken struct {
+			AccessToken string
+			TokenType   string
+			ExpiresIn   int64
+		}
+	)
 
 	// Step createApplication: createApplication (POST /applications).
-	var stepCreateApplication struct {
-		ApplicationID string
-		ClientID      string
-		ClientSecret  string
-	}
 	{
 		body, err := json.Marshal(struct {
 			Name string `json:"name"`
@@ -158,10 +169,6 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 	}
 
 	// Step getApplication: getApplication (GET /applications/{applicationId}).
-	var stepGetApplication struct {
-		ApplicationID string
-		Name          string
-	}
 	{
 		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
 			Workflow: workflow,
@@ -187,11 +194,6 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 	}
 
 	// Step createAccessToken: createAccessToken (POST /applications/token).
-	var stepCreateAccessToken struct {
-		AccessToken string
-		TokenType   string
-		ExpiresIn   int64
-	}
 	{
 		body, err := json.Marshal(struct {
 			ClientID     string `json:"client_id"`

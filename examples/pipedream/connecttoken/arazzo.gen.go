@@ -111,12 +111,17 @@ type TokenMintAndValidateOutputs struct {
 // Creates a Connect token for the external user, then validates it against the supplied app ID.
 func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValidateInputs) (*TokenMintAndValidateOutputs, error) {
 	const workflow = "token-mint-and-validate"
+	var (
+		stepCreateConnectToken struct {
+			ConnectToken   string
+			ConnectLinkURL string
+		}
+		stepValidateConnectToken struct {
+			Validation json.RawMessage
+		}
+	)
 
 	// Step createConnectToken: createToken (POST /v1/connect/{project_id}/tokens).
-	var stepCreateConnectToken struct {
-		ConnectToken   string
-		ConnectLinkURL string
-	}
 	{
 		body, err := json.Marshal(struct {
 			ExternalUserID string `json:"external_user_id"`
@@ -162,9 +167,6 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 	}
 
 	// Step validateConnectToken: validateToken (GET /v1/connect/tokens/{ctok}/validate).
-	var stepValidateConnectToken struct {
-		Validation json.RawMessage
-	}
 	{
 		var q runtime.Query
 		q.Add("app_id", in.AppID)

@@ -105,13 +105,18 @@ type RefreshAndListCustomersOutputs struct {
 // listCustomers GraphQL query, returning the array of customer nodes with id, name and externalId.
 func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (*RefreshAndListCustomersOutputs, error) {
 	const workflow = "refresh-and-list-customers"
+	var (
+		stepRefreshToken struct {
+			AccessToken string
+			TokenType   string
+			ExpiresIn   int64
+		}
+		stepListCustomers struct {
+			Customers json.RawMessage
+		}
+	)
 
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
-	var stepRefreshToken struct {
-		AccessToken string
-		TokenType   string
-		ExpiresIn   int64
-	}
 	{
 		body, err := json.Marshal(struct {
 			RefreshToken string `json:"refresh_token"`
@@ -156,9 +161,6 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 	}
 
 	// Step listCustomers: executeGraphQLQuery (POST /api).
-	var stepListCustomers struct {
-		Customers json.RawMessage
-	}
 	{
 		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 		h := make(http.Header, 1)

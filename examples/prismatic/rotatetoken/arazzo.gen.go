@@ -105,11 +105,19 @@ type RotateRefreshTokenOutputs struct {
 // query, and finally revokes the original refresh token.
 func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenInputs) (*RotateRefreshTokenOutputs, error) {
 	const workflow = "rotate-refresh-token"
+	var (
+		stepRefreshToken struct {
+			AccessToken string
+		}
+		stepValidateToken struct {
+			Customers json.RawMessage
+		}
+		stepRevokeOldToken struct {
+			RevokedStatus int64
+		}
+	)
 
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
-	var stepRefreshToken struct {
-		AccessToken string
-	}
 	{
 		body, err := json.Marshal(struct {
 			RefreshToken string `json:"refresh_token"`
@@ -146,9 +154,6 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 	}
 
 	// Step validateToken: executeGraphQLQuery (POST /api).
-	var stepValidateToken struct {
-		Customers json.RawMessage
-	}
 	{
 		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 		h := make(http.Header, 1)
@@ -176,9 +181,6 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 	}
 
 	// Step revokeOldToken: revokeAuthToken (POST /auth/revoke).
-	var stepRevokeOldToken struct {
-		RevokedStatus int64
-	}
 	{
 		body, err := json.Marshal(struct {
 			RefreshToken string `json:"refresh_token"`

@@ -6,6 +6,7 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
@@ -83,11 +84,15 @@ func clientDecls(f *File, p *ir.Program) {
 	})
 	f.Line()
 	f.Comment("Client runs the workflows. Create it with NewClient; it is safe for concurrent use.")
-	f.Type().Id("Client").Struct(
-		Id("doer").Qual(runtimePkg, "Doer"),
-		Id("servers").Index(Lit(n)).String(),
-		Id("maxBody").Int64(),
-	)
+	loops := slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops })
+	f.Type().Id("Client").StructFunc(func(g *Group) {
+		g.Id("doer").Qual(runtimePkg, "Doer")
+		g.Id("servers").Index(Lit(n)).String()
+		g.Id("maxBody").Int64()
+		if loops {
+			g.Id("maxRuns").Int()
+		}
+	})
 	f.Line()
 	f.Comment("Option configures a Client.")
 	f.Type().Id("Option").Func().Params(Op("*").Id("Client")).Error()
@@ -123,17 +128,33 @@ func clientDecls(f *File, p *ir.Program) {
 		)),
 	)
 	f.Line()
+	if loops {
+		f.Comment("WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run")
+		f.Comment("in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop")
+		f.Comment("never ends cannot run forever.")
+		f.Func().Id("WithMaxStepRuns").Params(Id("n").Int()).Id("Option").Block(
+			Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
+				If(Id("n").Op("<").Lit(1)).Block(Return(Qual("errors", "New").Call(Lit("WithMaxStepRuns: n must be at least 1")))),
+				Id("c").Dot("maxRuns").Op("=").Id("n"),
+				Return(Nil()),
+			)),
+		)
+		f.Line()
+	}
 	f.Comment("NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).Block(
-		Id("c").Op(":=").Op("&").Id("Client").Values(Dict{
-			Id("doer"):    Qual(httpPkg, "DefaultClient"),
-			Id("maxBody"): Qual(runtimePkg, "DefaultMaxBodyBytes"),
-			Id("servers"): Index(Lit(n)).String().ValuesFunc(func(g *Group) {
+		Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
+			d[Id("doer")] = Qual(httpPkg, "DefaultClient")
+			d[Id("maxBody")] = Qual(runtimePkg, "DefaultMaxBodyBytes")
+			d[Id("servers")] = Index(Lit(n)).String().ValuesFunc(func(g *Group) {
 				for _, s := range p.Sources {
 					g.Qual(runtimePkg, "ServerURL").Call(Lit(s.DefaultURL))
 				}
-			}),
-		}),
+			})
+			if loops {
+				d[Id("maxRuns")] = Qual(runtimePkg, "DefaultMaxRuns")
+			}
+		})),
 		For(List(Id("_"), Id("o")).Op(":=").Range().Id("opts")).Block(
 			If(Err().Op(":=").Id("o").Call(Id("c")), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
 		),
@@ -226,153 +247,6 @@ func goType(t types.Type) *Statement {
 	return s
 }
 
-func workflow(f *File, p *ir.Program, w *ir.Workflow) {
-	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.ID))
-	structType(f, w.Outputs, fmt.Sprintf("%s are the outputs of workflow %q.", w.Outputs.GoName, w.ID))
-
-	doc := fmt.Sprintf("%s runs workflow %q.", w.GoName, w.ID)
-	if w.Summary != "" {
-		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.ID, strings.TrimSpace(w.Summary))
-	}
-	for _, l := range comment(doc) {
-		f.Comment(l)
-	}
-	if lines := comment(w.Description); len(lines) > 0 {
-		f.Comment("")
-		for _, l := range lines {
-			f.Comment(l)
-		}
-	}
-	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
-		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
-		Params(Op("*").Id(w.Outputs.GoName), Error()).
-		BlockFunc(func(g *Group) {
-			g.Const().Id("workflow").Op("=").Lit(w.ID)
-			for _, st := range w.Steps {
-				step(g, st)
-			}
-			g.Line()
-			var fields []Code
-			for i, fl := range w.Outputs.Fields {
-				fields = append(fields, kv(fl.GoName, valueExpr(w.OutputValues[i])).Op(",").Add(srcComment(w.OutputValues[i])))
-			}
-			g.Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...)), Nil())
-		})
-	f.Line()
-}
-
-func step(g *Group, st *ir.Step) {
-	g.Line()
-	g.Commentf("Step %s: %s (%s %s).", st.ID, st.OperationID, st.Method, st.Path)
-	g.Var().Id(st.Var).StructFunc(func(sg *Group) {
-		for _, fl := range st.Outputs.Fields {
-			sg.Id(fl.GoName).Add(goType(fl.Type))
-		}
-	})
-	used := len(st.Outputs.Fields) > 0
-	g.BlockFunc(func(b *Group) {
-		fail := func(reason string) *Statement {
-			return Return(Nil(), Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
-				kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
-			})))
-		}
-		req := []Code{
-			kv("Workflow", Id("workflow")),
-			kv("Step", Lit(st.ID)),
-			kv("Method", Lit(st.Method)),
-			kv("Path", Lit(st.Path)),
-		}
-		if st.Body != nil {
-			bodyStatement(b, st.Body)
-			if !st.Body.IsLiteral() {
-				b.If(Err().Op("!=").Nil()).Block(fail("cannot encode the request body"))
-			}
-		}
-		url := Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
-		if len(st.Query) > 0 {
-			b.Var().Id("q").Qual(runtimePkg, "Query")
-			for _, q := range st.Query {
-				paramStatement(b, q.Value, func(v Code) *Statement { return Id("q").Dot("Add").Call(Lit(q.Name), v) })
-			}
-			url = url.Op("+").Id("q").Dot("String").Call()
-		}
-		req = append(req, kv("URL", url))
-		if len(st.Headers) > 0 {
-			b.Id("h").Op(":=").Make(Qual(httpPkg, "Header"), Lit(len(st.Headers)))
-			for _, h := range st.Headers {
-				paramStatement(b, h.Value, func(v Code) *Statement { return Id("h").Dot("Add").Call(Lit(h.Name), v) })
-			}
-			req = append(req, kv("Header", Id("h")))
-		}
-		if st.Body != nil {
-			req = append(req, kv("ContentType", Lit(st.ContentType)), kv("Body", Id("body")))
-		}
-		respVar := Id("resp")
-		if len(st.Criteria) == 0 && !used {
-			respVar = Id("_")
-		}
-		b.List(respVar, Err()).Op(":=").Qual(runtimePkg, "Send").Call(Id("ctx"), Id("c").Dot("doer"), Op("&").Qual(runtimePkg, "Request").Add(lines(req)), Id("c").Dot("maxBody"))
-		b.If(Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
-		for _, cr := range st.Criteria {
-			b.If(Op("!").Parens(condExpr(cr.Cond))).Block(Return(Nil(), Id("resp").Dot("Unmet").Call(Lit(cr.Text))))
-		}
-		for i, fl := range st.Outputs.Fields {
-			v := st.OutputValues[i]
-			dst := Id(st.Var).Dot(fl.GoName)
-			if v.Kind == ir.VResponseBody {
-				args := []Code{Op("&").Add(dst)}
-				for _, t := range v.Pointer {
-					args = append(args, Lit(t))
-				}
-				b.Commentf("%s: %s", fl.JSONName, v.Src)
-				b.If(Err().Op(":=").Id("resp").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
-				continue
-			}
-			b.Add(dst).Op("=").Add(valueExpr(v)).Add(srcComment(v))
-		}
-	})
-}
-
-// bodyStatement declares body ([]byte) from a payload value.
-func bodyStatement(b *Group, v *ir.Value) {
-	if v.IsLiteral() {
-		b.Id("body").Op(":=").Index().Byte().Call(Lit(v.JSON))
-		return
-	}
-	b.List(Id("body"), Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(payloadExpr(v))
-}
-
-// paramStatement adds a parameter, skipping it when an optional value is absent.
-func paramStatement(b *Group, v *ir.Value, add func(Code) *Statement) {
-	if v.Type.Pointer() && (v.Kind == ir.VInput || v.Kind == ir.VStepOutput) && len(v.Pointer) == 0 {
-		ref := valueExpr(v)
-		b.If(ref.Clone().Op("!=").Nil()).Block(add(stringExpr(&ir.Value{Kind: v.Kind, Type: v.Type.NonNull(), Field: v.Field, Step: v.Step}, Op("*").Add(ref))))
-		return
-	}
-	b.Add(add(stringExpr(v, nil)))
-}
-
-func pathExpr(parts []ir.PathPart) *Statement {
-	var s *Statement
-	for _, p := range parts {
-		var c *Statement
-		if p.Value == nil {
-			c = Lit(p.Lit)
-		} else {
-			c = Qual("net/url", "PathEscape").Call(stringExpr(p.Value, nil))
-		}
-		if s == nil {
-			s = c
-		} else {
-			s = s.Op("+").Add(c)
-		}
-	}
-	if s == nil {
-		return Lit("")
-	}
-	return s
-}
-
 // valueExpr is the Go expression of a value with its IR type.
 func valueExpr(v *ir.Value) *Statement {
 	switch v.Kind {
@@ -391,6 +265,12 @@ func valueExpr(v *ir.Value) *Statement {
 		return pick(Id("in").Dot(v.Field.GoName), v.Pointer)
 	case ir.VStepOutput:
 		return pick(Id(v.Step.Var).Dot(v.Field.GoName), v.Pointer)
+	case ir.VCallOutput:
+		owner := v.Call.Var
+		if owner == "" {
+			owner = "out" // a workflowId step's result, inside its block
+		}
+		return pick(Id(owner).Dot(v.Field.GoName), v.Pointer)
 	case ir.VStatus:
 		return Int64().Call(Id("resp").Dot("StatusCode"))
 	case ir.VResponseHeader:
@@ -455,95 +335,6 @@ func stringExpr(v *ir.Value, override *Statement) *Statement {
 		return Qual("strconv", "FormatBool").Call(x)
 	}
 	return Qual(runtimePkg, "Text").Call(x)
-}
-
-// payloadExpr renders a JSON payload: objects as anonymous structs (document order is kept
-// by encoding/json), arrays as []any, leaves with their Go types.
-func payloadExpr(v *ir.Value) *Statement {
-	switch v.Kind {
-	case ir.VObject:
-		if !tagSafeKeys(v.Keys) {
-			return Qual(runtimePkg, "Object").ValuesFunc(func(g *Group) {
-				for i, k := range v.Keys {
-					g.Values(Lit(k), payloadExpr(v.Elems[i]))
-				}
-			})
-		}
-		var items []Code
-		for i, f := range payloadFields(v) {
-			items = append(items, kv(f.name, payloadExpr(v.Elems[i])))
-		}
-		return payloadType(v).Add(lines(items))
-	case ir.VArray:
-		return Index().Any().ValuesFunc(func(g *Group) {
-			for _, e := range v.Elems {
-				g.Add(payloadExpr(e))
-			}
-		})
-	}
-	return valueExpr(v)
-}
-
-type payloadField struct {
-	name, tag string
-}
-
-// payloadFields names the struct fields of an object payload and decides their tags: an
-// optional workflow input that was not given is left out of the payload.
-func payloadFields(v *ir.Value) []payloadField {
-	names := v.FieldNames
-	out := make([]payloadField, len(v.Keys))
-	for i, k := range v.Keys {
-		tag := k
-		if e := v.Elems[i]; e.Kind == ir.VInput && len(e.Pointer) == 0 && !e.Field.Required {
-			tag += ",omitempty"
-		}
-		out[i] = payloadField{name: names[i], tag: tag}
-	}
-	return out
-}
-
-func payloadType(v *ir.Value) *Statement {
-	switch v.Kind {
-	case ir.VObject:
-		if !tagSafeKeys(v.Keys) {
-			return Qual(runtimePkg, "Object")
-		}
-		return StructFunc(func(g *Group) {
-			for i, f := range payloadFields(v) {
-				g.Id(f.name).Add(payloadType(v.Elems[i])).Tag(map[string]string{"json": f.tag})
-			}
-		})
-	case ir.VArray:
-		return Index().Any()
-	case ir.VResponseBody:
-		return Any()
-	case ir.VLit:
-		if v.JSON == "null" {
-			return Any()
-		}
-	}
-	return goType(v.Type)
-}
-
-// tagSafeKeys reports whether every key can be a json struct tag name (encoding/json's own
-// rule); otherwise the object is built as an ordered runtime.Object.
-func tagSafeKeys(keys []string) bool {
-	for _, k := range keys {
-		if k == "" || k == "-" {
-			return false
-		}
-		for _, c := range k {
-			switch {
-			case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-			case c > 127:
-			default:
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // condExpr renders a condition as a Go boolean expression, with typed fast paths for the

@@ -15,7 +15,6 @@ import (
 	"github.com/arazzogen/arazzogen/generator/internal/load"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -31,12 +30,13 @@ type Input struct {
 }
 
 // reserved names are declared by every generated package.
-var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "Sources"}
+var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "WithMaxStepRuns", "Sources"}
 
 // Build checks the document and produces the program. Problems go to diags; the result is
 // only meaningful when diags has no errors.
 func Build(in Input, diags *diag.List) *Program {
-	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer("Close")}
+	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer("Close"),
+		docWorkflows: map[string]*load.Workflow{}, built: map[string]*Workflow{}, building: map[string]bool{}}
 	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
 	b.prog = p
 	for _, id := range in.Workflows {
@@ -45,20 +45,45 @@ func Build(in Input, diags *diag.List) *Program {
 		}
 	}
 	seen := map[string]diag.Pos{}
+	var order []*load.Workflow
 	for _, w := range in.Doc.Workflows {
-		if len(in.Workflows) > 0 && !slices.Contains(in.Workflows, w.ID.Value) {
-			continue
-		}
 		if prev, dup := seen[w.ID.Value]; dup && w.ID.Set() {
 			diags.Errorf(w.ID.Pos, "duplicate", "workflowId %q is already used at %s", w.ID.Value, prev)
 			continue
 		}
 		seen[w.ID.Value] = w.ID.Pos
-		if wf := b.workflow(w); wf != nil {
+		b.docWorkflows[w.ID.Value] = w
+		order = append(order, w)
+	}
+	for _, w := range order {
+		if len(in.Workflows) == 0 || slices.Contains(in.Workflows, w.ID.Value) {
+			b.ensure(w)
+		}
+	}
+	// Workflows another one calls are built first; methods keep document order.
+	for _, w := range order {
+		if wf := b.built[w.ID.Value]; wf != nil {
 			p.Workflows = append(p.Workflows, wf)
 		}
 	}
 	return p
+}
+
+// ensure builds a workflow once; a workflow that calls itself, directly or not, is an error
+// (a call cycle could never finish) and yields nil.
+func (b *builder) ensure(w *load.Workflow) *Workflow {
+	id := w.ID.Value
+	if wf, ok := b.built[id]; ok {
+		return wf
+	}
+	if b.building[id] {
+		return nil
+	}
+	b.building[id] = true
+	wf := b.workflow(w)
+	delete(b.building, id)
+	b.built[id] = wf
+	return wf
 }
 
 type builder struct {
@@ -68,6 +93,11 @@ type builder struct {
 	prog      *Program
 	typeNames *namer
 	methods   *namer
+	// docWorkflows indexes the document's workflows by id; built holds those compiled
+	// (nil when compiling failed) and building those being compiled, to find call cycles.
+	docWorkflows map[string]*load.Workflow
+	built        map[string]*Workflow
+	building     map[string]bool
 }
 
 func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {
@@ -98,6 +128,11 @@ type scope struct {
 	current  *Step            // nil outside a step
 	response *base.SchemaProxy
 	hasResp  bool
+	// callee is the workflow a workflowId step runs; $outputs in that step's outputs read
+	// the callee's outputs (the stance of features AMB-E7).
+	callee  *Call
+	vars    *namer
+	pending []pendingTarget
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -108,9 +143,17 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	wf := &Workflow{ID: w.ID.Value, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description}
 	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
-	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}}
-	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings")
+	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
+		"failErr", "failResp", "endErr", "retries", "runs", "resume")
+	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars}
+	for _, d := range w.DependsOn {
+		if call := b.call(sc, d, nil); call != nil {
+			call.Var = vars.name(localName("dep", call.Workflow.ID))
+			wf.DependsOn = append(wf.DependsOn, call)
+		}
+	}
 	ids := map[string]diag.Pos{}
+	var compiled []*load.Step
 	for _, s := range w.Steps {
 		if prev, dup := ids[s.ID.Value]; dup {
 			b.errorf(s.ID.Pos, "duplicate", "stepId %q is already used at %s", s.ID.Value, prev)
@@ -121,9 +164,11 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 		if st != nil {
 			wf.Steps = append(wf.Steps, st)
 			sc.steps[st.ID] = st
+			compiled = append(compiled, s)
 		}
 	}
-	sc.current, sc.hasResp = nil, false
+	sc.current, sc.hasResp, sc.callee = nil, false, nil
+	b.flow(sc, w, compiled)
 	wf.OutputValues = b.outputs(sc, w.Outputs, wf.Outputs)
 	return wf
 }
@@ -186,7 +231,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	case s.OperationPath.Set():
 		b.errorf(s.OperationPath.Pos, "unsupported", "operationPath steps are not supported yet; use operationId")
 	case s.WorkflowID.Set():
-		b.errorf(s.WorkflowID.Pos, "unsupported", "workflowId steps (sub-workflows) are not supported yet")
+		return b.workflowStep(sc, st, s)
 	default:
 		b.errorf(s.Pos, "missing-field", "step %q has none of operationId, operationPath or workflowId", s.ID.Value)
 	}
@@ -196,7 +241,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
-	b.parameters(sc, st, s, op)
+	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
 	b.requestBody(sc, st, s, op)
 
 	sc.hasResp, sc.response = true, responseSchema(op.Op)
@@ -206,7 +251,32 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		}
 	}
 	st.OutputValues = b.outputs(sc, s.Outputs, st.Outputs)
+	b.actionsOf(sc, st, s)
 	return st
+}
+
+// mergeParameters expands Reusable Objects and adds the workflow's parameters that the
+// step does not set itself (same name and location). A workflow parameter goes only to
+// operations that declare it (features AMB-P2).
+func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Operation) []*load.Parameter {
+	var out []*load.Parameter
+	set := map[[2]string]bool{}
+	for level, list := range [][]*load.Parameter{own, sc.doc.Parameters} {
+		for _, p := range list {
+			if p.Reference.Set() {
+				if p = b.expandParameter(p); p == nil {
+					continue
+				}
+			}
+			key := [2]string{p.Name.Value, p.In.Value}
+			if set[key] || level == 1 && findParam(op, p.Name.Value, p.In.Value) == nil {
+				continue
+			}
+			set[key] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // operation resolves an operationId: "$sourceDescriptions.src.op", the lenient "src.op",
@@ -290,153 +360,6 @@ func (b *builder) sourceDesc(name string) *load.Source {
 	for _, s := range b.in.Doc.SourceDescriptions {
 		if s.Name.Value == name {
 			return s
-		}
-	}
-	return nil
-}
-
-func (b *builder) parameters(sc *scope, st *Step, s *load.Step, op *load.Operation) {
-	pathValues := map[string]*Value{}
-	given := map[[2]string]bool{}
-	for _, p := range s.Parameters {
-		if p.Reference.Set() {
-			b.errorf(p.Reference.Pos, "unsupported", "parameter references are not supported yet")
-			continue
-		}
-		if !p.In.Set() {
-			b.errorf(p.Pos, "missing-field", "parameter %q of an operation step needs 'in' (path, query, header or cookie)", p.Name.Value)
-			continue
-		}
-		in := p.In.Value
-		decl := findParam(op, p.Name.Value, in)
-		// OpenAPI ignores Accept, Content-Type and Authorization header parameters (they are
-		// governed by content negotiation and security schemes), so they are never declared.
-		implicit := in == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(p.Name.Value))
-		if decl == nil && in != "path" && !implicit {
-			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", op.ID, in, p.Name.Value)
-		}
-		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
-		if v == nil {
-			if in == "path" {
-				pathValues[p.Name.Value] = &Value{Kind: VLit, Type: types.Type{Kind: types.String}} // reported; avoid a second error
-			}
-			continue
-		}
-		if v.Kind == VObject || v.Kind == VArray {
-			b.errorf(load.PosOf(b.file, p.Value), "unsupported", "object and array parameter values are not supported yet")
-			continue
-		}
-		given[[2]string{p.Name.Value, in}] = true
-		switch in {
-		case "path":
-			if !strings.Contains(op.Path, "{"+p.Name.Value+"}") {
-				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, op.ID, p.Name.Value)
-				continue
-			}
-			pathValues[p.Name.Value] = v
-		case "query":
-			st.Query = append(st.Query, &Param{Name: p.Name.Value, Value: v})
-		case "header":
-			st.Headers = append(st.Headers, &Param{Name: http.CanonicalHeaderKey(p.Name.Value), Value: v})
-		case "cookie", "querystring":
-			b.errorf(p.In.Pos, "unsupported", "%s parameters are not supported yet", in)
-		default:
-			b.errorf(p.In.Pos, "bad-value", "parameter location %q is not one of path, query, header or cookie", in)
-		}
-	}
-	for _, dp := range op.Params {
-		if dp.Required != nil && *dp.Required && !given[[2]string{dp.Name, dp.In}] && dp.In != "path" {
-			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set required %s parameter %q of operation %s", s.ID.Value, dp.In, dp.Name, op.ID)
-		}
-	}
-	// Split the path template into literal text and parameter values.
-	rest := op.Path
-	for rest != "" {
-		i := strings.IndexByte(rest, '{')
-		j := strings.IndexByte(rest, '}')
-		if i < 0 || j < i {
-			st.PathParts = append(st.PathParts, PathPart{Lit: rest})
-			break
-		}
-		if i > 0 {
-			st.PathParts = append(st.PathParts, PathPart{Lit: rest[:i]})
-		}
-		name := rest[i+1 : j]
-		v := pathValues[name]
-		if v == nil {
-			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, op.ID, op.Path)
-			v = &Value{Kind: VLit, Type: types.Type{Kind: types.String}}
-		}
-		st.PathParts = append(st.PathParts, PathPart{Value: v})
-		rest = rest[j+1:]
-	}
-}
-
-func findParam(op *load.Operation, name, in string) *v3.Parameter {
-	for _, p := range op.Params {
-		if p.In == in && (p.Name == name || in == "header" && strings.EqualFold(p.Name, name)) {
-			return p
-		}
-	}
-	return nil
-}
-
-func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operation) {
-	rb := s.RequestBody
-	if rb == nil {
-		if op.Op.RequestBody != nil && op.Op.RequestBody.Required != nil && *op.Op.RequestBody.Required {
-			b.diags.Warnf(s.ID.Pos, "missing-body", "operation %s requires a request body but step %q sends none", op.ID, s.ID.Value)
-		}
-		return
-	}
-	if rb.Replacements.Set() {
-		b.errorf(rb.Replacements.Pos, "unsupported", "payload replacements are not supported yet")
-	}
-	ct := rb.ContentType.Value
-	if ct == "" && op.Op.RequestBody != nil && op.Op.RequestBody.Content != nil {
-		for k := range op.Op.RequestBody.Content.KeysFromOldest() {
-			ct = k
-			break
-		}
-	}
-	if ct == "" {
-		ct = "application/json"
-	}
-	if mt, _, _ := strings.Cut(ct, ";"); !strings.HasSuffix(strings.TrimSpace(mt), "json") {
-		b.errorf(rb.ContentType.Pos, "unsupported", "request bodies of type %q are not supported yet (only JSON)", ct)
-		return
-	}
-	st.ContentType = ct
-	if rb.Payload == nil {
-		return
-	}
-	st.Body = b.value(sc, rb.Payload, "", load.PosOf(b.file, rb.Payload))
-}
-
-// responseSchema is the JSON schema of the operation's success response: the first 2xx
-// response in document order, else "default".
-func responseSchema(op *v3.Operation) *base.SchemaProxy {
-	if op.Responses == nil {
-		return nil
-	}
-	var resp *v3.Response
-	if op.Responses.Codes != nil {
-		for code, r := range op.Responses.Codes.FromOldest() {
-			if strings.HasPrefix(code, "2") {
-				resp = r
-				break
-			}
-		}
-	}
-	if resp == nil {
-		resp = op.Responses.Default
-	}
-	if resp == nil || resp.Content == nil {
-		return nil
-	}
-	for ct, mt := range resp.Content.FromOldest() {
-		if strings.Contains(ct, "json") {
-			return mt.Schema
 		}
 	}
 	return nil
@@ -736,6 +659,27 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 			v.Type = types.Type{Kind: types.Raw}
 		}
 		return v
+	case expr.Outputs:
+		if sc.callee != nil {
+			return b.callOutput(sc, sc.callee, e, pos)
+		}
+		b.errorf(pos, "unsupported", "%s reads this workflow's own outputs, which exist only when it ends; refer to the step output instead", e.Raw)
+		return nil
+	case expr.Workflows:
+		if e.WorkflowField != "outputs" {
+			b.errorf(pos, "unsupported", "%s: only the outputs of a workflow in dependsOn can be read", e.Raw)
+			return nil
+		}
+		for _, d := range sc.wf.DependsOn {
+			if d.Workflow.ID == e.Name {
+				out := e
+				out.Name, out.Field = e.Field, ""
+				return b.callOutput(sc, d, out, pos)
+			}
+		}
+		b.errorf(pos, "unknown-workflow", "%s reads workflow %q, which is not in this workflow's dependsOn", e.Raw, e.Name).
+			WithHint("add %q to dependsOn", e.Name)
+		return nil
 	}
 	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
 	return nil

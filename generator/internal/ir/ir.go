@@ -34,6 +34,23 @@ type Workflow struct {
 	Outputs      *Struct
 	OutputValues []*Value // parallel to Outputs.Fields
 	Steps        []*Step
+	// DependsOn are the workflows run first, with inputs of the same names.
+	DependsOn []*Call
+	// RetrySlots is the number of retry actions, each with its own budget.
+	RetrySlots int
+	// Finish is set when an end action jumps to the workflow's outputs.
+	Finish bool
+	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
+	Loops bool
+}
+
+// Call runs another workflow of the document: a workflowId step, a dependsOn entry, or a
+// goto/retry action naming a workflow.
+type Call struct {
+	Workflow *Workflow
+	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.
+	Args []*Value
+	Var  string // local variable holding the callee's outputs (dependsOn)
 }
 
 // Struct is a named struct type (inputs, outputs) or a step's local output struct.
@@ -71,6 +88,42 @@ type Step struct {
 	Outputs     *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
+	// Call is set instead of an operation for a workflowId step.
+	Call *Call
+	// OnSuccess and OnFailure are the step's actions merged with the workflow's, in the
+	// order they are tried.
+	OnSuccess, OnFailure []*Action
+	// Target is set when a goto or retry can jump to this step.
+	Target bool
+	// Timeout bounds the step (Arazzo 1.1 timeout, milliseconds); 0 for none.
+	Timeout int64
+	// Unreachable steps are never emitted (their outputs stay zero).
+	Unreachable bool
+}
+
+// ActionKind is what an action does.
+type ActionKind int
+
+const (
+	End   ActionKind = iota // finish the workflow
+	Goto                    // jump to Step, or run Call and finish
+	Retry                   // run the step again (after Step or Call, when set)
+)
+
+// Action is a compiled success or failure action.
+type Action struct {
+	Name     string
+	Kind     ActionKind
+	Step     *Step // goto or retry target step
+	Call     *Call // goto or retry target workflow
+	Criteria []*Criterion
+	// RetryAfter is the delay before a retry in seconds; a Retry-After header overrides it.
+	RetryAfter float64
+	RetryLimit int
+	Slot       int // index of the retry budget in the workflow
+	// Resume numbers the retry actions that run another step first, so that step can
+	// come back; 0 otherwise.
+	Resume int
 }
 
 // PathPart is literal path text or a path parameter value.
@@ -111,6 +164,7 @@ const (
 	VTemplate                        // a string built from Parts
 	VObject                          // a JSON object of Keys and Elems
 	VArray                           // a JSON array of Elems
+	VCallOutput                      // an output of a called workflow (Call, Field)
 )
 
 // Value is a compiled runtime value with its Go type.
@@ -120,8 +174,9 @@ type Value struct {
 	// JSON is the JSON text of a literal (also set for a whole literal object or array);
 	// Text is the string of a string literal.
 	JSON, Text string
-	Field      *Field // VInput, VStepOutput
+	Field      *Field // VInput, VStepOutput, VCallOutput
 	Step       *Step  // VStepOutput
+	Call       *Call  // VCallOutput
 	// Pointer drills into a json.RawMessage value (VInput, VStepOutput) or the response body.
 	Pointer []string
 	Name    string // VResponseHeader

@@ -35,7 +35,18 @@ type Document struct {
 	Title              string
 	SourceDescriptions []*Source
 	Workflows          []*Workflow
+	Components         Components
 	Pos                diag.Pos
+}
+
+// Components are the document's reusable objects, by key in document order.
+type Components struct {
+	Inputs         map[string]*yaml.Node
+	Parameters     map[string]*Parameter
+	SuccessActions map[string]*Action
+	FailureActions map[string]*Action
+	// Node is the components mapping, for $ref resolution inside input schemas.
+	Node *yaml.Node
 }
 
 // Source is a sourceDescription.
@@ -50,9 +61,14 @@ type Workflow struct {
 	Summary     string
 	Description string
 	Inputs      *yaml.Node // JSON Schema, or nil
+	DependsOn   []Str
+	Parameters  []*Parameter
 	Steps       []*Step
-	Outputs     []*Output
-	Pos         diag.Pos
+	// SuccessActions and FailureActions apply to every step (steps' own actions first).
+	SuccessActions []*Action
+	FailureActions []*Action
+	Outputs        []*Output
+	Pos            diag.Pos
 	// Unsupported lists fields that are valid Arazzo but not compiled yet.
 	Unsupported []Str
 }
@@ -67,9 +83,26 @@ type Step struct {
 	Parameters      []*Parameter
 	RequestBody     *RequestBody
 	SuccessCriteria []*Criterion
+	OnSuccess       []*Action
+	OnFailure       []*Action
 	Outputs         []*Output
-	Pos             diag.Pos
-	Unsupported     []Str
+	// Timeout is the 1.1 step timeout in milliseconds.
+	Timeout   Str
+	DependsOn []Str
+	Pos       diag.Pos
+	// Unsupported lists fields that are valid Arazzo but cannot be compiled.
+	Unsupported []Str
+}
+
+// Action is a success or failure action, or a Reusable Object that references one.
+type Action struct {
+	Name, Type             Str
+	WorkflowID, StepID     Str
+	RetryAfter, RetryLimit Str
+	Criteria               []*Criterion
+	Parameters             []*Parameter
+	Reference              Str
+	Pos                    diag.Pos
 }
 
 // Parameter is a step parameter.
@@ -238,8 +271,11 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 					doc.Workflows = append(doc.Workflows, w)
 				}
 			}
-		case "$self", "components":
-			// $self is informational here; components are resolved when referenced.
+		case "components":
+			doc.Components = d.components(v)
+		case "$self":
+			// $self only sets the base URI for relative references, which are resolved
+			// against the document's own location anyway.
 		}
 	})
 	if !ok {
@@ -306,8 +342,14 @@ func (d *decoder) workflow(n *yaml.Node) *Workflow {
 			}
 		case "outputs":
 			w.Outputs = d.outputs(v)
-		default:
-			w.Unsupported = append(w.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
+		case "dependsOn":
+			w.DependsOn = d.strs(key, v)
+		case "parameters":
+			w.Parameters = d.parameters(key, v)
+		case "successActions":
+			w.SuccessActions = d.actions(key, v)
+		case "failureActions":
+			w.FailureActions = d.actions(key, v)
 		}
 	}) {
 		return nil
@@ -349,11 +391,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		case "workflowId":
 			s.WorkflowID = d.str(key, v)
 		case "parameters":
-			for _, pn := range d.seq(key, v) {
-				if p := d.parameter(pn); p != nil {
-					s.Parameters = append(s.Parameters, p)
-				}
-			}
+			s.Parameters = d.parameters(key, v)
 		case "requestBody":
 			s.RequestBody = d.requestBody(v)
 		case "successCriteria":
@@ -364,6 +402,14 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			}
 		case "outputs":
 			s.Outputs = d.outputs(v)
+		case "onSuccess":
+			s.OnSuccess = d.actions(key, v)
+		case "onFailure":
+			s.OnFailure = d.actions(key, v)
+		case "timeout":
+			s.Timeout = d.str(key, v)
+		case "dependsOn":
+			s.DependsOn = d.strs(key, v)
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}
@@ -442,5 +488,116 @@ func (d *decoder) criterion(n *yaml.Node) *Criterion {
 	if !c.Condition.Set() {
 		d.missing(n, "criterion", "condition")
 	}
+	return c
+}
+
+func (d *decoder) strs(key string, v *yaml.Node) []Str {
+	var out []Str
+	for _, n := range d.seq(key, v) {
+		out = append(out, d.str(key, n))
+	}
+	return out
+}
+
+func (d *decoder) parameters(key string, v *yaml.Node) []*Parameter {
+	var out []*Parameter
+	for _, pn := range d.seq(key, v) {
+		if p := d.parameter(pn); p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (d *decoder) actions(key string, v *yaml.Node) []*Action {
+	var out []*Action
+	for _, an := range d.seq(key, v) {
+		if a := d.action(an); a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (d *decoder) action(n *yaml.Node) *Action {
+	a := &Action{Pos: d.pos(n)}
+	if !d.fields(n, "action", []string{"name", "type", "workflowId", "stepId", "retryAfter", "retryLimit", "criteria", "parameters", "reference", "value"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "name":
+			a.Name = d.str(key, v)
+		case "type":
+			a.Type = d.str(key, v)
+		case "workflowId":
+			a.WorkflowID = d.str(key, v)
+		case "stepId":
+			a.StepID = d.str(key, v)
+		case "retryAfter":
+			a.RetryAfter = d.str(key, v)
+		case "retryLimit":
+			a.RetryLimit = d.str(key, v)
+		case "criteria":
+			for _, cn := range d.seq(key, v) {
+				if c := d.criterion(cn); c != nil {
+					a.Criteria = append(a.Criteria, c)
+				}
+			}
+		case "parameters":
+			a.Parameters = d.parameters(key, v)
+		case "reference":
+			a.Reference = d.str(key, v)
+		}
+	}) {
+		return nil
+	}
+	if a.Reference.Set() {
+		return a
+	}
+	if !a.Name.Set() {
+		d.missing(n, "action", "name")
+	}
+	if !a.Type.Set() {
+		d.missing(n, "action", "type")
+	}
+	return a
+}
+
+func (d *decoder) components(n *yaml.Node) Components {
+	c := Components{Node: n}
+	d.fields(n, "components", []string{"inputs", "parameters", "successActions", "failureActions"}, func(key string, k, v *yaml.Node) {
+		if v.Kind != yaml.MappingNode {
+			d.diags.Errorf(d.pos(v), "shape", "components.%s must be a mapping", key)
+			return
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			name, val := v.Content[i].Value, resolveAlias(v.Content[i+1])
+			switch key {
+			case "inputs":
+				if c.Inputs == nil {
+					c.Inputs = map[string]*yaml.Node{}
+				}
+				c.Inputs[name] = val
+			case "parameters":
+				if p := d.parameter(val); p != nil {
+					if c.Parameters == nil {
+						c.Parameters = map[string]*Parameter{}
+					}
+					c.Parameters[name] = p
+				}
+			case "successActions", "failureActions":
+				a := d.action(val)
+				if a == nil {
+					continue
+				}
+				m := &c.SuccessActions
+				if key == "failureActions" {
+					m = &c.FailureActions
+				}
+				if *m == nil {
+					*m = map[string]*Action{}
+				}
+				(*m)[name] = a
+			}
+		}
+	})
 	return c
 }

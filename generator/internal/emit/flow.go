@@ -1,0 +1,389 @@
+package emit
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	. "github.com/dave/jennifer/jen"
+)
+
+// A workflow method runs its steps as straight-line blocks in document order. Actions
+// (goto, retry, end) become Go labels and goto statements: a step that an action can jump
+// to gets a label, a step with failure actions gets a label for its failure handler (placed
+// after the final return), and "end" jumps to the label before the return. Every variable
+// is declared before the first label, as goto requires.
+
+func workflow(f *File, p *ir.Program, w *ir.Workflow) {
+	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.ID))
+	structType(f, w.Outputs, fmt.Sprintf("%s are the outputs of workflow %q.", w.Outputs.GoName, w.ID))
+
+	doc := fmt.Sprintf("%s runs workflow %q.", w.GoName, w.ID)
+	if w.Summary != "" {
+		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.ID, strings.TrimSpace(w.Summary))
+	}
+	for _, l := range comment(doc) {
+		f.Comment(l)
+	}
+	if lines := comment(w.Description); len(lines) > 0 {
+		f.Comment("")
+		for _, l := range lines {
+			f.Comment(l)
+		}
+	}
+	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
+		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
+		Params(Op("*").Id(w.Outputs.GoName), Error()).
+		BlockFunc(func(g *Group) { workflowBody(g, w) })
+	f.Line()
+}
+
+func workflowBody(g *Group, w *ir.Workflow) {
+	g.Const().Id("workflow").Op("=").Lit(w.ID)
+	var decls []Code
+	for _, d := range w.DependsOn {
+		decls = append(decls, Id(d.Var).Op("*").Id(d.Workflow.Outputs.GoName))
+	}
+	for _, st := range w.Steps {
+		if len(st.Outputs.Fields) > 0 {
+			decls = append(decls, Id(st.Var).StructFunc(func(sg *Group) {
+				for _, fl := range st.Outputs.Fields {
+					sg.Id(fl.GoName).Add(goType(fl.Type))
+				}
+			}))
+		}
+	}
+	failing := slices.ContainsFunc(w.Steps, func(st *ir.Step) bool { return len(st.OnFailure) > 0 && !st.Unreachable })
+	endOnFailure := false
+	resume := false
+	for _, st := range w.Steps {
+		for _, a := range st.OnFailure {
+			endOnFailure = endOnFailure || a.Kind == ir.End || a.Kind == ir.Goto && a.Call != nil
+			resume = resume || a.Resume > 0
+		}
+	}
+	if failing {
+		decls = append(decls, Id("failErr").Error(), Id("failResp").Op("*").Qual(runtimePkg, "Response"))
+	}
+	if endOnFailure {
+		decls = append(decls, Id("endErr").Error())
+	}
+	if w.RetrySlots > 0 {
+		decls = append(decls, Id("retries").Index(Lit(w.RetrySlots)).Int())
+	}
+	if w.Loops {
+		decls = append(decls, Id("runs").Int())
+	}
+	if resume {
+		decls = append(decls, Id("resume").Int())
+	}
+	switch len(decls) {
+	case 0:
+	case 1:
+		g.Var().Add(decls[0])
+	default:
+		g.Var().DefsFunc(func(d *Group) {
+			for _, c := range decls {
+				d.Add(c)
+			}
+		})
+	}
+	for _, d := range w.DependsOn {
+		g.Line()
+		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.ID)
+		g.BlockFunc(func(b *Group) {
+			b.Var().Err().Error()
+			b.List(Id(d.Var), Err()).Op("=").Add(callExpr(d))
+			b.If(Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
+		})
+	}
+	for _, st := range w.Steps {
+		if !st.Unreachable {
+			step(g, w, st)
+		}
+	}
+	g.Line()
+	if w.Finish {
+		g.Id("finish").Op(":")
+	}
+	var fields []Code
+	for i, fl := range w.Outputs.Fields {
+		fields = append(fields, kv(fl.GoName, valueExpr(w.OutputValues[i])).Op(",").Add(srcComment(w.OutputValues[i])))
+	}
+	result := Nil()
+	if endOnFailure {
+		result = Id("endErr")
+	}
+	g.Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...)), result)
+	for _, st := range w.Steps {
+		if len(st.OnFailure) > 0 && !st.Unreachable {
+			failure(g, w, st)
+		}
+	}
+}
+
+// Labels of a step: where it starts and where its failure is handled.
+func runLabel(st *ir.Step) string    { return "run" + strings.TrimPrefix(st.Var, "step") }
+func failedLabel(st *ir.Step) string { return "failed" + strings.TrimPrefix(st.Var, "step") }
+
+func callExpr(call *ir.Call) *Statement {
+	var fields []Code
+	for i, f := range call.Workflow.Inputs.Fields {
+		if v := call.Args[i]; v != nil {
+			fields = append(fields, kv(f.GoName, convert(v, f)))
+		}
+	}
+	return Id("c").Dot(call.Workflow.GoName).Call(Id("ctx"), Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
+}
+
+// convert renders v as a value of field f's type.
+func convert(v *ir.Value, f *ir.Field) *Statement {
+	if v.Type == f.Type && len(v.Pointer) == 0 {
+		return valueExpr(v)
+	}
+	if v.Type.NonNull() == f.Type.NonNull() && f.Type.Pointer() && !v.Type.Pointer() && len(v.Pointer) == 0 {
+		return Qual(runtimePkg, "Ptr").Call(valueExpr(v))
+	}
+	return Qual(runtimePkg, "Convert").Types(goType(f.Type)).Call(anyExpr(v))
+}
+
+func step(g *Group, w *ir.Workflow, st *ir.Step) {
+	g.Line()
+	if st.Call != nil {
+		g.Commentf("Step %s: workflow %s.", st.ID, st.Call.Workflow.ID)
+	} else {
+		g.Commentf("Step %s: %s (%s %s).", st.ID, st.OperationID, st.Method, st.Path)
+	}
+	if st.Target {
+		g.Id(runLabel(st)).Op(":")
+		g.Id("runs").Op("++")
+		g.If(Id("runs").Op(">").Id("c").Dot("maxRuns")).Block(
+			Return(Nil(), Qual(runtimePkg, "TooManyRuns").Call(Id("workflow"), Lit(st.ID), Id("c").Dot("maxRuns"))),
+		)
+	}
+	handled := len(st.OnFailure) > 0
+	g.BlockFunc(func(b *Group) {
+		// fail hands an error (and the response, when there is one) to the failure actions,
+		// or returns it when the step has none.
+		fail := func(err Code, resp Code) *Statement {
+			if !handled {
+				return Return(Nil(), err)
+			}
+			return List(Id("failErr"), Id("failResp")).Op("=").List(err, resp).Op(";").Goto().Id(failedLabel(st))
+		}
+		if st.Call != nil {
+			b.List(Id("out"), Err()).Op(":=").Add(callExpr(st.Call))
+			b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+			for _, cr := range st.Criteria {
+				b.If(Op("!").Parens(condExpr(cr.Cond))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
+			}
+			for i, fl := range st.Outputs.Fields {
+				v := st.OutputValues[i]
+				b.Id(st.Var).Dot(fl.GoName).Op("=").Add(valueExpr(v)).Add(srcComment(v))
+			}
+		} else {
+			send(b, st, fail)
+		}
+		successActions(b, w, st)
+	})
+}
+
+// send renders an operation call: the request, the success criteria and the outputs.
+func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
+	used := len(st.Outputs.Fields) > 0 || len(st.Criteria) > 0 || usesResponse(st.OnSuccess)
+	req := request(b, st, func(reason string) *Statement {
+		return fail(Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
+			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
+		})), Nil())
+	})
+	respVar := Id("resp")
+	if !used {
+		respVar = Id("_")
+	}
+	b.List(respVar, Err()).Op(":=").Qual(runtimePkg, "Send").Call(Id("ctx"), Id("c").Dot("doer"), Op("&").Qual(runtimePkg, "Request").Add(lines(req)), Id("c").Dot("maxBody"))
+	b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+	for _, cr := range st.Criteria {
+		b.If(Op("!").Parens(condExpr(cr.Cond))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
+	}
+	for i, fl := range st.Outputs.Fields {
+		v := st.OutputValues[i]
+		dst := Id(st.Var).Dot(fl.GoName)
+		if v.Kind == ir.VResponseBody {
+			args := []Code{Op("&").Add(dst)}
+			for _, t := range v.Pointer {
+				args = append(args, Lit(t))
+			}
+			b.Commentf("%s: %s", fl.JSONName, v.Src)
+			b.If(Err().Op(":=").Id("resp").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
+			continue
+		}
+		b.Add(dst).Op("=").Add(valueExpr(v)).Add(srcComment(v))
+	}
+}
+
+// successActions renders the onSuccess list: the first action whose criteria hold runs.
+func successActions(b *Group, w *ir.Workflow, st *ir.Step) {
+	for _, rs := range w.Steps {
+		for _, a := range rs.OnFailure {
+			if a.Resume > 0 && a.Step == st {
+				b.If(Id("resume").Op("==").Lit(a.Resume)).Block(
+					Id("resume").Op("=").Lit(0),
+					Goto().Id(runLabel(rs)),
+				)
+			}
+		}
+	}
+	resetRetries(b, st)
+	for _, a := range st.OnSuccess {
+		b.Comment(fmt.Sprintf("onSuccess %s", a.Name))
+		body := jump(a, st)
+		if len(a.Criteria) == 0 {
+			for _, c := range body {
+				b.Add(c)
+			}
+			return
+		}
+		b.If(criteriaExpr(a.Criteria)).Block(body...)
+	}
+}
+
+// resetRetries gives the step's retry actions their full budget again once it succeeds.
+func resetRetries(b *Group, st *ir.Step) {
+	for _, a := range st.OnFailure {
+		if a.Kind == ir.Retry {
+			b.Id("retries").Index(Lit(a.Slot)).Op("=").Lit(0)
+		}
+	}
+}
+
+// failure renders a step's failure handler: the first failure action whose criteria hold
+// runs; when none does, the workflow fails with the step's error.
+func failure(g *Group, w *ir.Workflow, st *ir.Step) {
+	g.Line()
+	g.Commentf("Failure actions of step %s.", st.ID)
+	g.Id(failedLabel(st)).Op(":")
+	g.BlockFunc(func(b *Group) {
+		if usesResponse(st.OnFailure) {
+			// The request itself may have failed, leaving no response; criteria that
+			// read the response then do not hold.
+			b.Id("resp").Op(":=").Id("failResp")
+		}
+		for _, a := range st.OnFailure {
+			b.Comment(fmt.Sprintf("onFailure %s", a.Name))
+			body := jump(a, st)
+			cond := criteriaExpr(a.Criteria)
+			if cond != nil && usesResponse([]*ir.Action{a}) {
+				cond = Id("resp").Op("!=").Nil().Op("&&").Add(cond)
+			}
+			if a.Kind == ir.Retry {
+				budget := Id("retries").Index(Lit(a.Slot)).Op("<").Lit(a.RetryLimit)
+				if cond == nil {
+					cond = budget
+				} else {
+					cond = budget.Op("&&").Add(cond)
+				}
+			}
+			if cond == nil {
+				for _, c := range body {
+					b.Add(c)
+				}
+				return
+			}
+			b.If(cond).Block(body...)
+		}
+		b.Return(Nil(), Id("failErr"))
+	})
+}
+
+// jump is what an action does once chosen.
+func jump(a *ir.Action, st *ir.Step) []Code {
+	var out []Code
+	switch a.Kind {
+	case ir.End:
+		if slices.Contains(st.OnFailure, a) {
+			out = append(out, Id("endErr").Op("=").Id("failErr"))
+		}
+		return append(out, Goto().Id("finish"))
+	case ir.Retry:
+		out = append(out,
+			Id("retries").Index(Lit(a.Slot)).Op("++"),
+			If(Err().Op(":=").Qual(runtimePkg, "Wait").Call(Id("ctx"), Id("workflow"), Lit(st.ID), Id("failResp"), delay(a.RetryAfter)), Err().Op("!=").Nil()).Block(
+				Return(Nil(), Err()),
+			),
+		)
+	}
+	if a.Call != nil {
+		out = append(out, If(List(Id("_"), Err()).Op(":=").Add(callExpr(a.Call)), Err().Op("!=").Nil()).Block(Return(Nil(), Err())))
+		if a.Kind == ir.Goto {
+			return append(out, Goto().Id("finish"))
+		}
+	}
+	switch {
+	case a.Kind == ir.Retry && a.Step != nil:
+		out = append(out, Id("resume").Op("=").Lit(a.Resume), Goto().Id(runLabel(a.Step)))
+	case a.Kind == ir.Retry:
+		out = append(out, Goto().Id(runLabel(st)))
+	default:
+		out = append(out, Goto().Id(runLabel(a.Step)))
+	}
+	return out
+}
+
+// criteriaExpr is the conjunction of an action's criteria, nil when it has none.
+func criteriaExpr(cs []*ir.Criterion) *Statement {
+	var out *Statement
+	for _, c := range cs {
+		e := Parens(condExpr(c.Cond))
+		if out == nil {
+			out = e
+		} else {
+			out = out.Op("&&").Add(e)
+		}
+	}
+	return out
+}
+
+func usesResponse(actions []*ir.Action) bool {
+	for _, a := range actions {
+		for _, c := range a.Criteria {
+			if condUsesResponse(c.Cond) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func condUsesResponse(c *ir.Cond) bool {
+	if c == nil {
+		return false
+	}
+	if c.Value != nil {
+		return valueUsesResponse(c.Value)
+	}
+	return condUsesResponse(c.L) || condUsesResponse(c.R)
+}
+
+func valueUsesResponse(v *ir.Value) bool {
+	switch v.Kind {
+	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader:
+		return true
+	}
+	for _, p := range slices.Concat(v.Parts, v.Elems) {
+		if valueUsesResponse(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// delay renders a number of seconds as a time.Duration, to the millisecond.
+func delay(seconds float64) *Statement {
+	ms := int64(math.Round(seconds * 1000))
+	if ms == 0 {
+		return Lit(0)
+	}
+	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
+}

@@ -1,0 +1,316 @@
+// Package conformance runs the Arazzo conformance suite: every case in
+// testdata/conformance is generated with its command, compiled, and run against a scripted
+// HTTP server that checks each request the workflow sends and answers it.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arazzogen/arazzogen/generator"
+	"golang.org/x/tools/txtar"
+	"gopkg.in/yaml.v3"
+)
+
+// script is case.yaml: the runs of one document.
+type script struct {
+	Runs []run `yaml:"runs"`
+}
+
+type run struct {
+	Name     string         `yaml:"name"`
+	Workflow string         `yaml:"workflow"`
+	Inputs   map[string]any `yaml:"inputs"`
+	// Exchanges are the requests the workflow must send, in order, with the answers.
+	Exchanges []exchange `yaml:"exchanges"`
+	Exit      int        `yaml:"exit"`
+	// Outputs is the JSON object the command must print (exit 0).
+	Outputs map[string]any `yaml:"outputs"`
+	// Stderr lists substrings the error output must contain (exit 1).
+	Stderr []string `yaml:"stderr"`
+	// Args are extra command-line arguments.
+	Args []string `yaml:"args"`
+}
+
+type exchange struct {
+	// Request is "METHOD /path?query", compared with the request line exactly.
+	Request string            `yaml:"request"`
+	Headers map[string]string `yaml:"headers"`
+	// Body is the exact request body; JSON compares JSON bodies semantically.
+	Body     *string  `yaml:"body"`
+	JSON     any      `yaml:"json"`
+	Response response `yaml:"response"`
+}
+
+type response struct {
+	Status  int               `yaml:"status"`
+	Headers map[string]string `yaml:"headers"`
+	JSON    any               `yaml:"json"`
+	Text    *string           `yaml:"text"`
+}
+
+type testCase struct {
+	name, pkg string
+	dir       string // where the case's files were written
+	doc       string // the Arazzo document's path
+	sources   []string
+	script    script
+	result    *generator.Result
+}
+
+var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
+
+func loadCases(t *testing.T) []*testCase {
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "conformance", "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no conformance cases: %v", err)
+	}
+	root := t.TempDir()
+	var cases []*testCase
+	for _, f := range files {
+		ar, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
+		c := &testCase{name: name, pkg: "c" + nonIdent.ReplaceAllString(strings.ToLower(name), ""), dir: filepath.Join(root, name)}
+		for _, af := range ar.Files {
+			p := filepath.Join(c.dir, filepath.FromSlash(af.Name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			switch af.Name {
+			case "case.yaml":
+				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
+				dec.KnownFields(true)
+				if err := dec.Decode(&c.script); err != nil {
+					t.Fatalf("%s: case.yaml: %v", name, err)
+				}
+			case "arazzo.yaml":
+				c.doc = p
+				var doc struct {
+					SourceDescriptions []struct{ Name, Type string } `yaml:"sourceDescriptions"`
+				}
+				if err := yaml.Unmarshal(af.Data, &doc); err != nil {
+					t.Fatalf("%s: arazzo.yaml: %v", name, err)
+				}
+				for _, s := range doc.SourceDescriptions {
+					c.sources = append(c.sources, s.Name)
+				}
+			}
+		}
+		if c.doc == "" || len(c.script.Runs) == 0 {
+			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// build generates every case into one module and compiles all the commands at once.
+func build(t *testing.T, cases []*testCase) string {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go command not found")
+	}
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	gomod := "module example.com/conformance\n\ngo 1.26\n\nrequire github.com/arazzogen/arazzogen v0.0.0\n\nreplace github.com/arazzogen/arazzogen => " + repo + "\n"
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		res, err := generator.Generate(context.Background(), generator.Config{
+			File: c.doc, Package: c.pkg, CLI: true, ImportPath: "example.com/conformance/" + c.pkg,
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		c.result = res
+		if res.HasErrors() {
+			continue
+		}
+		for _, f := range res.Files {
+			p := filepath.Join(mod, c.pkg, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	bin := filepath.Join(mod, "bin")
+	for _, args := range [][]string{{"mod", "tidy"}, {"vet", "./..."}, {"build", "-o", bin + string(filepath.Separator), "./..."}} {
+		cmd := exec.Command(gobin, args...)
+		cmd.Dir = mod
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return bin
+}
+
+func TestConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs generated commands; skipped in -short mode")
+	}
+	cases := loadCases(t)
+	bin := build(t, cases)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.result.HasErrors() {
+				var sb strings.Builder
+				for _, d := range c.result.Diags {
+					sb.WriteString(d.String() + "\n")
+				}
+				t.Fatalf("generation failed:\n%s", sb.String())
+			}
+			for _, r := range c.script.Runs {
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r) })
+			}
+		})
+	}
+}
+
+// server answers the scripted exchanges in order and records every mismatch.
+type server struct {
+	mu       sync.Mutex
+	script   []exchange
+	next     int
+	problems []string
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	line := r.Method + " " + r.URL.RequestURI()
+	if s.next >= len(s.script) {
+		s.problems = append(s.problems, fmt.Sprintf("unexpected request %d: %s (the script has %d)", s.next+1, line, len(s.script)))
+		s.next++
+		http.Error(w, "unexpected request", http.StatusTeapot)
+		return
+	}
+	ex := s.script[s.next]
+	s.next++
+	if line != ex.Request {
+		s.problems = append(s.problems, fmt.Sprintf("request %d: got %s, want %s", s.next, line, ex.Request))
+	}
+	for k, v := range ex.Headers {
+		if got := r.Header.Get(k); got != v {
+			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", s.next, line, k, got, v))
+		}
+	}
+	if ex.Body != nil && string(body) != *ex.Body {
+		s.problems = append(s.problems, fmt.Sprintf("request %d (%s): body %q, want %q", s.next, line, body, *ex.Body))
+	}
+	if ex.JSON != nil {
+		var got any
+		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
+			want, _ := json.Marshal(ex.JSON)
+			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", s.next, line, body, want))
+		}
+	}
+	resp := ex.Response
+	var out []byte
+	switch {
+	case resp.Text != nil:
+		out = []byte(*resp.Text)
+	case resp.JSON != nil:
+		out, _ = json.Marshal(resp.JSON)
+		w.Header().Set("Content-Type", "application/json")
+	}
+	for k, v := range resp.Headers {
+		w.Header().Set(k, v)
+	}
+	status := resp.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+// normalize makes YAML-decoded and JSON-decoded values comparable.
+func normalize(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func execute(t *testing.T, bin string, c *testCase, r run) {
+	srv := &server{script: r.Exchanges}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	args := []string{r.Workflow}
+	for _, s := range c.sources {
+		args = append(args, "-server", s+"="+hs.URL)
+	}
+	inputs, _ := json.Marshal(r.Inputs)
+	if r.Inputs == nil {
+		inputs = []byte("{}")
+	}
+	args = append(args, "-inputs", "-", "-timeout", "20s")
+	args = append(args, r.Args...)
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = bytes.NewReader(inputs)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	exit := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		exit = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	problems := srv.problems
+	if srv.next < len(srv.script) {
+		problems = append(problems, fmt.Sprintf("only %d of %d scripted requests were sent; next expected: %s", srv.next, len(srv.script), srv.script[srv.next].Request))
+	}
+	srv.mu.Unlock()
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if exit != r.Exit {
+		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())
+	}
+	if r.Outputs != nil {
+		var got any
+		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+			t.Errorf("stdout is not JSON: %v\n%s", err, stdout.String())
+		} else if !reflect.DeepEqual(normalize(got), normalize(r.Outputs)) {
+			want, _ := json.Marshal(normalize(r.Outputs))
+			t.Errorf("outputs %s\nwant    %s", bytes.TrimSpace(stdout.Bytes()), want)
+		}
+	}
+	for _, s := range r.Stderr {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("stderr does not contain %q:\n%s", s, stderr.String())
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultMaxRuns bounds how often a step that goto or retry actions can repeat may run in
+// one workflow call. Arazzo allows loops on purpose (polling with goto), and leaves guarding
+// against a loop that never ends to the tool.
+const DefaultMaxRuns = 1000
+
+// TooManyRuns is the error of a step that would run more than max times in one call.
+func TooManyRuns(workflow, step string, max int) error {
+	return &StepError{Workflow: workflow, Step: step, Reason: fmt.Sprintf("step would run more than %d times; the workflow's goto or retry actions loop without end (raise the bound with WithMaxStepRuns)", max)}
+}
+
+// Unmet reports that a success criterion of a step that runs another workflow did not hold.
+func Unmet(workflow, step, criterion string) error {
+	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion}
+}
+
+// MaxRetryWait bounds the wait a server's Retry-After header can ask for.
+const MaxRetryWait = 10 * time.Minute
+
+// Wait sleeps before a retry: for the response's Retry-After header when the server sent
+// one (it overrules the document's retryAfter, as Arazzo says it SHOULD), else for after.
+// It returns early with a *StepError when ctx ends.
+func Wait(ctx context.Context, workflow, step string, resp *Response, after time.Duration) error {
+	if resp != nil {
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
+			after = min(d, MaxRetryWait)
+		}
+	}
+	if after <= 0 {
+		if err := ctx.Err(); err != nil {
+			return &StepError{Workflow: workflow, Step: step, Reason: "cancelled before a retry", Err: err}
+		}
+		return nil
+	}
+	t := time.NewTimer(after)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return &StepError{Workflow: workflow, Step: step, Reason: "cancelled while waiting to retry", Err: ctx.Err()}
+	}
+}
+
+// RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseUint(v, 10, 63); err == nil {
+		if n > uint64(MaxRetryWait/time.Second) {
+			return MaxRetryWait, true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// Ptr returns a pointer to v, for an optional input set from a required value.
+func Ptr[T any](v T) *T { return &v }
+
+// Convert turns a value into type T through its JSON form, for a value passed to a called
+// workflow's input whose Go type differs (a number given as a string, an object given as
+// raw JSON). A value that does not fit T is an error.
+func Convert[T any](v any) (T, error) {
+	var out T
+	data, err := json.Marshal(v)
+	if err != nil {
+		return out, err
+	}
+	err = json.Unmarshal(data, &out)
+	return out, err
+}
