@@ -47,6 +47,7 @@ func Package(p *ir.Program) (Output, error) {
 	f.Const().Id("_").Op("=").Qual(runtimePkg, "APIVersion1")
 	f.Line()
 	clientDecls(f, p)
+	patternVars(f, p)
 	for _, w := range p.Workflows {
 		workflow(f, p, w)
 	}

@@ -177,7 +177,7 @@ func step(g *Group, w *ir.Workflow, st *ir.Step) {
 			b.List(Id("out"), Err()).Op(":=").Add(callExpr(st.Call))
 			b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 			for _, cr := range st.Criteria {
-				b.If(Op("!").Parens(condExpr(cr.Cond))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
+				b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
 			}
 			for i, fl := range st.Outputs.Fields {
 				v := st.OutputValues[i]
@@ -205,7 +205,7 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	b.List(respVar, Err()).Op(":=").Qual(runtimePkg, "Send").Call(Id("ctx"), Id("c").Dot("doer"), Op("&").Qual(runtimePkg, "Request").Add(lines(req)), Id("c").Dot("maxBody"))
 	b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 	for _, cr := range st.Criteria {
-		b.If(Op("!").Parens(condExpr(cr.Cond))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
+		b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
 	}
 	for i, fl := range st.Outputs.Fields {
 		v := st.OutputValues[i]
@@ -335,7 +335,7 @@ func jump(a *ir.Action, st *ir.Step) []Code {
 func criteriaExpr(cs []*ir.Criterion) *Statement {
 	var out *Statement
 	for _, c := range cs {
-		e := Parens(condExpr(c.Cond))
+		e := Parens(criterionExpr(c))
 		if out == nil {
 			out = e
 		} else {
@@ -348,12 +348,19 @@ func criteriaExpr(cs []*ir.Criterion) *Statement {
 func usesResponse(actions []*ir.Action) bool {
 	for _, a := range actions {
 		for _, c := range a.Criteria {
-			if condUsesResponse(c.Cond) {
+			if criterionUsesResponse(c) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+func criterionUsesResponse(cr *ir.Criterion) bool {
+	if cr.Kind == ir.Simple {
+		return condUsesResponse(cr.Cond)
+	}
+	return valueUsesResponse(cr.Context) || cr.Template != nil && valueUsesResponse(cr.Template)
 }
 
 func condUsesResponse(c *ir.Cond) bool {

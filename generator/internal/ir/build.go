@@ -366,8 +366,12 @@ func (b *builder) sourceDesc(name string) *load.Source {
 }
 
 func (b *builder) criterion(sc *scope, c *load.Criterion) *Criterion {
-	if c.Type.Set() && c.Type.Value != "simple" {
-		b.errorf(c.Type.Pos, "unsupported", "criterion type %q is not supported yet (only simple conditions)", c.Type.Value)
+	switch c.Type.Value {
+	case "", "simple":
+	case "regex", "jsonpath", "xpath":
+		return b.patternCriterion(sc, c)
+	default:
+		b.errorf(c.Type.Pos, "bad-value", "criterion type %q is not one of simple, regex, jsonpath or xpath", c.Type.Value)
 		return nil
 	}
 	cond, err := expr.ParseCondition(c.Condition.Value)

@@ -14,6 +14,9 @@ type Program struct {
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
+	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
+	// package variable.
+	Patterns []*Criterion
 }
 
 // Source is an OpenAPI source description the workflows call.
@@ -141,8 +144,30 @@ type Param struct {
 // Criterion is a compiled success criterion; Text is the original condition.
 type Criterion struct {
 	Text string
-	Cond *Cond
+	Kind CriterionKind
+	Cond *Cond // Simple
+	// Context is the value a regex, JSONPath or XPath condition applies to.
+	Context *Value
+	// Pattern is the regex, query or expression when it is known at generation time (it
+	// has been compiled then, and Var names the package variable holding it); Template is
+	// set instead when the condition embeds runtime expressions.
+	Pattern  string
+	Var      string
+	Template *Value
+	// Tokens is set for a singular JSONPath query, compiled to a JSON Pointer lookup.
+	Tokens   []string
+	Singular bool
 }
+
+// CriterionKind is the condition language of a criterion.
+type CriterionKind int
+
+const (
+	Simple CriterionKind = iota
+	Regex
+	JSONPath
+	XPath
+)
 
 // Cond is a condition node: Op is "&&", "||", "!", a comparison, or "" for an operand.
 type Cond struct {

@@ -125,8 +125,11 @@ type RequestBody struct {
 type Criterion struct {
 	Condition Str
 	Context   Str
-	Type      Str
-	Pos       diag.Pos
+	// Type is simple, regex, jsonpath or xpath; an Expression Type Object sets Type from its
+	// type and Version from its version.
+	Type    Str
+	Version Str
+	Pos     diag.Pos
 }
 
 // Output is a named output expression (document order is kept).
@@ -469,7 +472,7 @@ func (d *decoder) requestBody(n *yaml.Node) *RequestBody {
 
 func (d *decoder) criterion(n *yaml.Node) *Criterion {
 	c := &Criterion{Pos: d.pos(n)}
-	if !d.fields(n, "criterion", []string{"condition", "context", "type"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "criterion", []string{"condition", "context", "type", "version"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "condition":
 			c.Condition = d.str(key, v)
@@ -477,10 +480,22 @@ func (d *decoder) criterion(n *yaml.Node) *Criterion {
 			c.Context = d.str(key, v)
 		case "type":
 			if v.Kind == yaml.MappingNode {
-				c.Type = Str{Value: "expression type object", Pos: d.pos(v), Node: v}
+				d.fields(v, "expression type", []string{"type", "version"}, func(key string, k, v *yaml.Node) {
+					if key == "type" {
+						c.Type = d.str(key, v)
+					} else {
+						c.Version = d.str(key, v)
+					}
+				})
+				if !c.Type.Set() {
+					d.missing(v, "expression type", "type")
+				}
 			} else {
 				c.Type = d.str(key, v)
 			}
+		case "version":
+			// The archived 1.0 schema put version beside type (features AMB-S6).
+			c.Version = d.str(key, v)
 		}
 	}) {
 		return nil

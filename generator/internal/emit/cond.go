@@ -1,0 +1,63 @@
+package emit
+
+import (
+	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	. "github.com/dave/jennifer/jen"
+)
+
+const (
+	regexPkg    = "github.com/arazzogen/arazzogen/runtime/ecmaregex"
+	jsonPathPkg = "github.com/arazzogen/arazzogen/runtime/jsonpath"
+	xpathPkg    = "github.com/arazzogen/arazzogen/runtime/xpath"
+)
+
+// patternVars declares the compiled regex, JSONPath and XPath patterns. They were compiled
+// when the code was generated, so MustCompile cannot panic here.
+func patternVars(f *File, p *ir.Program) {
+	if len(p.Patterns) == 0 {
+		return
+	}
+	f.Comment("Patterns of the success criteria, compiled once.")
+	f.Var().DefsFunc(func(g *Group) {
+		for _, cr := range p.Patterns {
+			switch cr.Kind {
+			case ir.Regex:
+				g.Id(cr.Var).Op("=").Qual(regexPkg, "MustCompile").Call(Lit(cr.Pattern))
+			case ir.JSONPath:
+				g.Id(cr.Var).Op("=").Qual(jsonPathPkg, "MustParse").Call(Lit(cr.Pattern))
+			case ir.XPath:
+				g.Id(cr.Var).Op("=").Qual(xpathPkg, "MustCompile").Call(Lit(cr.Pattern))
+			}
+		}
+	})
+	f.Line()
+}
+
+// criterionExpr renders a criterion as a Go boolean expression.
+func criterionExpr(cr *ir.Criterion) *Statement {
+	if cr.Kind == ir.Simple {
+		return condExpr(cr.Cond)
+	}
+	ctx := contextExpr(cr.Context)
+	if cr.Singular {
+		args := []Code{ctx}
+		for _, t := range cr.Tokens {
+			args = append(args, Lit(t))
+		}
+		return Qual(runtimePkg, "Found").Call(args...)
+	}
+	name := map[ir.CriterionKind]string{ir.Regex: "Regex", ir.JSONPath: "JSONPath", ir.XPath: "XPath"}[cr.Kind]
+	if cr.Template != nil {
+		return Qual(runtimePkg, "Match"+name+"Text").Call(stringExpr(cr.Template, nil), ctx)
+	}
+	return Qual(runtimePkg, "Match"+name).Call(Id(cr.Var), ctx)
+}
+
+// contextExpr is the value a pattern applies to: the response body as it was received, or
+// any other value.
+func contextExpr(v *ir.Value) *Statement {
+	if v.Kind == ir.VResponseBody && len(v.Pointer) == 0 {
+		return Id("resp").Dot("Body")
+	}
+	return anyExpr(v)
+}

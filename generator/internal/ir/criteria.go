@@ -1,0 +1,238 @@
+package ir
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/expr"
+	"github.com/arazzogen/arazzogen/generator/internal/load"
+	"github.com/arazzogen/arazzogen/generator/internal/types"
+	"github.com/arazzogen/arazzogen/runtime/ecmaregex"
+	"github.com/arazzogen/arazzogen/runtime/jsonpath"
+	"github.com/arazzogen/arazzogen/runtime/xpath"
+)
+
+// patternCriterion compiles a regex, jsonpath or xpath criterion. The pattern is compiled
+// here with the same packages the generated code uses, so a malformed one is a positioned
+// error now rather than a failed step later.
+func (b *builder) patternCriterion(sc *scope, c *load.Criterion) *Criterion {
+	cr := &Criterion{Text: strings.TrimSpace(c.Condition.Value)}
+	switch c.Type.Value {
+	case "regex":
+		cr.Kind = Regex
+	case "jsonpath":
+		cr.Kind = JSONPath
+		if c.Version.Set() && c.Version.Value != "rfc9535" && c.Version.Value != "draft-goessner-dispatch-jsonpath-00" {
+			b.errorf(c.Version.Pos, "bad-value", "JSONPath version %q is not rfc9535 or draft-goessner-dispatch-jsonpath-00", c.Version.Value)
+			return nil
+		}
+	case "xpath":
+		cr.Kind = XPath
+		switch c.Version.Value {
+		case "", "xpath-10", "xpath-20", "xpath-30", "xpath-31":
+		default:
+			b.errorf(c.Version.Pos, "bad-value", "XPath version %q is not xpath-10, xpath-20, xpath-30 or xpath-31", c.Version.Value)
+			return nil
+		}
+	}
+	if !c.Context.Set() {
+		if !sc.hasResp {
+			b.errorf(c.Pos, "missing-field", "a %s criterion needs a context (the value it applies to)", c.Type.Value)
+			return nil
+		}
+		b.diags.Warnf(c.Type.Pos, "missing-context", "a %s criterion needs a context; using $response.body", c.Type.Value).
+			WithHint("add context: $response.body")
+		cr.Context = &Value{Kind: VResponseBody, Type: types.Type{Kind: types.Raw}, Src: "$response.body"}
+	} else {
+		cr.Context = b.value(sc, c.Context.Node, c.Context.Value, c.Context.Pos)
+		if cr.Context == nil {
+			return nil
+		}
+		if cr.Context.Kind == VLit || cr.Context.Kind == VTemplate {
+			b.errorf(c.Context.Pos, "expression", "context %q is not a runtime expression", c.Context.Value)
+			return nil
+		}
+	}
+	parts, err := bracedParts(c.Condition.Value)
+	if err != nil {
+		var pe *expr.Error
+		errors.As(err, &pe)
+		b.errorf(innerPos(c.Condition.Node, c.Condition.Pos, pe.Offset), "expression", "malformed runtime expression: %s", pe.Msg)
+		return nil
+	}
+	if len(parts) > 1 || len(parts) == 1 && parts[0].Expr != nil {
+		// The expressions are evaluated and substituted first; the result is compiled
+		// when the step runs (features §11.5).
+		t := &Value{Kind: VTemplate, Type: types.Type{Kind: types.String}, Src: c.Condition.Value}
+		for _, p := range parts {
+			if p.Expr == nil {
+				t.Parts = append(t.Parts, &Value{Kind: VLit, Type: types.Type{Kind: types.String}, Text: p.Lit})
+				continue
+			}
+			v := b.ref(sc, *p.Expr, innerPos(c.Condition.Node, c.Condition.Pos, p.Offset))
+			if v == nil {
+				return nil
+			}
+			t.Parts = append(t.Parts, v)
+		}
+		cr.Template = t
+		return cr
+	}
+	cr.Pattern = c.Condition.Value
+	var offset int
+	var msg string
+	switch cr.Kind {
+	case Regex:
+		if _, err := ecmaregex.Compile(cr.Pattern); err != nil {
+			var se *ecmaregex.SyntaxError
+			if !errors.As(err, &se) {
+				return b.patternError(c, 0, err.Error())
+			}
+			offset, msg = se.Offset, se.Msg
+		}
+	case JSONPath:
+		p, err := jsonpath.Parse(cr.Pattern)
+		if err != nil {
+			if lenient := b.jsonPathComparison(sc, c, cr); lenient != nil {
+				return lenient
+			}
+			var se *jsonpath.SyntaxError
+			if !errors.As(err, &se) {
+				return b.patternError(c, 0, err.Error())
+			}
+			offset, msg = se.Offset, se.Msg
+		} else if tokens, ok := p.Tokens(); ok && rawContext(cr.Context) {
+			cr.Tokens, cr.Singular = tokens, true
+		}
+	case XPath:
+		if _, err := xpath.Compile(cr.Pattern); err != nil {
+			var se *xpath.SyntaxError
+			if !errors.As(err, &se) {
+				return b.patternError(c, 0, err.Error())
+			}
+			offset, msg = se.Offset, se.Msg
+		}
+	}
+	if msg != "" {
+		return b.patternError(c, offset, msg)
+	}
+	if cr.Singular {
+		return cr // evaluated as a pointer lookup; nothing to compile
+	}
+	cr.Var = b.patternVar(cr.Kind)
+	b.prog.Patterns = append(b.prog.Patterns, cr)
+	return cr
+}
+
+func (b *builder) patternError(c *load.Criterion, offset int, msg string) *Criterion {
+	names := map[string]string{"regex": "regular expression", "jsonpath": "JSONPath query", "xpath": "XPath expression"}
+	b.errorf(innerPos(c.Condition.Node, c.Condition.Pos, offset), "condition", "malformed %s: %s", names[c.Type.Value], msg)
+	return nil
+}
+
+func (b *builder) patternVar(k CriterionKind) string {
+	prefix := map[CriterionKind]string{Regex: "regex", JSONPath: "jsonPath", XPath: "xPath"}[k]
+	n := 1
+	for _, p := range b.prog.Patterns {
+		if p.Kind == k {
+			n++
+		}
+	}
+	return b.typeNames.name(fmt.Sprintf("%s%d", prefix, n))
+}
+
+// rawContext reports whether the context holds JSON text (the response body or an untyped
+// value), which a JSON Pointer lookup can read directly.
+func rawContext(v *Value) bool {
+	return v.Kind == VResponseBody || v.Type.Kind == types.Raw
+}
+
+// bracedParts splits a regex, JSONPath or XPath condition into literal text and embedded
+// "{$…}" expressions. Only "{" directly followed by "$" opens an expression (features
+// AMB-E2), so quantifiers such as {2,3} and JSONPath's own "$" stay literal.
+func bracedParts(s string) ([]expr.Part, error) {
+	var parts []expr.Part
+	lit := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '{' || i+1 >= len(s) || s[i+1] != '$' {
+			continue
+		}
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			return nil, &expr.Error{Offset: i, Msg: "embedded expression has no closing '}'"}
+		}
+		e, err := expr.Parse(s[i+1 : i+end])
+		if err != nil {
+			var pe *expr.Error
+			if errors.As(err, &pe) {
+				pe.Offset += i + 1
+				return nil, pe
+			}
+			return nil, err
+		}
+		if lit < i {
+			parts = append(parts, expr.Part{Lit: s[lit:i], Offset: lit})
+		}
+		parts = append(parts, expr.Part{Expr: &e, Offset: i + 1})
+		i += end
+		lit = i + 1
+	}
+	if lit < len(s) {
+		parts = append(parts, expr.Part{Lit: s[lit:], Offset: lit})
+	}
+	return parts, nil
+}
+
+// comparisonRE matches the common "JSONPath comparison" habit: a singular query compared with
+// a literal, as in `$.status == "requires_capture"` (STATS.md, habit 1).
+var comparisonRE = regexp.MustCompile(`^\s*(\$[^=!<>]*?)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$`)
+
+// jsonPathComparison reads a "JSONPath query compared with a literal", which is not RFC 9535
+// (a comparison must sit inside a filter), as the simple condition the author meant: the
+// value at that path in the context compared with the literal. It returns nil when the
+// condition does not have that shape.
+func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion) *Criterion {
+	m := comparisonRE.FindStringSubmatch(c.Condition.Value)
+	if m == nil || !rawContext(cr.Context) {
+		return nil
+	}
+	p, err := jsonpath.Parse(m[1])
+	if err != nil {
+		return nil
+	}
+	tokens, ok := p.Tokens()
+	if !ok {
+		return nil
+	}
+	lit := m[3]
+	if strings.HasPrefix(lit, `"`) && strings.HasSuffix(lit, `"`) && len(lit) >= 2 {
+		lit = "'" + strings.ReplaceAll(lit[1:len(lit)-1], "'", "''") + "'"
+	}
+	cond, err := expr.ParseCondition("$statusCode " + m[2] + " " + lit)
+	if err != nil {
+		return nil
+	}
+	bin, ok := cond.(*expr.Binary)
+	if !ok {
+		return nil
+	}
+	litCond, ok := bin.R.(*expr.Lit)
+	if !ok {
+		return nil
+	}
+	left := *cr.Context
+	left.Pointer = append(append([]string(nil), left.Pointer...), tokens...)
+	left.Src = cr.Context.Src + "#" + strings.TrimPrefix(pointerText(tokens), "#")
+	left.Type = types.Type{Kind: types.Raw}
+	if left.Kind == VResponseBody && sc.response != nil {
+		if reached, known := types.Walk(sc.response, left.Pointer); known && reached != nil {
+			left.Type = types.Of(reached)
+		}
+	}
+	strict := fmt.Sprintf("%s %s %s", left.Src, m[2], lit)
+	b.diags.Warnf(c.Condition.Pos, "jsonpath-comparison", "condition %q is not a JSONPath query (RFC 9535 allows comparisons only inside a filter); reading it as the simple condition %s", c.Condition.Value, strict).
+		WithHint("write the criterion as a simple condition: condition: %s", strict)
+	return &Criterion{Text: strict, Kind: Simple, Cond: &Cond{Op: m[2], L: &Cond{Value: &left}, R: &Cond{Value: condLiteral(litCond)}}}
+}
