@@ -374,6 +374,11 @@ func TestAxes(t *testing.T) {
 		{"//*[ancestor::*[position() = 1] and position() = 2]", "{c f}"},
 		{"//*[(self::node())[position() = 1] = self::node() and position() = 2]", "{c f}"},
 		{"//*[not(*) and position() = 1]", "{b e h}"},
+		{"//*[(//*)[position() = 2]/self::a and position() = 2]", "{c f}"},
+		// Positions inside nested predicates belong to those predicates.
+		{"//*[*[last()]]", "{r a d g}"},
+		{"//*[*[position() = 3]]", "{r a}"},
+		{"//*[(*)[2]]", "{r a}"},
 		// Attributes: their parent is the element, but they are nobody's sibling, and the
 		// element's children follow them.
 		{"//a/@x/following::*[1]", "{b}"},
