@@ -16,9 +16,11 @@ type parser struct {
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
+// advance consumes a token; the final tEOF or tErr token is never consumed, so that peek
+// stays within the list whatever a caller does.
 func (p *parser) advance() token {
 	t := p.toks[p.i]
-	if t.kind != tEOF {
+	if t.kind != tEOF && t.kind != tErr {
 		p.i++
 	}
 	return t
