@@ -164,7 +164,7 @@ func (a axis) collect(n *Node, t *nodeTest, buf []*Node) []*Node {
 // afterSubtree is the first node after n and all its descendants in document order.
 func afterSubtree(n *Node) *Node {
 	for x := n; x.parent != nil; x = x.parent {
-		if x.idx+1 < len(x.parent.children) {
+		if int(x.idx)+1 < len(x.parent.children) {
 			return x.parent.children[x.idx+1]
 		}
 	}

@@ -59,6 +59,8 @@ func (t NodeType) String() string {
 // evaluated from several goroutines at once.
 type Node struct {
 	typ    NodeType
+	idx    int32  // position in parent.children (attrs for attributes); packs with typ
+	ord    int    // document order; unique within the document
 	space  string // namespace URI of elements and attributes
 	local  string // local name; PI target; prefix of a namespace node
 	prefix string // prefix as written in the document, for name()
@@ -67,10 +69,7 @@ type Node struct {
 	parent   *Node
 	children []*Node
 	attrs    []*Node
-	decls    []nsBinding // namespace declarations written on this element
-	nsCount  int         // in-scope namespaces, each a namespace node
-	idx      int         // position in parent.children (attrs for attributes)
-	ord      int         // document order; unique within the document
+	decls    *[]nsBinding // namespace declarations written on this element, if any
 }
 
 type nsBinding struct{ prefix, uri string }
@@ -146,7 +145,7 @@ func nextInSubtree(x, top *Node) *Node {
 		if p == nil {
 			return nil
 		}
-		if x.idx+1 < len(p.children) {
+		if int(x.idx)+1 < len(p.children) {
 			return p.children[x.idx+1]
 		}
 		x = p
@@ -165,7 +164,10 @@ func (n *Node) namespaces() []*Node {
 	}
 	seen := map[string]string{}
 	for e := n; e != nil && e.typ == ElementNode; e = e.parent {
-		for _, d := range e.decls {
+		if e.decls == nil {
+			continue
+		}
+		for _, d := range *e.decls {
 			if _, ok := seen[d.prefix]; !ok {
 				seen[d.prefix] = d.uri
 			}
@@ -294,7 +296,7 @@ func (b *builder) parent() *Node {
 
 func (b *builder) appendChild(p, n *Node) {
 	n.parent = p
-	n.idx = len(p.children)
+	n.idx = int32(len(p.children))
 	p.children = append(p.children, n)
 }
 
@@ -442,10 +444,14 @@ func (b *builder) start(t xml.StartElement) *DocumentError {
 		return err
 	}
 	n.space, n.local, n.prefix = space, t.Name.Local, t.Name.Space
-	n.decls = decls
-	n.nsCount = len(b.scope)
+	if decls != nil {
+		d := decls // a fresh variable, so that only elements with declarations pay for it
+		n.decls = &d
+	}
 	n.ord = b.ord
-	b.ord += 1 + n.nsCount // the element, then its namespace nodes
+	// The element, then one number for each in-scope namespace: namespaces() makes the
+	// namespace nodes on demand and numbers them from here.
+	b.ord += 1 + len(b.scope)
 
 	for _, a := range t.Attr {
 		if (a.Name.Space == "" && a.Name.Local == "xmlns") || a.Name.Space == "xmlns" {
@@ -463,7 +469,7 @@ func (b *builder) start(t xml.StartElement) *DocumentError {
 		an := b.alloc(AttributeNode)
 		an.space, an.local, an.prefix, an.data = space, a.Name.Local, a.Name.Space, a.Value
 		an.parent = n
-		an.idx = len(n.attrs)
+		an.idx = int32(len(n.attrs))
 		an.ord = b.ord
 		b.ord++
 		n.attrs = append(n.attrs, an)

@@ -353,6 +353,7 @@ func compareAtoms(op tokKind, a, b Value) bool {
 	return compareNumbers(op, a.Number(), b.Number())
 }
 
+// compareNumbers applies a relational operator; = and != never get here as numbers.
 func compareNumbers(op tokKind, x, y float64) bool {
 	switch op {
 	case tLt:
@@ -361,12 +362,8 @@ func compareNumbers(op tokKind, x, y float64) bool {
 		return x <= y
 	case tGt:
 		return x > y
-	case tGe:
-		return x >= y
-	case tEq:
-		return x == y
 	}
-	return x != y
+	return x >= y
 }
 
 func compareNodeSets(op tokKind, a, b []*Node) bool {

@@ -365,6 +365,20 @@ func TestAxes(t *testing.T) {
 		{"//b/following-sibling::*[2]", "{d}"},
 		{"//*[2]", "{c f}"},
 		{"(//*)[position() mod 2 = 0]", "{a c e g}"},
+		// Position hidden inside predicates must keep //x[…] counting among siblings.
+		{"//*[position() = 2 or false()]", "{c f}"},
+		{"//*[(position() + 0) = 2]", "{c f}"},
+		{"//*[-position() = -2]", "{c f}"},
+		{"//*[string(position()) = '2']", "{c f}"},
+		{"//*[(. | .)[1] and last() = 3 and position() = 2]", "{c f}"},
+		{"//*[ancestor::*[position() = 1] and position() = 2]", "{c f}"},
+		{"//*[(self::node())[position() = 1] = self::node() and position() = 2]", "{c f}"},
+		{"//*[not(*) and position() = 1]", "{b e h}"},
+		{"//*[(//*)[position() = 2]/self::a and position() = 2]", "{c f}"},
+		// Positions inside nested predicates belong to those predicates.
+		{"//*[*[last()]]", "{r a d g}"},
+		{"//*[*[position() = 3]]", "{r a}"},
+		{"//*[(*)[2]]", "{r a}"},
 		// Attributes: their parent is the element, but they are nobody's sibling, and the
 		// element's children follow them.
 		{"//a/@x/following::*[1]", "{b}"},
@@ -413,6 +427,9 @@ func TestOperatorNamesAsElementNames(t *testing.T) {
 		{"//mod and //text", "true"},
 		{"-and/or", "n:-6"},
 		{"and/or*and/div", "n:18"},
+		{"8 div (2)", "n:4"},      // an operator name before '(' is still an operator
+		{"/and/or mod(4)", "n:2"}, // likewise without whitespace
+		{"(1) and (0)", "false"},
 	})
 }
 

@@ -16,9 +16,11 @@ type parser struct {
 
 func (p *parser) peek() token { return p.toks[p.i] }
 
+// advance consumes a token; the final tEOF or tErr token is never consumed, so that peek
+// stays within the list whatever a caller does.
 func (p *parser) advance() token {
 	t := p.toks[p.i]
-	if t.kind != tEOF {
+	if t.kind != tEOF && t.kind != tErr {
 		p.i++
 	}
 	return t
@@ -590,9 +592,9 @@ func anyPositional(preds []expr) bool {
 	return false
 }
 
-// usesPosition reports whether e calls position() or last() anywhere. Calls inside nested
-// predicates refer to their own context and would not matter, but erring on the side of
-// "positional" only forgoes an optimisation.
+// usesPosition reports whether e calls position() or last() for its own context.
+// Predicates nested inside e (on a step or a filter expression) have a context of their
+// own, so calls there do not count: //a[b[last()]] can still be rewritten.
 func usesPosition(e expr) bool {
 	switch e := e.(type) {
 	case *callExpr:
@@ -611,16 +613,9 @@ func usesPosition(e expr) bool {
 	case *unionExpr:
 		return anyUses(e.xs)
 	case *filterExpr:
-		return usesPosition(e.x) || anyUses(e.preds)
+		return usesPosition(e.x)
 	case *pathExpr:
-		if e.start != nil && usesPosition(e.start) {
-			return true
-		}
-		for _, s := range e.steps {
-			if anyUses(s.preds) {
-				return true
-			}
-		}
+		return e.start != nil && usesPosition(e.start)
 	}
 	return false
 }

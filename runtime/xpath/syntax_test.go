@@ -40,6 +40,9 @@ func TestSyntaxErrors(t *testing.T) {
 		{"1 | //a", 0, "the operands of | must be node-sets, this one is a number"},
 		{"//a | 1", 6, "the operands of | must be node-sets, this one is a number"},
 		{"$x", 0, "variable reference $x"},
+		{"1 + $p:x", 4, "variable reference $p:x: variables are not supported"},
+		{"$", 1, "expected a variable name after '$'"},
+		{"$p:", 3, `expected a local name after "p:"`},
 		{"a/", 2, "expected a location step, found end of expression"},
 		{"//", 2, "expected a location step"},
 		{"/ /", 2, "found '/'"},
@@ -163,6 +166,21 @@ func TestStaticType(t *testing.T) {
 	} {
 		if got := MustCompile(src).Type(); got != want {
 			t.Errorf("Type(%q) = %s, want %s", src, got, want)
+		}
+	}
+}
+
+// TestCoreLibrary checks that exactly the 27 functions of XPath 1.0 §4 exist.
+func TestCoreLibrary(t *testing.T) {
+	core := strings.Fields(`last position count id local-name namespace-uri name string concat
+		starts-with contains substring-before substring-after substring string-length
+		normalize-space translate boolean not true false lang number sum floor ceiling round`)
+	if len(functions) != len(core) {
+		t.Errorf("%d functions, want %d", len(functions), len(core))
+	}
+	for _, name := range core {
+		if functions[name] == nil {
+			t.Errorf("missing %s()", name)
 		}
 	}
 }
