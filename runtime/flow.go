@@ -86,3 +86,13 @@ func Convert[T any](v any) (T, error) {
 	err = json.Unmarshal(data, &out)
 	return out, err
 }
+
+// Deref returns *p, or the zero value when p is nil (an optional input that was not given,
+// passed to a called workflow's required input).
+func Deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	"github.com/arazzogen/arazzogen/generator/internal/types"
 	. "github.com/dave/jennifer/jen"
 )
 
@@ -94,8 +95,12 @@ func workflowBody(g *Group, w *ir.Workflow) {
 		g.Line()
 		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.ID)
 		g.BlockFunc(func(b *Group) {
+			prep, call := callExpr(d, func(err Code) *Statement { return Return(Nil(), err) })
+			for _, c := range prep {
+				b.Add(c)
+			}
 			b.Var().Err().Error()
-			b.List(Id(d.Var), Err()).Op("=").Add(callExpr(d))
+			b.List(Id(d.Var), Err()).Op("=").Add(call)
 			b.If(Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
 		})
 	}
@@ -128,25 +133,52 @@ func workflowBody(g *Group, w *ir.Workflow) {
 func runLabel(st *ir.Step) string    { return "run" + strings.TrimPrefix(st.Var, "step") }
 func failedLabel(st *ir.Step) string { return "failed" + strings.TrimPrefix(st.Var, "step") }
 
-func callExpr(call *ir.Call) *Statement {
+// callExpr renders a call of another workflow. Arguments whose type differs from the
+// callee's input are converted first by the statements in prep; a conversion error is
+// rendered by onErr.
+func callExpr(call *ir.Call, onErr func(err Code) *Statement) (prep []Code, expr *Statement) {
 	var fields []Code
 	for i, f := range call.Workflow.Inputs.Fields {
-		if v := call.Args[i]; v != nil {
-			fields = append(fields, kv(f.GoName, convert(v, f)))
+		v := call.Args[i]
+		if v == nil {
+			continue
 		}
+		arg := convert(v, f)
+		if arg == nil {
+			tmp := fmt.Sprintf("arg%d", i)
+			prep = append(prep,
+				List(Id(tmp), Err()).Op(":=").Qual(runtimePkg, "Convert").Types(goType(f.Type)).Call(anyExpr(v)),
+				If(Err().Op("!=").Nil()).Block(onErr(Err())),
+			)
+			arg = Id(tmp)
+		}
+		fields = append(fields, kv(f.GoName, arg))
 	}
-	return Id("c").Dot(call.Workflow.GoName).Call(Id("ctx"), Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
+	return prep, Id("c").Dot(call.Workflow.GoName).Call(Id("ctx"), Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
 }
 
-// convert renders v as a value of field f's type.
+// convert renders v as a value of field f's type when that needs no error check, else nil.
 func convert(v *ir.Value, f *ir.Field) *Statement {
-	if v.Type == f.Type && len(v.Pointer) == 0 {
+	if len(v.Pointer) > 0 {
+		return nil
+	}
+	switch {
+	case v.Type == f.Type:
 		return valueExpr(v)
-	}
-	if v.Type.NonNull() == f.Type.NonNull() && f.Type.Pointer() && !v.Type.Pointer() && len(v.Pointer) == 0 {
+	case v.Type.NonNull() != f.Type.NonNull():
+		if v.IsLiteral() && v.Type.Scalar() && f.Type.Scalar() && (v.Type.Kind == f.Type.Kind || v.Type.Kind == types.Int64 && f.Type.Kind == types.Float64) {
+			if f.Type.Pointer() {
+				return Qual(runtimePkg, "Ptr").Call(goType(f.Type.NonNull()).Call(valueExpr(v)))
+			}
+			return valueExpr(v)
+		}
+		return nil
+	case f.Type.Pointer() && !v.Type.Pointer():
 		return Qual(runtimePkg, "Ptr").Call(valueExpr(v))
+	case !f.Type.Pointer() && v.Type.Pointer():
+		return Qual(runtimePkg, "Deref").Call(valueExpr(v))
 	}
-	return Qual(runtimePkg, "Convert").Types(goType(f.Type)).Call(anyExpr(v))
+	return nil
 }
 
 func step(g *Group, w *ir.Workflow, st *ir.Step) {
@@ -174,7 +206,11 @@ func step(g *Group, w *ir.Workflow, st *ir.Step) {
 			return List(Id("failErr"), Id("failResp")).Op("=").List(err, resp).Op(";").Goto().Id(failedLabel(st))
 		}
 		if st.Call != nil {
-			b.List(Id("out"), Err()).Op(":=").Add(callExpr(st.Call))
+			prep, call := callExpr(st.Call, func(err Code) *Statement { return fail(err, Nil()) })
+			for _, c := range prep {
+				b.Add(c)
+			}
+			b.List(Id("out"), Err()).Op(":=").Add(call)
 			b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 			for _, cr := range st.Criteria {
 				b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
@@ -265,7 +301,7 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 	g.Commentf("Failure actions of step %s.", st.ID)
 	g.Id(failedLabel(st)).Op(":")
 	g.BlockFunc(func(b *Group) {
-		if usesResponse(st.OnFailure) {
+		if usesResponse(tried(st.OnFailure)) {
 			// The request itself may have failed, leaving no response; criteria that
 			// read the response then do not hold.
 			b.Id("resp").Op(":=").Id("failResp")
@@ -315,7 +351,9 @@ func jump(a *ir.Action, st *ir.Step) []Code {
 		)
 	}
 	if a.Call != nil {
-		out = append(out, If(List(Id("_"), Err()).Op(":=").Add(callExpr(a.Call)), Err().Op("!=").Nil()).Block(Return(Nil(), Err())))
+		prep, call := callExpr(a.Call, func(err Code) *Statement { return Return(Nil(), err) })
+		out = append(out, prep...)
+		out = append(out, If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(Return(Nil(), Err())))
 		if a.Kind == ir.Goto {
 			return append(out, Goto().Id("finish"))
 		}
@@ -393,4 +431,15 @@ func delay(seconds float64) *Statement {
 		return Lit(0)
 	}
 	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
+}
+
+// tried returns the actions up to the first one that always applies: those after it are
+// never tried (and never rendered).
+func tried(actions []*ir.Action) []*ir.Action {
+	for i, a := range actions {
+		if len(a.Criteria) == 0 && a.Kind != ir.Retry {
+			return actions[:i+1]
+		}
+	}
+	return actions
 }
