@@ -7,6 +7,7 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -201,6 +202,11 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 			d.WithHint("map it to a local file with -source %s=PATH", s.Name.Value)
 		}
 		return nil
+	}
+	if bytes.Contains(data, []byte("&")) { // only a document with anchors can have aliases
+		if root := load.ParseYAML(file, data, diags); root == nil {
+			return nil // malformed YAML or an alias bomb, reported with its position
+		}
 	}
 	oa, err := cfg.Cache.parseOpenAPI(file, data)
 	if err != nil {

@@ -149,6 +149,51 @@ func PosOf(file string, n *yaml.Node) diag.Pos {
 // MaxDocumentBytes bounds the size of a document the generator reads.
 const MaxDocumentBytes = 64 << 20
 
+// MaxExpandedNodes bounds the size of a document once its YAML aliases are expanded, which
+// is how later stages see it. A few lines of aliases referring to aliases ("billion laughs")
+// would otherwise expand to billions of nodes.
+const MaxExpandedNodes = 1_000_000
+
+// aliasBomb returns the alias at which the expanded size of the tree exceeds
+// MaxExpandedNodes, or nil. Sizes are memoized per node, so the walk is linear in the
+// number of nodes written.
+func aliasBomb(root *yaml.Node) *yaml.Node {
+	sizes := map[*yaml.Node]int{}
+	var culprit *yaml.Node
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if n == nil || culprit != nil {
+			return 0
+		}
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		if depth > 10000 {
+			culprit = n
+			return MaxExpandedNodes + 1
+		}
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			total += size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += size(c, depth+1)
+			if total > MaxExpandedNodes {
+				break
+			}
+		}
+		if total > MaxExpandedNodes && culprit == nil {
+			culprit = n // the first (innermost) node whose expansion is too large
+		}
+		sizes[n] = total
+		return total
+	}
+	if size(root, 0) > MaxExpandedNodes && culprit == nil {
+		culprit = root
+	}
+	return culprit
+}
+
 // ParseYAML parses data into a document node, reporting a syntax error with its position.
 func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 	if len(data) > MaxDocumentBytes {
@@ -163,6 +208,11 @@ func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 		return nil
 	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		if alias := aliasBomb(root.Content[0]); alias != nil {
+			diags.Errorf(PosOf(file, alias), "too-large", "YAML aliases expand the document to more than %d nodes", MaxExpandedNodes).
+				WithHint("aliases that repeat aliases grow exponentially; write the values out or reduce the nesting")
+			return nil
+		}
 		return root.Content[0]
 	}
 	diags.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "yaml", "document is empty")
