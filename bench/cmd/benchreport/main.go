@@ -3,15 +3,19 @@
 //
 //	bench: generated/hand-written ns/op R allocs/op R; engine/generated ns/op R; corpus generate/parse-floor R
 //
-// Each R is a ratio of medians; over the four seed workflows, the geometric mean of the
-// per-workflow ratios. The corpus ratio is "n/a" when the corpus is absent.
+// The corpus ratio is of the generation and parse-floor times (medians over -corpus-runs);
+// it is "n/a" when the corpus is absent.
 //
-// The test binary is built once. The workflow benchmarks run in -rounds separate passes, so
-// that the three implementations of a workflow are always measured minutes, not seconds,
-// apart on a machine whose load changes; medians over the passes damp the rest. Each corpus
-// benchmark runs in a process of its own, whose maximum resident set size is its peak memory.
+// Each R is a median over rounds of ratios measured within one round; over the four seed
+// workflows, the geometric mean of the per-workflow ratios.
 //
-//	go run ./bench/cmd/benchreport [-rounds 5] [-benchtime 1s] [-corpus-runs 1] [-corpus DIR]
+// The test binary is built once. The workflow benchmarks run in -rounds short passes, so that
+// the three implementations of a workflow are always measured seconds, not minutes, apart on
+// a machine whose load changes, and each ratio is taken within a pass before the median over
+// the passes. Each corpus benchmark runs in a process of its own, whose maximum resident set
+// size is its peak memory.
+//
+//	go run ./bench/cmd/benchreport [-rounds 15] [-benchtime 300ms] [-corpus-runs 1] [-corpus DIR]
 package main
 
 import (
@@ -29,8 +33,8 @@ import (
 )
 
 func main() {
-	rounds := flag.Int("rounds", 5, "passes over the workflow benchmarks")
-	benchtime := flag.String("benchtime", "1s", "-benchtime of each workflow benchmark")
+	rounds := flag.Int("rounds", 15, "passes over the workflow benchmarks")
+	benchtime := flag.String("benchtime", "300ms", "-benchtime of each workflow benchmark")
 	corpusRuns := flag.Int("corpus-runs", 1, "runs of each corpus benchmark (0: skip the corpus)")
 	corpusDir := flag.String("corpus", "", "the corpus (default $CORPUS, else ../shared/corpus/realworld)")
 	pkg := flag.String("pkg", "./bench", "the benchmark package")
@@ -54,7 +58,7 @@ type runner struct {
 	dir     string // the package directory, where the test binary runs
 }
 
-func (r *runner) run(ctx context.Context, pkg string, rounds int, benchtime string, corpusRuns int, corpusDir string, out io.Writer) error {
+func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime string, corpusRuns int, corpusDir string, out io.Writer) error {
 	tmp, err := os.MkdirTemp("", "benchreport")
 	if err != nil {
 		return err
@@ -72,22 +76,24 @@ func (r *runner) run(ctx context.Context, pkg string, rounds int, benchtime stri
 	}
 
 	s := samples{}
+	var rs rounds
 	var all []result
-	for i := range rounds {
-		fmt.Fprintf(r.log, "benchreport: workflows, round %d of %d\n", i+1, rounds)
-		rs, _, err := r.bench(ctx, "^BenchmarkWorkflows$", benchtime, nil)
+	for i := range nRounds {
+		fmt.Fprintf(r.log, "benchreport: workflows, round %d of %d\n", i+1, nRounds)
+		res, _, err := r.bench(ctx, "^BenchmarkWorkflows$", benchtime, nil)
 		if err != nil {
 			return err
 		}
-		if len(rs) == 0 {
+		if len(res) == 0 {
 			return errors.New("BenchmarkWorkflows produced no results")
 		}
-		s.add(rs)
-		all = append(all, rs...)
+		s.add(res)
+		rs.add(res)
+		all = append(all, res...)
 	}
 	workflows := workflowsOf(all)
-	rat := computeRatios(s, workflows)
-	writeWorkflowTable(out, s, rat, rounds)
+	rat := computeRatios(rs, workflows)
+	writeWorkflowTable(out, s, rat, nRounds)
 
 	corpusRatio, corpusMeasured := 0.0, false
 	if corpusRuns > 0 {

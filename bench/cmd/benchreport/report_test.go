@@ -32,13 +32,13 @@ func TestParseAndRatios(t *testing.T) {
 	if rs[0].name != "BenchmarkWorkflows/a/generated" || rs[0].values["cpu-ns/op"] != 100 || rs[0].values["allocs/op"] != 210 {
 		t.Errorf("first result %+v", rs[0])
 	}
-	s := samples{}
-	s.add(rs)
+	var rds rounds
+	rds.add(rs)
 	ws := workflowsOf(rs)
 	if strings.Join(ws, ",") != "a,b" {
 		t.Fatalf("workflows %v", ws)
 	}
-	r := computeRatios(s, ws)
+	r := computeRatios(rds, ws)
 	near := func(name string, got, want float64) {
 		t.Helper()
 		if math.Abs(got-want) > 1e-9 {
@@ -87,5 +87,21 @@ func TestSummaryForm(t *testing.T) {
 	}
 	if got := summary(r, 0, false); !strings.HasSuffix(got, "parse-floor n/a") || !summaryForm.MatchString(got) {
 		t.Errorf("summary without corpus: %q", got)
+	}
+}
+
+// A ratio is taken within each round, then the median over the rounds: a slow round slows
+// both sides and leaves the ratio alone.
+func TestPairedRatio(t *testing.T) {
+	var rds rounds
+	for _, load := range []float64{1, 5, 1.2} {
+		rds.add([]result{
+			{name: "x", values: map[string]float64{"ns/op": 110 * load}},
+			{name: "y", values: map[string]float64{"ns/op": 100 * load}},
+		})
+	}
+	rds.add([]result{{name: "x", values: map[string]float64{"ns/op": 1}}}) // y missing: skipped
+	if got := rds.pairedRatio("x", "y", "ns/op"); math.Abs(got-1.1) > 1e-9 {
+		t.Errorf("paired ratio = %v, want 1.1", got)
 	}
 }
