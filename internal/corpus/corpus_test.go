@@ -179,11 +179,11 @@ func TestRunTinyCorpus(t *testing.T) {
 	want := []string{
 		`broken/missing-source.yaml: broken/missing-source.yaml:4:20: error: cannot read source "api" from nowhere/pets.yaml: no such file or directory`,
 		`broken/remote.yaml: broken/remote.yaml:4:20: error: source "api" has a remote url; generation reads only local files`,
-		`broken/syntax.yaml: broken/syntax.yaml:3:1: error: malformed YAML: did not find expected node content`,
+		`broken/syntax.yaml: broken/syntax.yaml:3:1: error: malformed YAML: did not find expected node content (while parsing a flow node)`,
 		`inject/build.yaml: go build: p0006/zz_inject.go:3:9: undefined: corpusUndefined`,
 		`inject/error.yaml: generator: injected error`,
 		`inject/panic.yaml: panic: injected`,
-		`inject/vet.yaml: go vet: p0009/zz_inject.go:5:12: fmt.Printf format %d has arg "x" of wrong type string`,
+		`inject/vet.yaml: go vet: p0009/zz_inject.go:5:24: fmt.Printf format %d has arg "x" of wrong type string`,
 		`panics: 1`,
 		// Three documents pass, each with name and age typed and extra raw on the step,
 		// and name typed on the workflow; the failed ones do not count.
