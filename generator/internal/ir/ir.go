@@ -14,6 +14,8 @@ type Program struct {
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
+	// Types are the named schema types the workflows use, in the order of first use.
+	Types []*types.Named
 }
 
 // Source is an OpenAPI source description the workflows call.
