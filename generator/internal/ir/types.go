@@ -166,7 +166,7 @@ func (b *builder) checkPayloadValue(n *yaml.Node, sp *base.SchemaProxy, at diag.
 				if s := closest(k.Value, declared); s != "" {
 					d.WithHint("did you mean %q?", s)
 				} else {
-					d.WithHint("known properties: %s", strings.Join(declared, ", "))
+					d.WithHint("known properties: %s", listSome(declared, 8))
 				}
 			}
 		}
@@ -183,4 +183,12 @@ func (b *builder) checkPayloadValue(n *yaml.Node, sp *base.SchemaProxy, at diag.
 			}
 		}
 	}
+}
+
+// listSome joins the first n names, saying how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
