@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // Registry maps schemas to Go types, declaring a named type for each schema that needs one.
@@ -291,6 +292,9 @@ func (r *Registry) enum(s *base.Schema, h Hint, key any, base Type) Type {
 	var values []string
 	seen := map[string]bool{}
 	for _, v := range s.Enum {
+		if v.Kind != yaml.ScalarNode {
+			return base
+		}
 		if v.Tag == "!!null" {
 			continue
 		}

@@ -213,9 +213,10 @@ func TestEnums(t *testing.T) {
         flag: {type: boolean, enum: [true]}
         mixed: {enum: [a, 1]}
         score: {type: number, enum: [1.5, 2]}
+        shapes: {type: string, enum: [{a: 1}]}
 `)
 	check(t, typ, decls, "Sample",
-		"Sample struct{Status SampleStatus `status`; Level SampleLevel `level`; Small *SampleSmall `small,omitempty`; State *SampleState `state`; Untyped *SampleUntyped `untyped,omitempty`; Flag bool `flag`; Mixed json.RawMessage `mixed`; Score float64 `score`}\n"+
+		"Sample struct{Status SampleStatus `status`; Level SampleLevel `level`; Small *SampleSmall `small,omitempty`; State *SampleState `state`; Untyped *SampleUntyped `untyped,omitempty`; Flag bool `flag`; Mixed json.RawMessage `mixed`; Score float64 `score`; Shapes *string `shapes,omitempty`}\n"+
 			"SampleStatus enum string{SampleStatusPending=pending SampleStatusInProgress=in-progress SampleStatusEmpty=}\n"+
 			"SampleLevel enum int64{SampleLevel1=1 SampleLevelMinus2=-2 SampleLevel30=30}\n"+
 			"SampleSmall enum int32{SampleSmall7=7}\n"+

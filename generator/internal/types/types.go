@@ -203,11 +203,14 @@ func Of(sp *base.SchemaProxy) Type {
 	return r.of(sp, Hint{}, 0)
 }
 
-// enumValues splits the values of an enum into non-null values (with their JSON type
-// inferred from the YAML tag) and whether null is one of them.
+// enumKinds infers the JSON type of the non-null values of an enum from their YAML tags
+// (nil when they differ or are not scalars) and reports whether null is one of them.
 func enumKinds(values []*yaml.Node) (kinds []string, null bool) {
 	kind := ""
 	for _, v := range values {
+		if v.Kind != yaml.ScalarNode {
+			return nil, null // objects and arrays as enum values: no Go constant can hold them
+		}
 		k := "string"
 		switch v.Tag {
 		case "!!int":
