@@ -30,8 +30,8 @@ import (
 //     struct field that would make a struct contain itself is a pointer.
 //   - object with additionalProperties (a schema, or true) → map[string]T without properties,
 //     or an extra AdditionalProperties map in the struct with them (true gives
-//     json.RawMessage values). An object with neither, or a property name that encoding/json
-//     cannot use as a tag, is json.RawMessage.
+//     json.RawMessage values). An object with neither properties nor additionalProperties,
+//     or with a property name that encoding/json cannot use as a tag, is json.RawMessage.
 //   - nullable: true (3.0), type [x, "null"] (3.1), a null enum value, or a oneOf/anyOf
 //     alternative {type: "null"} make the type nullable (see Pointer).
 //   - allOf → the one schema it wraps (with its annotations and nullability), else a struct
@@ -300,9 +300,13 @@ func (r *Registry) enum(s *base.Schema, h Hint, key any, base Type) Type {
 		}
 		value := v.Value
 		if base.Kind != String {
-			i, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 0, 64)
+			bits := 64
+			if base.Kind == Int32 {
+				bits = 32
+			}
+			i, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 0, bits)
 			if err != nil || v.Tag != "!!int" {
-				return base // an integer enum with a value that is not an integer
+				return base // a value that is not an integer of the enum's Go type
 			}
 			value = strconv.FormatInt(i, 10)
 		}

@@ -208,6 +208,7 @@ func TestEnums(t *testing.T) {
         status: {type: string, enum: [pending, in-progress, "", pending]}
         level: {type: integer, enum: [1, -2, 30]}
         small: {type: integer, format: int32, enum: [7]}
+        huge: {type: integer, format: int32, enum: [1, 3000000000]}
         state: {type: [string, "null"], enum: [on, off, null]}
         untyped: {enum: [a, b]}
         flag: {type: boolean, enum: [true]}
@@ -216,7 +217,7 @@ func TestEnums(t *testing.T) {
         shapes: {type: string, enum: [{a: 1}]}
 `)
 	check(t, typ, decls, "Sample",
-		"Sample struct{Status SampleStatus `status`; Level SampleLevel `level`; Small *SampleSmall `small,omitempty`; State *SampleState `state`; Untyped *SampleUntyped `untyped,omitempty`; Flag bool `flag`; Mixed json.RawMessage `mixed`; Score float64 `score`; Shapes *string `shapes,omitempty`}\n"+
+		"Sample struct{Status SampleStatus `status`; Level SampleLevel `level`; Small *SampleSmall `small,omitempty`; Huge *int32 `huge,omitempty`; State *SampleState `state`; Untyped *SampleUntyped `untyped,omitempty`; Flag bool `flag`; Mixed json.RawMessage `mixed`; Score float64 `score`; Shapes *string `shapes,omitempty`}\n"+
 			"SampleStatus enum string{SampleStatusPending=pending SampleStatusInProgress=in-progress SampleStatusEmpty=}\n"+
 			"SampleLevel enum int64{SampleLevel1=1 SampleLevelMinus2=-2 SampleLevel30=30}\n"+
 			"SampleSmall enum int32{SampleSmall7=7}\n"+
