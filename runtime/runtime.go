@@ -26,7 +26,8 @@ import (
 const APIVersion1 = 1
 
 // APIVersion2 is referenced by generated code that uses Transport, Run, Step, credentials,
-// observers and the redaction helpers.
+// observers, the redaction helpers, the flow helpers (Wait, Convert), the criteria matchers,
+// or schema types (see types.go).
 const APIVersion2 = 2
 
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign

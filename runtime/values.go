@@ -93,6 +93,13 @@ func Text(v any) string {
 	if err != nil {
 		return ""
 	}
+	// Values whose JSON is a string (enums, time.Time, []byte, …) are that string.
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			return s
+		}
+	}
 	return string(b)
 }
 
@@ -189,8 +196,16 @@ func normalize(v any) any {
 			return nil
 		}
 		return *x
+	case nil, bool, float64, string, []any, map[string]any:
+		return v
 	}
-	return v
+	// Any other value (a generated struct, enum or union, a time.Time, a typed nil pointer)
+	// compares as its JSON encoding.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	return RawValue(b)
 }
 
 func order(a, b any) (int, bool) {

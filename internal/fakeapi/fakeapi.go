@@ -566,12 +566,18 @@ func (p *pipedream) createToken(w http.ResponseWriter, r *http.Request, params m
 	})
 }
 
+// pipedreamApp has every property the App schema requires, so that the typed output of
+// a validation is complete.
 type pipedreamApp struct {
-	ID          *string `json:"id"`
-	NameSlug    string  `json:"name_slug"`
-	Name        string  `json:"name"`
-	AuthType    string  `json:"auth_type"`
-	Description *string `json:"description"`
+	ID               *string  `json:"id"`
+	NameSlug         string   `json:"name_slug"`
+	Name             string   `json:"name"`
+	AuthType         string   `json:"auth_type"`
+	Description      *string  `json:"description"`
+	ImgSrc           string   `json:"img_src"`
+	CustomFieldsJSON *string  `json:"custom_fields_json"`
+	Categories       []string `json:"categories"`
+	FeaturedWeight   float64  `json:"featured_weight"`
 }
 
 type pipedreamValidateResponse struct {
@@ -598,9 +604,12 @@ func (p *pipedream) validateToken(w http.ResponseWriter, r *http.Request, params
 	writeJSON(w, http.StatusOK, pipedreamValidateResponse{
 		Success: true,
 		App: &pipedreamApp{
-			NameSlug: appID,
-			Name:     "App " + appID,
-			AuthType: "oauth",
+			NameSlug:       appID,
+			Name:           "App " + appID,
+			AuthType:       "oauth",
+			ImgSrc:         "https://assets.pipedream.net/s.v0/" + url.PathEscape(appID) + "/logo/orig",
+			Categories:     []string{"Communication"},
+			FeaturedWeight: 1,
 		},
 		ProjectID:          grant.projectID,
 		ProjectEnvironment: grant.environment,

@@ -337,7 +337,9 @@ func TestPipedreamMintAndValidate(t *testing.T) {
 	wantStatus(t, st, 200, body)
 	// DeepEqual on decoded maps also checks that the nulls are present as JSON null.
 	wantBody(t, body, `{"success":true,"error":null,
-		"app":{"id":null,"name_slug":"slack","name":"App slack","auth_type":"oauth","description":null},
+		"app":{"id":null,"name_slug":"slack","name":"App slack","auth_type":"oauth","description":null,
+			"img_src":"https://assets.pipedream.net/s.v0/slack/logo/orig","custom_fields_json":null,
+			"categories":["Communication"],"featured_weight":1},
 		"project_id":"proj_demo123","project_environment":"production"}`)
 	for _, k := range []string{"error"} {
 		if v, ok := body[k]; !ok || v != nil {

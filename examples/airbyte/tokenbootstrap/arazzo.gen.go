@@ -15,7 +15,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion1
+const _ = runtime.APIVersion2
 
 // Source description names, for WithServerURL.
 const (
@@ -119,7 +119,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 		}
 		stepCreateAccessToken struct {
 			AccessToken string
-			TokenType   string
+			TokenType   PublicAccessTokenResponseTokenType
 			ExpiresIn   int64
 		}
 	)
@@ -247,3 +247,12 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 		AccessToken:   stepCreateAccessToken.AccessToken,   // $steps.createAccessToken.outputs.accessToken
 	}, nil
 }
+
+// PublicAccessTokenResponseTokenType is the schema
+// #/components/schemas/PublicAccessTokenResponse/properties/token_type in airbyte-openapi.yml.
+type PublicAccessTokenResponseTokenType string
+
+// The values of PublicAccessTokenResponseTokenType.
+const (
+	PublicAccessTokenResponseTokenTypeBearer PublicAccessTokenResponseTokenType = "Bearer"
+)

@@ -15,7 +15,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion1
+const _ = runtime.APIVersion2
 
 // Source description names, for WithServerURL.
 const (
@@ -101,8 +101,8 @@ type TokenMintAndValidateInputs struct {
 
 // TokenMintAndValidateOutputs are the outputs of workflow "token-mint-and-validate".
 type TokenMintAndValidateOutputs struct {
-	ConnectToken string          `json:"connectToken"`
-	Validation   json.RawMessage `json:"validation"`
+	ConnectToken string                `json:"connectToken"`
+	Validation   ValidateTokenResponse `json:"validation"`
 }
 
 // TokenMintAndValidate runs workflow "token-mint-and-validate": Mint a Connect token and confirm
@@ -117,7 +117,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 			ConnectLinkURL string
 		}
 		stepValidateConnectToken struct {
-			Validation json.RawMessage
+			Validation ValidateTokenResponse
 		}
 	)
 
@@ -194,3 +194,65 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 		Validation:   stepValidateConnectToken.Validation, // $steps.validateConnectToken.outputs.validation
 	}, nil
 }
+
+// ValidateTokenResponse is the schema #/components/schemas/ValidateTokenResponse in
+// pipedream-openapi.yml.
+//
+// Response received when validating a connect token
+type ValidateTokenResponse struct {
+	App *App `json:"app,omitempty"`
+	// Error message if validation failed
+	Error *string `json:"error"`
+	// URI to redirect to on error
+	ErrorRedirectURI *string `json:"error_redirect_uri,omitempty"`
+	// OAuth app ID if applicable
+	OauthAppID *string `json:"oauth_app_id,omitempty"`
+	// Name of the project app
+	ProjectAppName *string `json:"project_app_name,omitempty"`
+	// Environment of the project
+	ProjectEnvironment *string `json:"project_environment,omitempty"`
+	// ID of the project
+	ProjectID *string `json:"project_id,omitempty"`
+	// Support email for the project
+	ProjectSupportEmail *string `json:"project_support_email,omitempty"`
+	// Whether the token validation was successful
+	Success bool `json:"success"`
+	// URI to redirect to on success
+	SuccessRedirectURI *string `json:"success_redirect_uri,omitempty"`
+}
+
+// App is the schema #/components/schemas/App in pipedream-openapi.yml.
+//
+// Response object for a Pipedream app's metadata
+type App struct {
+	// ID of the app. Only applies for OAuth apps.
+	ID *string `json:"id,omitempty"`
+	// The name slug of the target app (see
+	// https://pipedream.com/docs/connect/quickstart#find-your-apps-name-slug)
+	NameSlug string `json:"name_slug"`
+	// The human-readable name of the app
+	Name     string       `json:"name"`
+	AuthType *AppAuthType `json:"auth_type,omitempty"`
+	// A short description of the app
+	Description *string `json:"description,omitempty"`
+	// The URL to the app's logo
+	ImgSrc string `json:"img_src"`
+	// A JSON string representing the custom fields for the app
+	CustomFieldsJSON *string `json:"custom_fields_json"`
+	// Categories associated with the app
+	Categories []string `json:"categories"`
+	// A rough directional ordering of app popularity, subject to changes by Pipedream
+	FeaturedWeight float64 `json:"featured_weight"`
+}
+
+// AppAuthType is the schema #/components/schemas/AppAuthType in pipedream-openapi.yml.
+//
+// The authentication type used by the app
+type AppAuthType string
+
+// The values of AppAuthType.
+const (
+	AppAuthTypeKeys  AppAuthType = "keys"
+	AppAuthTypeOauth AppAuthType = "oauth"
+	AppAuthTypeNone  AppAuthType = "none"
+)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,9 +24,19 @@ const (
 	connectToken   = "ctok_0a1b2c3d4e5f"
 
 	createBody = `{"external_user_id":"user-42","project_id":"proj_abc123"}`
-	// The validate response, with its own spacing: the output must be these very bytes.
-	validation = `{"success": true, "error": null, "app": {"name_slug": "slack", "name": "Slack"}, "project_id": "proj_abc123"}`
+	// The validate response; the output is its typed form (wantValidation).
+	validation = `{"success": true, "error": null, "app": {"name_slug": "slack", "name": "Slack", "auth_type": "oauth"}, "project_id": "proj_abc123"}`
 )
+
+// wantValidation is validation decoded into the ValidateTokenResponse schema type: null and
+// absent properties are nil, the enum property is typed.
+var wantValidation = connecttoken.ValidateTokenResponse{
+	Success:   true,
+	App:       &connecttoken.App{NameSlug: "slack", Name: "Slack", AuthType: ptr(connecttoken.AppAuthTypeOauth)},
+	ProjectID: ptr(projectID),
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // envHeader is the header that carries the Pipedream environment; the tests check it too.
 const envHeader = "X-Pd-Environment"
@@ -108,8 +119,12 @@ func TestTokenMintAndValidate(t *testing.T) {
 	if out.ConnectToken != connectToken {
 		t.Errorf("ConnectToken = %q, want %q", out.ConnectToken, connectToken)
 	}
-	if string(out.Validation) != validation {
-		t.Errorf("Validation = %s, want %s", out.Validation, validation)
+	if !reflect.DeepEqual(out.Validation, wantValidation) {
+		t.Errorf("Validation = %s, want %s", jsonText(out.Validation), jsonText(wantValidation))
+	}
+	// The typed value writes back the members the server sent, null included.
+	if got, want := jsonText(out.Validation), `{"app":{"name_slug":"slack","name":"Slack","auth_type":"oauth","img_src":"","custom_fields_json":null,"categories":null,"featured_weight":0},"error":null,"project_id":"proj_abc123","success":true}`; got != want {
+		t.Errorf("Validation encodes as %s, want %s", got, want)
 	}
 }
 
@@ -153,7 +168,7 @@ func TestTokenMintAndValidateRefused(t *testing.T) {
 	srv, rec := newServer(t, replies)
 	out, err := newClient(t, srv).TokenMintAndValidate(t.Context(), inputs)
 	if out != nil {
-		t.Errorf("got outputs {ConnectToken: %q, Validation: %s} with the error", out.ConnectToken, out.Validation)
+		t.Errorf("got outputs {ConnectToken: %q, Validation: %s} with the error", out.ConnectToken, jsonText(out.Validation))
 	}
 	se := checkStepError(t, err, "validateConnectToken", 404)
 	if se.Method != "GET" || se.Path != "/v1/connect/tokens/{ctok}/validate" {
@@ -210,17 +225,16 @@ func TestTokenMintAndValidateFakeAPI(t *testing.T) {
 	if out.ConnectToken != fakeapi.PipedreamConnectToken {
 		t.Errorf("ConnectToken = %q, want %q", out.ConnectToken, fakeapi.PipedreamConnectToken)
 	}
-	var v struct {
-		Success   bool   `json:"success"`
-		ProjectID string `json:"project_id"`
-		App       struct {
-			NameSlug string `json:"name_slug"`
-		} `json:"app"`
+	v := out.Validation
+	if !v.Success || v.ProjectID == nil || *v.ProjectID != fakeapi.PipedreamProjectID || v.App == nil || v.App.NameSlug != fakeapi.PipedreamAppID {
+		t.Errorf("Validation = %s, want success for project %s and app %s", jsonText(v), fakeapi.PipedreamProjectID, fakeapi.PipedreamAppID)
 	}
-	if err := json.Unmarshal(out.Validation, &v); err != nil {
-		t.Fatalf("Validation %s: %v", out.Validation, err)
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
 	}
-	if !v.Success || v.ProjectID != fakeapi.PipedreamProjectID || v.App.NameSlug != fakeapi.PipedreamAppID {
-		t.Errorf("Validation = %s, want success for project %s and app %s", out.Validation, fakeapi.PipedreamProjectID, fakeapi.PipedreamAppID)
-	}
+	return string(b)
 }

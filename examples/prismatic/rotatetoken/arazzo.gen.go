@@ -14,7 +14,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion1
+const _ = runtime.APIVersion2
 
 // Source description names, for WithServerURL.
 const (

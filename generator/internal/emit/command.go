@@ -61,18 +61,4 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	return render(f, "cmd/"+p.Package+"/main.gen.go")
 }
 
-func schemaType(t types.Type) string {
-	switch t.Kind {
-	case types.String:
-		return "string"
-	case types.Int64:
-		return "integer"
-	case types.Float64:
-		return "number"
-	case types.Bool:
-		return "boolean"
-	case types.Slice:
-		return "array"
-	}
-	return ""
-}
+func schemaType(t types.Type) string { return t.JSONType() }

@@ -44,13 +44,14 @@ func Package(p *ir.Program) (Output, error) {
 	f.ImportName(runtimePkg, "runtime")
 
 	f.Comment("The runtime API this code was generated for; an older runtime fails to compile here.")
-	f.Const().Id("_").Op("=").Qual(runtimePkg, "APIVersion1")
+	f.Const().Id("_").Op("=").Qual(runtimePkg, apiVersion(p))
 	f.Line()
 	clientDecls(f, p)
 	patternVars(f, p)
 	for _, w := range p.Workflows {
 		workflow(f, p, w)
 	}
+	namedTypes(f, p)
 	return render(f, "arazzo.gen.go")
 }
 
@@ -227,6 +228,9 @@ func structType(f *File, s *ir.Struct, doc string) {
 }
 
 func goType(t types.Type) *Statement {
+	if s := extendedGoType(t); s != nil {
+		return s
+	}
 	var s *Statement
 	switch t.Kind {
 	case types.String:
@@ -263,15 +267,15 @@ func valueExpr(v *ir.Value) *Statement {
 		}
 		return Qual(jsonPkg, "RawMessage").Call(Lit(v.JSON))
 	case ir.VInput:
-		return pick(Id("in").Dot(v.Field.GoName), v.Pointer)
+		return pick(Id("in").Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VStepOutput:
-		return pick(Id(v.Step.Var).Dot(v.Field.GoName), v.Pointer)
+		return pick(Id(v.Step.Var).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VCallOutput:
 		owner := v.Call.Var
 		if owner == "" {
 			owner = "out" // a workflowId step's result, inside its block
 		}
-		return pick(Id(owner).Dot(v.Field.GoName), v.Pointer)
+		return pick(Id(owner).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VStatus:
 		return Int64().Call(Id("resp").Dot("StatusCode"))
 	case ir.VResponseHeader:
@@ -288,13 +292,17 @@ func valueExpr(v *ir.Value) *Statement {
 	return payloadExpr(v)
 }
 
-func pick(base *Statement, ptr []string) *Statement {
+// pick selects inside a value of type t; a typed value is read through its JSON encoding.
+func pick(base *Statement, t types.Type, ptr []string) *Statement {
 	if len(ptr) == 0 {
 		return base
 	}
 	args := []Code{base}
 	for _, t := range ptr {
 		args = append(args, Lit(t))
+	}
+	if t.Kind != types.Raw {
+		return Qual(runtimePkg, "PickValue").Call(args...)
 	}
 	return Qual(runtimePkg, "Pick").Call(args...)
 }

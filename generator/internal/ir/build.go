@@ -39,6 +39,7 @@ func Build(in Input, diags *diag.List) *Program {
 		docWorkflows: map[string]*load.Workflow{}, built: map[string]*Workflow{}, building: map[string]bool{}}
 	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
 	b.prog = p
+	b.schemas = newSchemaRegistry(b.typeNames)
 	for _, id := range in.Workflows {
 		if !slices.ContainsFunc(in.Doc.Workflows, func(w *load.Workflow) bool { return w.ID.Value == id }) {
 			diags.Errorf(in.Doc.Pos, "unknown-workflow", "workflow %q is selected for generation but the document does not define it", id)
@@ -66,6 +67,7 @@ func Build(in Input, diags *diag.List) *Program {
 			p.Workflows = append(p.Workflows, wf)
 		}
 	}
+	p.Types = b.finishTypes(p)
 	return p
 }
 
@@ -98,6 +100,7 @@ type builder struct {
 	docWorkflows map[string]*load.Workflow
 	built        map[string]*Workflow
 	building     map[string]bool
+	schemas   *types.Registry // Go types of schemas; see types.go
 }
 
 func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {
@@ -205,7 +208,7 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 	names, schemas, required := types.Properties(sp)
 	fields := newNamer()
 	for i, n := range names {
-		t := types.Of(schemas[i])
+		t := b.schemas.Of(schemas[i], inputHint(name, w.ID.Value, n))
 		if !required[n] {
 			t = t.Optional()
 		}
@@ -213,7 +216,7 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 		if s := schemas[i].Schema(); s != nil {
 			doc = s.Description
 		}
-		omit := !required[n] && (t.Pointer() || t.Kind == types.Raw || t.Kind == types.Slice)
+		omit := !required[n] && t.Nilable()
 		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc})
 	}
 	return st
@@ -653,15 +656,12 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 			v.Type = types.Type{Kind: types.Raw}
 			return v
 		}
-		reached, known := types.Walk(sc.response, e.Pointer)
+		t, known := b.responseType(sc, e.Pointer)
 		if !known {
 			b.diags.Warnf(pos, "unknown-pointer", "the response schema of operation %s has nothing at %s; the value is untyped", sc.current.OperationID, pointerText(e.Pointer)).
 				WithHint("check the pointer against the operation's response schema")
 		}
-		v.Type = types.Of(reached)
-		if reached == nil {
-			v.Type = types.Type{Kind: types.Raw}
-		}
+		v.Type = t
 		return v
 	case expr.Outputs:
 		if sc.callee != nil {
@@ -694,11 +694,12 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 	if !e.HasPointer || len(e.Pointer) == 0 {
 		return v
 	}
-	if v.Type.Kind != types.Raw {
+	if !selectable(v.Type) {
 		b.errorf(pos, "bad-pointer", "%s has type %s; a JSON pointer can only select inside an object or array value", strings.SplitN(e.Raw, "#", 2)[0], v.Type)
 		return nil
 	}
 	v.Pointer = e.Pointer
+	v.Type = types.Type{Kind: types.Raw} // the selected JSON value, whatever the type of the whole
 	return v
 }
 

@@ -17,6 +17,8 @@ type Program struct {
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable.
 	Patterns []*Criterion
+	// Types are the named schema types the workflows use, in the order of first use.
+	Types []*types.Named
 }
 
 // Source is an OpenAPI source description the workflows call.

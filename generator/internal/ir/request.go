@@ -125,6 +125,7 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 		return
 	}
 	st.Body = b.value(sc, rb.Payload, "", load.PosOf(b.file, rb.Payload))
+	b.checkPayload(rb, op, ct)
 }
 
 // responseSchema is the JSON schema of the operation's success response: the first 2xx

@@ -119,6 +119,9 @@ type RequestBody struct {
 	Payload      *yaml.Node
 	Replacements Str // set (with the key's position) when present; not compiled yet
 	Pos          diag.Pos
+
+	// PayloadPos is the position of the payload key, for diagnostics about the payload.
+	PayloadPos diag.Pos
 }
 
 // Criterion is a success criterion.
@@ -510,7 +513,7 @@ func (d *decoder) requestBody(n *yaml.Node) *RequestBody {
 		case "contentType":
 			rb.ContentType = d.str(key, v)
 		case "payload":
-			rb.Payload = v
+			rb.Payload, rb.PayloadPos = v, d.pos(k)
 		case "replacements":
 			rb.Replacements = Str{Value: key, Pos: d.pos(k), Node: k}
 		}

@@ -1,9 +1,10 @@
 // Package types maps JSON Schema (as used by OpenAPI 3.0, 3.1 and 3.2) to the Go types of
 // workflow inputs and outputs.
 //
-// The mapping is deliberately conservative: scalars and arrays of scalars get concrete Go
-// types; objects, unions and anything the schema leaves open stay json.RawMessage, which
-// keeps the value exactly as the server sent it. A type is never guessed.
+// A Registry maps schemas to Go types and declares one named Go type per schema that needs
+// a name (objects, enums, unions); see registry.go for the rules. What the mapping cannot
+// express stays json.RawMessage, which keeps the value exactly as the server sent it: a
+// type is never guessed.
 package types
 
 import (
@@ -16,6 +17,8 @@ import (
 // Kind is the shape of a Go type.
 type Kind int
 
+// The first kinds are the ones every part of the generator knows; the later ones are
+// appended so that the values of the earlier ones never change.
 const (
 	Raw     Kind = iota // json.RawMessage
 	String              // string
@@ -23,26 +26,53 @@ const (
 	Float64             // float64
 	Bool                // bool
 	Slice               // []Elem
+	Int32               // int32 (integer, format int32)
+	Time                // time.Time (string, format date-time)
+	Bytes               // []byte (string, format byte: base64 in JSON)
+	Map                 // map[string]Elem (additionalProperties)
+	Struct              // a declared struct: Named
+	Enum                // a declared string or integer type with constants: Named
+	Union               // a declared json.RawMessage with typed accessors (oneOf, anyOf): Named
 )
 
 // Type is a Go type for a JSON value.
 type Type struct {
-	Kind Kind
-	Elem *Type // for Slice
-	// Nullable scalars are represented by a pointer, so that null survives a round trip.
+	Kind  Kind
+	Elem  *Type  // for Slice and Map
+	Named *Named // for Struct, Enum and Union
+	// Nullable values are represented by a pointer when their Go type has no nil of its
+	// own (see Pointer), so that null survives a round trip.
 	Nullable bool
 }
 
-// Scalar reports whether t is a string, number or boolean type.
-func (t Type) Scalar() bool { return t.Kind >= String && t.Kind <= Bool }
+// Scalar reports whether t is a JSON string, number or boolean held in a Go value type
+// (string, integers, float64, bool, time.Time or an enum).
+func (t Type) Scalar() bool {
+	switch t.Kind {
+	case String, Int64, Float64, Bool, Int32, Time, Enum:
+		return true
+	}
+	return false
+}
 
-// Pointer reports whether the Go type is a pointer (*T).
-func (t Type) Pointer() bool { return t.Nullable && t.Scalar() }
+// Pointer reports whether the Go type is a pointer (*T): a nullable or optional scalar or
+// struct. Slices, maps, json.RawMessage and unions have a nil of their own.
+func (t Type) Pointer() bool { return t.Nullable && (t.Scalar() || t.Kind == Struct) }
 
-// Optional returns the type of a field that may be absent: pointer for scalars, the same
-// type otherwise (RawMessage and slices have a nil zero value already).
+// Nilable reports whether the Go zero value of t is nil, so that an absent value can be
+// left out of JSON with omitempty.
+func (t Type) Nilable() bool {
+	switch t.Kind {
+	case Raw, Slice, Map, Bytes, Union:
+		return true
+	}
+	return t.Pointer()
+}
+
+// Optional returns the type of a field that may be absent: a pointer for scalars and
+// structs, the same type otherwise (their zero value is nil already).
 func (t Type) Optional() Type {
-	if t.Scalar() {
+	if t.Scalar() || t.Kind == Struct {
 		t.Nullable = true
 	}
 	return t
@@ -51,6 +81,15 @@ func (t Type) Optional() Type {
 // NonNull returns t without its nullability.
 func (t Type) NonNull() Type { t.Nullable = false; return t }
 
+// Extended reports whether t is or contains a kind beyond the first six, which generated
+// code handles with runtime API version 2.
+func (t Type) Extended() bool {
+	if t.Kind > Slice {
+		return true
+	}
+	return t.Elem != nil && t.Elem.Extended()
+}
+
 func (t Type) String() string {
 	var s string
 	switch t.Kind {
@@ -58,12 +97,24 @@ func (t Type) String() string {
 		s = "string"
 	case Int64:
 		s = "int64"
+	case Int32:
+		s = "int32"
 	case Float64:
 		s = "float64"
 	case Bool:
 		s = "bool"
+	case Time:
+		s = "time.Time"
+	case Struct, Enum:
+		s = t.Named.Name
+	case Union:
+		return t.Named.Name
+	case Bytes:
+		return "[]byte"
 	case Slice:
 		return "[]" + t.Elem.String()
+	case Map:
+		return "map[string]" + t.Elem.String()
 	default:
 		return "json.RawMessage"
 	}
@@ -73,60 +124,93 @@ func (t Type) String() string {
 	return s
 }
 
-// maxDepth bounds schema walks, which also makes recursive schemas safe.
-const maxDepth = 64
-
-// Of returns the Go type of a schema; a nil or unresolvable schema is Raw.
-func Of(sp *base.SchemaProxy) Type { return of(sp, 0) }
-
-func of(sp *base.SchemaProxy, depth int) Type {
-	s := resolve(sp)
-	if s == nil || depth > maxDepth {
-		return Type{Kind: Raw}
+// JSONType is the JSON Schema type of values of t ("string", "integer", "number",
+// "boolean", "array", "object"), or "" when t stands for any JSON value.
+func (t Type) JSONType() string {
+	switch t.Kind {
+	case String, Time, Bytes:
+		return "string"
+	case Int64, Int32:
+		return "integer"
+	case Float64:
+		return "number"
+	case Bool:
+		return "boolean"
+	case Slice:
+		return "array"
+	case Map, Struct:
+		return "object"
+	case Enum:
+		return t.Named.Base.NonNull().JSONType()
 	}
-	nullable := s.Nullable != nil && *s.Nullable
-	var kinds []string
-	for _, t := range s.Type {
-		if t == "null" {
-			nullable = true
-			continue
-		}
-		kinds = append(kinds, t)
-	}
-	if len(kinds) == 0 && len(s.AllOf) == 1 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
-		t := of(s.AllOf[0], depth+1)
-		t.Nullable = t.Nullable || nullable
-		return t
-	}
-	if len(kinds) == 0 {
-		kinds = enumKinds(s.Enum)
-	}
-	if len(kinds) != 1 || len(s.OneOf) > 0 || len(s.AnyOf) > 0 {
-		return Type{Kind: Raw}
-	}
-	switch kinds[0] {
-	case "string":
-		return Type{Kind: String, Nullable: nullable}
-	case "integer":
-		return Type{Kind: Int64, Nullable: nullable}
-	case "number":
-		return Type{Kind: Float64, Nullable: nullable}
-	case "boolean":
-		return Type{Kind: Bool, Nullable: nullable}
-	case "array":
-		if s.Items != nil && s.Items.IsA() {
-			if elem := of(s.Items.A, depth+1); elem.Scalar() {
-				return Type{Kind: Slice, Elem: &elem}
-			}
-		}
-	}
-	return Type{Kind: Raw}
+	return ""
 }
 
-// enumKinds infers the JSON type of an untyped enum from its values.
-func enumKinds(values []*yaml.Node) []string {
+// Named is a declared Go type: a struct, an enum or a union.
+type Named struct {
+	// Name is the Go type name. It is final once Registry.Finish has run; before that it is
+	// the name the schema asks for.
+	Name  string
+	Kind  Kind   // Struct, Enum or Union
+	Doc   string // the schema's description
+	Where string // where the schema comes from, for the doc comment
+
+	// Struct: the properties in document order, and the additionalProperties map (nil
+	// when the schema declares none).
+	Fields []*Field
+	Extra  *Field
+
+	// Enum: the underlying type (String, Int64 or Int32) and one constant per value.
+	Base   Type
+	Consts []*Const
+
+	// Union: "oneOf" or "anyOf", and one accessor per alternative.
+	Keyword  string
+	Variants []*Variant
+
+	key any // the schema's identity; see Registry
+}
+
+// Field is a struct field. JSONName is the property name.
+type Field struct {
+	GoName   string
+	JSONName string
+	Type     Type
+	Required bool // required by the schema; optional fields carry omitempty
+	Doc      string
+}
+
+// Const is one enum constant; Value is the string, or the integer in decimal.
+type Const struct {
+	GoName string
+	Value  string
+}
+
+// Variant is one alternative of a union, decoded by the method As<Method>.
+type Variant struct {
+	Method string // the method name, "AsPet"
+	Type   Type
+}
+
+// maxDepth bounds schema walks, which also makes pathological schemas safe.
+const maxDepth = 64
+
+// Of returns the Go type of a schema without declaring named types: objects and unions
+// are Raw, and enums their underlying scalar. A nil or unresolvable schema is Raw. Use a
+// Registry to get named types.
+func Of(sp *base.SchemaProxy) Type {
+	r := &Registry{anonymous: true, done: map[any]Type{}, busy: map[any]bool{}}
+	return r.of(sp, Hint{}, 0)
+}
+
+// enumKinds infers the JSON type of the non-null values of an enum from their YAML tags
+// (nil when they differ or are not scalars) and reports whether null is one of them.
+func enumKinds(values []*yaml.Node) (kinds []string, null bool) {
 	kind := ""
 	for _, v := range values {
+		if v.Kind != yaml.ScalarNode {
+			return nil, null // objects and arrays as enum values: no Go constant can hold them
+		}
 		k := "string"
 		switch v.Tag {
 		case "!!int":
@@ -136,24 +220,30 @@ func enumKinds(values []*yaml.Node) []string {
 		case "!!bool":
 			k = "boolean"
 		case "!!null":
+			null = true
 			continue
 		}
 		if kind != "" && kind != k {
-			return nil
+			return nil, null
 		}
 		kind = k
 	}
 	if kind == "" {
-		return nil
+		return nil, null
 	}
-	return []string{kind}
+	return []string{kind}, null
 }
 
-func resolve(sp *base.SchemaProxy) *base.Schema {
+func resolve(sp *base.SchemaProxy) (s *base.Schema) {
 	if sp == nil {
 		return nil
 	}
-	defer func() { _ = recover() }() // a broken reference in a third-party description must not crash generation
+	defer func() {
+		// A broken reference in a third-party description must not crash generation.
+		if recover() != nil {
+			s = nil
+		}
+	}()
 	return sp.Schema()
 }
 
@@ -164,7 +254,7 @@ func resolve(sp *base.SchemaProxy) *base.Schema {
 // returns a nil schema with known=true.
 func Walk(sp *base.SchemaProxy, tokens []string) (reached *base.SchemaProxy, known bool) {
 	for _, tok := range tokens {
-		next, known := step(sp, tok, 0)
+		next, _, known := child(sp, Hint{}, tok, nil, 0)
 		if !known {
 			return nil, false
 		}
@@ -176,39 +266,46 @@ func Walk(sp *base.SchemaProxy, tokens []string) (reached *base.SchemaProxy, kno
 	return sp, true
 }
 
-func step(sp *base.SchemaProxy, tok string, depth int) (*base.SchemaProxy, bool) {
+// child is the schema of the member tok of a value of schema sp, with the hint that names
+// it when it is inline; see Walk.
+func child(sp *base.SchemaProxy, h Hint, tok string, goName func(string) string, depth int) (*base.SchemaProxy, Hint, bool) {
 	s := resolve(sp)
 	if s == nil || depth > maxDepth {
-		return nil, true
+		return nil, h, true
 	}
+	h = refHint(sp, h, goName)
 	if s.Properties != nil {
 		if p, ok := s.Properties.Get(tok); ok {
-			return p, true
+			return p, propertyHint(h, tok, goName), true
 		}
 	}
-	for _, sub := range s.AllOf {
-		if next, _ := step(sub, tok, depth+1); next != nil {
-			return next, true
+	// Through allOf, a member is ruled out only when every member schema rules it out.
+	closed := len(s.AllOf) > 0
+	for i, sub := range s.AllOf {
+		next, nh, known := child(sub, h.sub("", "/allOf/"+strconv.Itoa(i)), tok, goName, depth+1)
+		if next != nil {
+			return next, nh, true
 		}
+		closed = closed && !known
 	}
 	if s.Items != nil && s.Items.IsA() {
 		if _, err := strconv.Atoi(tok); err == nil {
-			return s.Items.A, true
+			return s.Items.A, itemHint(h), true
 		}
 	}
 	if s.AdditionalProperties != nil {
 		if s.AdditionalProperties.IsA() {
-			return s.AdditionalProperties.A, true
+			return s.AdditionalProperties.A, valueHint(h), true
 		}
 		if !s.AdditionalProperties.B {
-			return nil, false
+			return nil, h, false
 		}
-		return nil, true
+		return nil, h, true
 	}
-	if s.Properties != nil && s.Properties.Len() > 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
-		return nil, false
+	if (closed || s.Properties != nil && s.Properties.Len() > 0) && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
+		return nil, h, false
 	}
-	return nil, true
+	return nil, h, true
 }
 
 // Properties lists an object schema's properties in order with whether each is required.

@@ -1,0 +1,157 @@
+package emit
+
+import (
+	"fmt"
+
+	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	"github.com/arazzogen/arazzogen/generator/internal/types"
+	. "github.com/dave/jennifer/jen"
+)
+
+// This file renders the named schema types of a program (structs, enums, unions) and the
+// Go types of the kinds beyond strings, numbers, booleans, slices and raw JSON.
+
+// apiVersion is the runtime API version constant generated code refers to. Version 2
+// brought the schema types (Text, Compare, PickValue, MarshalExtra), the flow helpers (Wait,
+// Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
+// almost always, so it always asks for version 2.
+func apiVersion(*ir.Program) string { return "APIVersion2" }
+
+// extendedGoType renders the Go type of the kinds beyond the first six; nil for those.
+func extendedGoType(t types.Type) *Statement {
+	var s *Statement
+	switch t.Kind {
+	case types.Int32:
+		s = Int32()
+	case types.Time:
+		s = Qual("time", "Time")
+	case types.Struct, types.Enum:
+		s = Id(t.Named.Name)
+	case types.Union:
+		return Id(t.Named.Name)
+	case types.Bytes:
+		return Index().Byte()
+	case types.Map:
+		return Map(String()).Add(goType(*t.Elem))
+	default:
+		return nil
+	}
+	if t.Pointer() {
+		return Op("*").Add(s)
+	}
+	return s
+}
+
+// namedTypes declares the program's schema types in the order the IR lists them.
+func namedTypes(f *File, p *ir.Program) {
+	for _, n := range p.Types {
+		doc := fmt.Sprintf("%s is the schema %s.", n.Name, n.Where)
+		if n.Where == "" {
+			doc = fmt.Sprintf("%s is a schema of the OpenAPI descriptions.", n.Name)
+		}
+		for _, l := range comment(doc) {
+			f.Comment(l)
+		}
+		if lines := comment(n.Doc); len(lines) > 0 {
+			f.Comment("")
+			for _, l := range lines {
+				f.Comment(l)
+			}
+		}
+		switch n.Kind {
+		case types.Struct:
+			namedStruct(f, n)
+		case types.Enum:
+			namedEnum(f, n)
+		case types.Union:
+			namedUnion(f, n)
+		}
+	}
+}
+
+func namedStruct(f *File, n *types.Named) {
+	f.Type().Id(n.Name).StructFunc(func(g *Group) {
+		for _, fl := range n.Fields {
+			for _, l := range comment(fl.Doc) {
+				g.Comment(l)
+			}
+			tag := fl.JSONName
+			if !fl.Required {
+				tag += ",omitempty"
+			}
+			g.Id(fl.GoName).Add(goType(fl.Type)).Tag(map[string]string{"json": tag})
+		}
+		if n.Extra != nil {
+			g.Comment("AdditionalProperties holds the members that are not declared properties.")
+			g.Id(n.Extra.GoName).Add(goType(n.Extra.Type)).Tag(map[string]string{"json": "-"})
+		}
+	})
+	f.Line()
+	if n.Extra == nil {
+		return
+	}
+	var known []Code
+	for _, fl := range n.Fields {
+		known = append(known, Lit(fl.JSONName))
+	}
+	extra := Id("v").Dot(n.Extra.GoName)
+	f.Comment("MarshalJSON writes the declared properties, then the members of " + n.Extra.GoName + ".")
+	f.Func().Params(Id("v").Id(n.Name)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
+		// A local type without the methods keeps encoding/json from calling this method again.
+		Type().Id("fields").Id(n.Name),
+		Return(Qual(runtimePkg, "MarshalExtra").Call(append([]Code{Id("fields").Call(Id("v")), extra.Clone()}, known...)...)),
+	)
+	f.Line()
+	f.Comment("UnmarshalJSON reads the declared properties and keeps the other members in " + n.Extra.GoName + ".")
+	f.Func().Params(Id("v").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(Id("data").Index().Byte()).Error().Block(
+		Type().Id("fields").Id(n.Name),
+		If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("data"), Parens(Op("*").Id("fields")).Call(Id("v"))), Err().Op("!=").Nil()).Block(
+			Return(Err()),
+		),
+		Return(Qual(runtimePkg, "UnmarshalExtra").Call(append([]Code{Id("data"), Op("&").Add(extra.Clone())}, known...)...)),
+	)
+	f.Line()
+}
+
+func namedEnum(f *File, n *types.Named) {
+	f.Type().Id(n.Name).Add(goType(n.Base))
+	f.Line()
+	f.Commentf("The values of %s.", n.Name)
+	f.Const().DefsFunc(func(g *Group) {
+		for _, c := range n.Consts {
+			value := Lit(c.Value)
+			if n.Base.Kind != types.String {
+				value = Op(c.Value) // an untyped integer constant
+			}
+			g.Id(c.GoName).Id(n.Name).Op("=").Add(value)
+		}
+	})
+	f.Line()
+}
+
+func namedUnion(f *File, n *types.Named) {
+	f.Type().Id(n.Name).Qual(jsonPkg, "RawMessage")
+	f.Line()
+	f.Commentf("MarshalJSON writes the JSON value as held; an empty %s is null.", n.Name)
+	f.Func().Params(Id("u").Id(n.Name)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
+		If(Len(Id("u")).Op("==").Lit(0)).Block(Return(Index().Byte().Call(Lit("null")), Nil())),
+		Return(Id("u"), Nil()),
+	)
+	f.Line()
+	f.Comment("UnmarshalJSON keeps a copy of the JSON value.")
+	f.Func().Params(Id("u").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(Id("data").Index().Byte()).Error().Block(
+		Op("*").Id("u").Op("=").Append(Parens(Op("*").Id("u")).Index(Op(":").Lit(0)), Id("data").Op("...")),
+		Return(Nil()),
+	)
+	f.Line()
+	for _, v := range n.Variants {
+		f.Commentf("%s decodes the value as %s, one of the alternatives of %s; it does not check", v.Method, v.Type, n.Keyword)
+		f.Comment("that the value is this alternative rather than another.")
+		f.Func().Params(Id("u").Id(n.Name)).Id(v.Method).Params().Params(goType(v.Type), Error()).Block(
+			Var().Id("v").Add(goType(v.Type)),
+			Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("u"), Op("&").Id("v")),
+			Return(Id("v"), Err()),
+		)
+		f.Line()
+	}
+}
