@@ -66,6 +66,7 @@ func Build(in Input, diags *diag.List) *Program {
 			p.Workflows = append(p.Workflows, wf)
 		}
 	}
+	b.security(p) // credentials and secret inputs and outputs (security.go)
 	return p
 }
 

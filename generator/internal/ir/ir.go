@@ -14,6 +14,11 @@ type Program struct {
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
+
+	// Security (see security.go): the credentials the operations the workflows call need,
+	// one Client option name each, and the security requirements that choose among them.
+	Credentials  []*Credential
+	Requirements []*Requirement
 }
 
 // Source is an OpenAPI source description the workflows call.
@@ -68,6 +73,10 @@ type Field struct {
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
 	Doc       string
+	// Secret marks a value that must never appear in errors, logs or String output: its
+	// name is secret by runtime.SecretName, its schema has format: password, or it is an
+	// output holding a secret value (see security.go).
+	Secret bool
 }
 
 // Step is one operation call.
@@ -99,6 +108,9 @@ type Step struct {
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).
 	Unreachable bool
+	// Security is the operation's security requirement; nil when it needs no credential
+	// (see security.go).
+	Security *Requirement
 }
 
 // ActionKind is what an action does.
