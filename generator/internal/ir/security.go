@@ -232,14 +232,14 @@ type scheme struct {
 	what string
 	// tls schemes (mutualTLS) are satisfied by the HTTP client, not by a credential.
 	tls bool
-	// problem says why the scheme cannot be applied; "" when it can.
+	// problem says why the scheme cannot be applied, completing "but …"; "" when it can.
 	problem string
 }
 
 func classify(name string, ss *v3.SecurityScheme) scheme {
 	sc := scheme{name: name, ss: ss}
 	if ss == nil {
-		sc.problem = "is not declared in components.securitySchemes"
+		sc.problem = "the source does not declare it in components.securitySchemes"
 		return sc
 	}
 	switch strings.ToLower(ss.Type) {
@@ -250,17 +250,17 @@ func classify(name string, ss *v3.SecurityScheme) scheme {
 		case "basic":
 			sc.kind, sc.what = BasicAuth, "http basic"
 		default:
-			sc.problem = fmt.Sprintf("is an http %q scheme, which the runtime cannot apply (only bearer and basic)", ss.Scheme)
+			sc.problem = fmt.Sprintf("the generated client cannot apply http scheme %q (only bearer and basic)", ss.Scheme)
 		}
 	case "apikey":
 		switch ss.In {
 		case "header", "query", "cookie":
 			if ss.Name == "" {
-				sc.problem = "is an apiKey scheme without a name"
+				sc.problem = "the apiKey scheme has no name"
 			}
 			sc.kind, sc.what = APIKey, fmt.Sprintf("apiKey in %s %s", ss.In, ss.Name)
 		default:
-			sc.problem = fmt.Sprintf("is an apiKey scheme in %q (want header, query or cookie)", ss.In)
+			sc.problem = fmt.Sprintf("the generated client cannot send an API key in %q (only header, query or cookie)", ss.In)
 		}
 	case "oauth2":
 		if ss.Flows != nil && ss.Flows.ClientCredentials != nil && ss.Flows.ClientCredentials.TokenUrl != "" {
@@ -273,7 +273,7 @@ func classify(name string, ss *v3.SecurityScheme) scheme {
 	case "mutualtls":
 		sc.tls = true
 	default:
-		sc.problem = fmt.Sprintf("has type %q, which the runtime cannot apply", ss.Type)
+		sc.problem = fmt.Sprintf("the generated client cannot apply schemes of type %q", ss.Type)
 	}
 	return sc
 }
@@ -408,6 +408,6 @@ func (s *securityPass) warn(wf *Workflow, st *Step, c scheme) {
 			}
 		}
 	}
-	s.b.diags.Warnf(pos, "unsupported-security", "operation %s needs security scheme %q of source %q, which %s; its requests are sent without that credential", st.OperationID, c.name, st.Source.Name, c.problem).
+	s.b.diags.Warnf(pos, "unsupported-security", "operation %s needs security scheme %q of source %q, but %s; its requests are sent without that credential", st.OperationID, c.name, st.Source.Name, c.problem).
 		WithHint("set the credential with a header or query parameter in the workflow, or with a runtime.Doer given to WithHTTPClient")
 }
