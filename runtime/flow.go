@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,28 +27,33 @@ func Unmet(workflow, step, criterion string) error {
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.
 const MaxRetryWait = 10 * time.Minute
 
-// Wait sleeps before a retry: for the response's Retry-After header when the server sent
-// one (it overrules the document's retryAfter, as Arazzo says it SHOULD), else for after.
-// It returns early with a *StepError when ctx ends.
-func Wait(ctx context.Context, workflow, step string, resp *Response, after time.Duration) error {
+// Wait reports that step st is about to be tried again and sleeps before that attempt:
+// for the Retry-After header of resp when the server sent one (it overrules the document's
+// retryAfter, as Arazzo says it SHOULD), else for after. attempt is the attempt about to
+// start (2 for the first retry) and cause why the previous one failed; both go to the
+// observer's Retry event, with the delay actually waited.
+//
+// The wait selects on the step's context, so a cancelled or timed-out workflow stops at
+// once: Wait then returns st.Err(), the *StepError naming the step. A wait of zero still
+// returns that error when the context is already done, so a retry loop cannot outlive it.
+func Wait(st *Step, attempt int, cause error, resp *Response, after time.Duration) error {
 	if resp != nil {
 		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
 			after = min(d, MaxRetryWait)
 		}
 	}
-	if after <= 0 {
-		if err := ctx.Err(); err != nil {
-			return &StepError{Workflow: workflow, Step: step, Reason: "cancelled before a retry", Err: err}
-		}
-		return nil
+	after = max(after, 0)
+	st.Retry(attempt, after, cause)
+	if after == 0 {
+		return st.Err()
 	}
 	t := time.NewTimer(after)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return nil
-	case <-ctx.Done():
-		return &StepError{Workflow: workflow, Step: step, Reason: "cancelled while waiting to retry", Err: ctx.Err()}
+	case <-st.Context().Done():
+		return st.Err()
 	}
 }
 

@@ -44,6 +44,9 @@ type run struct {
 	Stderr []string `yaml:"stderr"`
 	// Args are extra command-line arguments.
 	Args []string `yaml:"args"`
+	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
+	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
+	Env map[string]string `yaml:"env"`
 }
 
 type exchange struct {
@@ -277,6 +280,10 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	args = append(args, r.Args...)
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = bytes.NewReader(inputs)
+	cmd.Env = os.Environ()
+	for k, v := range r.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -311,6 +318,11 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	for _, s := range r.Stderr {
 		if !strings.Contains(stderr.String(), s) {
 			t.Errorf("stderr does not contain %q:\n%s", s, stderr.String())
+		}
+	}
+	for k, v := range r.Env {
+		if strings.Contains(stdout.String(), v) || strings.Contains(stderr.String(), v) {
+			t.Errorf("the output shows the value of %s:\nstdout: %s\nstderr: %s", k, stdout.String(), stderr.String())
 		}
 	}
 }

@@ -64,7 +64,7 @@ func TestAuthEnv(t *testing.T) {
 
 func TestAuthEnvUsageErrors(t *testing.T) {
 	cmd := authCommand(func(context.Context, Config, []byte) (any, error) { return nil, nil })
-	env := map[string]string{"API_TOKEN": "tok-live-123"}
+	env := map[string]string{"API_TOKEN": "tok-live-123", "NO_COLON": "tok-live-123"}
 	tests := []struct {
 		cmd  Command
 		args []string
@@ -73,6 +73,8 @@ func TestAuthEnvUsageErrors(t *testing.T) {
 		{cmd, []string{"sync", "-auth-env", "other=API_TOKEN"}, "-auth-env other: unknown credential (known: api, billing.oauth)"},
 		{cmd, []string{"sync", "-auth-env", "api=MISSING"}, "-auth-env api: environment variable MISSING is not set"},
 		{cmd, []string{"sync", "-auth-env", "api"}, `-auth-env "api": want SOURCE=ENVVAR`},
+		// A two-part credential is checked before the workflow runs.
+		{cmd, []string{"sync", "-auth-env", "billing.oauth=NO_COLON"}, "-auth-env billing.oauth: the variable must hold ID:SECRET"},
 		{echoCommand(nil), []string{"echo", "-input", "name=x", "-auth-env", "api=API_TOKEN"}, "-auth-env api: echo takes no credentials"},
 		// There is no flag that takes a credential as an argument.
 		{cmd, []string{"sync", "-auth", "api=tok-live-123"}, "flag provided but not defined: -auth"},

@@ -49,6 +49,8 @@ type Auth struct {
 	Name string
 	// Kind says what the variable holds, for -list: "bearer token", "api key",
 	// "USER:PASSWORD" (http basic), "CLIENT_ID:CLIENT_SECRET" (oauth2 client credentials).
+	// A Kind with a colon is a two-part credential: -auth-env refuses a value without one
+	// (see SplitCredential) as a usage error, before anything runs.
 	Kind string
 }
 
@@ -218,7 +220,8 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		if !ok || envVar == "" {
 			return usage("-auth-env %q: want SOURCE=ENVVAR", kv)
 		}
-		if !slices.ContainsFunc(cmd.Auth, func(a Auth) bool { return a.Name == name }) {
+		ai := slices.IndexFunc(cmd.Auth, func(a Auth) bool { return a.Name == name })
+		if ai < 0 {
 			if len(cmd.Auth) == 0 {
 				return usage("-auth-env %s: %s takes no credentials (its sources declare no security schemes)", name, cmd.Name)
 			}
@@ -231,6 +234,11 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		v := env.Getenv(envVar)
 		if v == "" {
 			return usage("-auth-env %s: environment variable %s is not set", name, envVar)
+		}
+		if strings.Contains(cmd.Auth[ai].Kind, ":") {
+			if _, _, err := SplitCredential(name, v); err != nil {
+				return usage("%v", err)
+			}
 		}
 		if cfg.Auth == nil {
 			cfg.Auth = map[string]string{}

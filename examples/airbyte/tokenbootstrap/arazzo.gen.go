@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
 )
@@ -26,21 +28,22 @@ var sourceNames = [1]string{SourceAirbyteAPI}
 
 // Client runs the workflows. Create it with NewClient; it is safe for concurrent use.
 type Client struct {
-	doer    runtime.Doer
+	rt      runtime.Transport // sends requests: client, timeouts, body limit, observer
 	servers [1]string
-	maxBody int64
 }
 
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithHTTPClient sets the client that sends requests (default http.DefaultClient).
+// WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour
+// each request's context, as *http.Client does: timeouts and cancellation reach a request only
+// through it.
 func WithHTTPClient(d runtime.Doer) Option {
 	return func(c *Client) error {
 		if d == nil {
 			return errors.New("WithHTTPClient: nil client")
 		}
-		c.doer = d
+		c.rt.Doer = d
 		return nil
 	}
 }
@@ -59,10 +62,35 @@ func WithServerURL(source, baseURL string) Option {
 	}
 }
 
-// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB).
+// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB); a larger
+// body fails its step with an error matching runtime.ErrBodyTooLarge, and is never held in
+// memory whole.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *Client) error {
-		c.maxBody = n
+		c.rt.MaxBodyBytes = n
+		return nil
+	}
+}
+
+// WithTimeout bounds each request, from sending it to reading the last byte of its response
+// (default runtime.DefaultTimeout, 30 seconds); 0 leaves only the context's deadline. A step's
+// Arazzo timeout overrides it for that step's requests.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return errors.New("WithTimeout: negative duration")
+		}
+		c.rt.Timeout = d
+		return nil
+	}
+}
+
+// WithObserver reports workflow runs, steps, requests, responses and retries to o, with
+// secrets redacted: runtime.SlogObserver logs them, and github.com/arazzogen/arazzogen/otel
+// traces them with OpenTelemetry. nil observes nothing.
+func WithObserver(o runtime.Observer) Option {
+	return func(c *Client) error {
+		c.rt.Observer = o
 		return nil
 	}
 }
@@ -70,8 +98,11 @@ func WithMaxBodyBytes(n int64) Option {
 // NewClient returns a client for the workflows.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		doer:    http.DefaultClient,
-		maxBody: runtime.DefaultMaxBodyBytes,
+		rt: runtime.Transport{
+			Doer:         http.DefaultClient,
+			MaxBodyBytes: runtime.DefaultMaxBodyBytes,
+			Timeout:      runtime.DefaultTimeout,
+		},
 		servers: [1]string{runtime.ServerURL("https://api.airbyte.com/v1")},
 	}
 	for _, o := range opts {
@@ -100,13 +131,40 @@ type BootstrapApplicationTokenOutputs struct {
 	AccessToken   string `json:"accessToken"`
 }
 
+func (out BootstrapApplicationTokenOutputs) fields() []runtime.Field {
+	return []runtime.Field{
+		{Name: "applicationId", Value: out.ApplicationID},
+		{Name: "clientId", Value: out.ClientID},
+		{Name: "accessToken", Value: out.AccessToken, Secret: true},
+	}
+}
+
+// String shows the outputs with the secret ones as [REDACTED].
+func (out BootstrapApplicationTokenOutputs) String() string {
+	return runtime.FormatFields("BootstrapApplicationTokenOutputs", out.fields()...)
+}
+
+// GoString is String, so that %#v redacts too.
+func (out BootstrapApplicationTokenOutputs) GoString() string {
+	return out.String()
+}
+
+// LogValue logs the outputs with the secret ones as [REDACTED].
+func (out BootstrapApplicationTokenOutputs) LogValue() slog.Value {
+	return runtime.LogFields(out.fields()...)
+}
+
 // BootstrapApplicationToken runs workflow "bootstrap-application-token": Create an application,
 // confirm it, and mint a bearer access token from its credentials.
 //
 // Creates an application to obtain client credentials, reads it back, and exchanges the
 // credentials for an access token.
-func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapApplicationTokenInputs) (*BootstrapApplicationTokenOutputs, error) {
+func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapApplicationTokenInputs) (_ *BootstrapApplicationTokenOutputs, err error) {
 	const workflow = "bootstrap-application-token"
+	run := c.rt.Start(ctx, workflow)
+	defer func() {
+		err = run.End(err)
+	}()
 	var (
 		stepCreateApplication struct {
 			ApplicationID string
@@ -126,6 +184,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 
 	// Step createApplication: createApplication (POST /applications).
 	{
+		st := run.Step("createApplication")
 		body, err := json.Marshal(struct {
 			Name string `json:"name"`
 		}{
@@ -139,7 +198,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 				Err:      err,
 			}
 		}
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "createApplication",
 			Method:      "POST",
@@ -147,7 +206,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 			URL:         c.servers[0] + "/applications",
 			ContentType: "application/json",
 			Body:        body,
-		}, c.maxBody)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -166,17 +225,20 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 		if err := resp.Decode(&stepCreateApplication.ClientSecret, "clientSecret"); err != nil {
 			return nil, err
 		}
+		run.Secret(stepCreateApplication.ClientSecret)
+		st.End(nil)
 	}
 
 	// Step getApplication: getApplication (GET /applications/{applicationId}).
 	{
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		st := run.Step("getApplication")
+		resp, err := st.Send(&runtime.Request{
 			Workflow: workflow,
 			Step:     "getApplication",
 			Method:   "GET",
 			Path:     "/applications/{applicationId}",
 			URL:      c.servers[0] + "/applications/" + url.PathEscape(stepCreateApplication.ApplicationID),
-		}, c.maxBody)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -191,10 +253,12 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 		if err := resp.Decode(&stepGetApplication.Name, "name"); err != nil {
 			return nil, err
 		}
+		st.End(nil)
 	}
 
 	// Step createAccessToken: createAccessToken (POST /applications/token).
 	{
+		st := run.Step("createAccessToken")
 		body, err := json.Marshal(struct {
 			ClientID     string `json:"client_id"`
 			ClientSecret string `json:"client_secret"`
@@ -212,7 +276,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 				Err:      err,
 			}
 		}
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "createAccessToken",
 			Method:      "POST",
@@ -220,7 +284,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 			URL:         c.servers[0] + "/applications/token",
 			ContentType: "application/json",
 			Body:        body,
-		}, c.maxBody)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -239,6 +303,8 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 		if err := resp.Decode(&stepCreateAccessToken.ExpiresIn, "expires_in"); err != nil {
 			return nil, err
 		}
+		run.Secret(stepCreateAccessToken.AccessToken)
+		st.End(nil)
 	}
 
 	return &BootstrapApplicationTokenOutputs{

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
 )
@@ -17,7 +19,7 @@ import (
 // The runtime API this code was generated for; an older runtime fails to compile here.
 const _ = runtime.APIVersion2
 
-// Source description names, for WithServerURL.
+// Source description names, for WithServerURL and the authentication options.
 const (
 	SourcePipedreamAPI = "pipedreamApi"
 )
@@ -26,21 +28,23 @@ var sourceNames = [1]string{SourcePipedreamAPI}
 
 // Client runs the workflows. Create it with NewClient; it is safe for concurrent use.
 type Client struct {
-	doer    runtime.Doer
+	rt      runtime.Transport // sends requests: client, timeouts, body limit, observer
 	servers [1]string
-	maxBody int64
+	auth    [1]runtime.Credential // per credential name (see the authentication options); nil when not configured
 }
 
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithHTTPClient sets the client that sends requests (default http.DefaultClient).
+// WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour
+// each request's context, as *http.Client does: timeouts and cancellation reach a request only
+// through it.
 func WithHTTPClient(d runtime.Doer) Option {
 	return func(c *Client) error {
 		if d == nil {
 			return errors.New("WithHTTPClient: nil client")
 		}
-		c.doer = d
+		c.rt.Doer = d
 		return nil
 	}
 }
@@ -59,10 +63,56 @@ func WithServerURL(source, baseURL string) Option {
 	}
 }
 
-// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB).
+// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB); a larger
+// body fails its step with an error matching runtime.ErrBodyTooLarge, and is never held in
+// memory whole.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *Client) error {
-		c.maxBody = n
+		c.rt.MaxBodyBytes = n
+		return nil
+	}
+}
+
+// WithTimeout bounds each request, from sending it to reading the last byte of its response
+// (default runtime.DefaultTimeout, 30 seconds); 0 leaves only the context's deadline. A step's
+// Arazzo timeout overrides it for that step's requests.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return errors.New("WithTimeout: negative duration")
+		}
+		c.rt.Timeout = d
+		return nil
+	}
+}
+
+// WithObserver reports workflow runs, steps, requests, responses and retries to o, with
+// secrets redacted: runtime.SlogObserver logs them, and github.com/arazzogen/arazzogen/otel
+// traces them with OpenTelemetry. nil observes nothing.
+func WithObserver(o runtime.Observer) Option {
+	return func(c *Client) error {
+		c.rt.Observer = o
+		return nil
+	}
+}
+
+// WithClientCredentials authenticates the requests that need credential name with an OAuth2
+// access token obtained with the client credentials flow (RFC 6749 §4.4) from the token URL
+// and for the scopes of the OpenAPI description. The token is cached until shortly before it
+// expires, and fetched again after the API refuses it; it is requested with the client set
+// by WithHTTPClient.
+//
+// name is one of:
+//
+//	"pipedreamApi"  oauth2 client credentials (scheme OAuth2 of source pipedreamApi), token URL https://api.pipedream.com/v1/oauth/token
+func WithClientCredentials(name, clientID, clientSecret string) Option {
+	return func(c *Client) error {
+		switch name {
+		case "pipedreamApi":
+			c.auth[0] = runtime.ClientCredentials("https://api.pipedream.com/v1/oauth/token", clientID, clientSecret, nil, nil)
+		default:
+			return fmt.Errorf("WithClientCredentials: unknown credential %q (known: pipedreamApi)", name)
+		}
 		return nil
 	}
 }
@@ -70,8 +120,11 @@ func WithMaxBodyBytes(n int64) Option {
 // NewClient returns a client for the workflows.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		doer:    http.DefaultClient,
-		maxBody: runtime.DefaultMaxBodyBytes,
+		rt: runtime.Transport{
+			Doer:         http.DefaultClient,
+			MaxBodyBytes: runtime.DefaultMaxBodyBytes,
+			Timeout:      runtime.DefaultTimeout,
+		},
 		servers: [1]string{runtime.ServerURL("https://api.pipedream.com")},
 	}
 	for _, o := range opts {
@@ -105,12 +158,38 @@ type TokenMintAndValidateOutputs struct {
 	Validation   ValidateTokenResponse `json:"validation"`
 }
 
+func (out TokenMintAndValidateOutputs) fields() []runtime.Field {
+	return []runtime.Field{
+		{Name: "connectToken", Value: out.ConnectToken, Secret: true},
+		{Name: "validation", Value: out.Validation},
+	}
+}
+
+// String shows the outputs with the secret ones as [REDACTED].
+func (out TokenMintAndValidateOutputs) String() string {
+	return runtime.FormatFields("TokenMintAndValidateOutputs", out.fields()...)
+}
+
+// GoString is String, so that %#v redacts too.
+func (out TokenMintAndValidateOutputs) GoString() string {
+	return out.String()
+}
+
+// LogValue logs the outputs with the secret ones as [REDACTED].
+func (out TokenMintAndValidateOutputs) LogValue() slog.Value {
+	return runtime.LogFields(out.fields()...)
+}
+
 // TokenMintAndValidate runs workflow "token-mint-and-validate": Mint a Connect token and confirm
 // its validity for an app.
 //
 // Creates a Connect token for the external user, then validates it against the supplied app ID.
-func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValidateInputs) (*TokenMintAndValidateOutputs, error) {
+func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValidateInputs) (_ *TokenMintAndValidateOutputs, err error) {
 	const workflow = "token-mint-and-validate"
+	run := c.rt.Start(ctx, workflow)
+	defer func() {
+		err = run.End(err)
+	}()
 	var (
 		stepCreateConnectToken struct {
 			ConnectToken   string
@@ -123,6 +202,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 
 	// Step createConnectToken: createToken (POST /v1/connect/{project_id}/tokens).
 	{
+		st := run.Step("createConnectToken")
 		body, err := json.Marshal(struct {
 			ExternalUserID string `json:"external_user_id"`
 			ProjectID      string `json:"project_id"`
@@ -140,7 +220,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 		}
 		h := make(http.Header, 1)
 		h.Add("X-Pd-Environment", in.Environment)
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "createConnectToken",
 			Method:      "POST",
@@ -149,7 +229,8 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 			Header:      h,
 			ContentType: "application/json",
 			Body:        body,
-		}, c.maxBody)
+			Auth:        c.auth[0],
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -164,19 +245,22 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 		if err := resp.Decode(&stepCreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
 			return nil, err
 		}
+		run.Secret(stepCreateConnectToken.ConnectToken)
+		st.End(nil)
 	}
 
 	// Step validateConnectToken: validateToken (GET /v1/connect/tokens/{ctok}/validate).
 	{
+		st := run.Step("validateConnectToken")
 		var q runtime.Query
 		q.Add("app_id", in.AppID)
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow: workflow,
 			Step:     "validateConnectToken",
 			Method:   "GET",
 			Path:     "/v1/connect/tokens/{ctok}/validate",
 			URL:      c.servers[0] + "/v1/connect/tokens/" + url.PathEscape(stepCreateConnectToken.ConnectToken) + "/validate" + q.String(),
-		}, c.maxBody)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -187,6 +271,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 		if err := resp.Decode(&stepValidateConnectToken.Validation); err != nil {
 			return nil, err
 		}
+		st.End(nil)
 	}
 
 	return &TokenMintAndValidateOutputs{

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
 )
@@ -16,7 +18,7 @@ import (
 // The runtime API this code was generated for; an older runtime fails to compile here.
 const _ = runtime.APIVersion2
 
-// Source description names, for WithServerURL.
+// Source description names, for WithServerURL and the authentication options.
 const (
 	SourcePrismaticGraphqlAPI = "prismaticGraphqlApi"
 )
@@ -25,21 +27,23 @@ var sourceNames = [1]string{SourcePrismaticGraphqlAPI}
 
 // Client runs the workflows. Create it with NewClient; it is safe for concurrent use.
 type Client struct {
-	doer    runtime.Doer
+	rt      runtime.Transport // sends requests: client, timeouts, body limit, observer
 	servers [1]string
-	maxBody int64
+	auth    [1]runtime.Credential // per credential name (see the authentication options); nil when not configured
 }
 
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithHTTPClient sets the client that sends requests (default http.DefaultClient).
+// WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour
+// each request's context, as *http.Client does: timeouts and cancellation reach a request only
+// through it.
 func WithHTTPClient(d runtime.Doer) Option {
 	return func(c *Client) error {
 		if d == nil {
 			return errors.New("WithHTTPClient: nil client")
 		}
-		c.doer = d
+		c.rt.Doer = d
 		return nil
 	}
 }
@@ -58,10 +62,57 @@ func WithServerURL(source, baseURL string) Option {
 	}
 }
 
-// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB).
+// WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB); a larger
+// body fails its step with an error matching runtime.ErrBodyTooLarge, and is never held in
+// memory whole.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *Client) error {
-		c.maxBody = n
+		c.rt.MaxBodyBytes = n
+		return nil
+	}
+}
+
+// WithTimeout bounds each request, from sending it to reading the last byte of its response
+// (default runtime.DefaultTimeout, 30 seconds); 0 leaves only the context's deadline. A step's
+// Arazzo timeout overrides it for that step's requests.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return errors.New("WithTimeout: negative duration")
+		}
+		c.rt.Timeout = d
+		return nil
+	}
+}
+
+// WithObserver reports workflow runs, steps, requests, responses and retries to o, with
+// secrets redacted: runtime.SlogObserver logs them, and github.com/arazzogen/arazzogen/otel
+// traces them with OpenTelemetry. nil observes nothing.
+func WithObserver(o runtime.Observer) Option {
+	return func(c *Client) error {
+		c.rt.Observer = o
+		return nil
+	}
+}
+
+// WithBearerToken authenticates the requests that need credential name with
+// "Authorization: Bearer TOKEN". token is called for each request, so that a token can come
+// from a vault or be rotated while the client lives; runtime.StaticToken wraps a fixed one.
+//
+// name is one of:
+//
+//	"prismaticGraphqlApi"  http bearer (scheme bearerAuth of source prismaticGraphqlApi)
+func WithBearerToken(name string, token func(context.Context) (string, error)) Option {
+	return func(c *Client) error {
+		if token == nil {
+			return errors.New("WithBearerToken: nil token function")
+		}
+		switch name {
+		case "prismaticGraphqlApi":
+			c.auth[0] = runtime.Bearer(token)
+		default:
+			return fmt.Errorf("WithBearerToken: unknown credential %q (known: prismaticGraphqlApi)", name)
+		}
 		return nil
 	}
 }
@@ -69,8 +120,11 @@ func WithMaxBodyBytes(n int64) Option {
 // NewClient returns a client for the workflows.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
-		doer:    http.DefaultClient,
-		maxBody: runtime.DefaultMaxBodyBytes,
+		rt: runtime.Transport{
+			Doer:         http.DefaultClient,
+			MaxBodyBytes: runtime.DefaultMaxBodyBytes,
+			Timeout:      runtime.DefaultTimeout,
+		},
 		servers: [1]string{runtime.ServerURL("https://app.prismatic.io")},
 	}
 	for _, o := range opts {
@@ -92,10 +146,53 @@ type RefreshAndListCustomersInputs struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+func (in RefreshAndListCustomersInputs) fields() []runtime.Field {
+	return []runtime.Field{
+		{Name: "refreshToken", Value: in.RefreshToken, Secret: true},
+	}
+}
+
+// String shows the inputs with the secret ones as [REDACTED].
+func (in RefreshAndListCustomersInputs) String() string {
+	return runtime.FormatFields("RefreshAndListCustomersInputs", in.fields()...)
+}
+
+// GoString is String, so that %#v redacts too.
+func (in RefreshAndListCustomersInputs) GoString() string {
+	return in.String()
+}
+
+// LogValue logs the inputs with the secret ones as [REDACTED].
+func (in RefreshAndListCustomersInputs) LogValue() slog.Value {
+	return runtime.LogFields(in.fields()...)
+}
+
 // RefreshAndListCustomersOutputs are the outputs of workflow "refresh-and-list-customers".
 type RefreshAndListCustomersOutputs struct {
 	AccessToken string          `json:"accessToken"`
 	Customers   json.RawMessage `json:"customers"`
+}
+
+func (out RefreshAndListCustomersOutputs) fields() []runtime.Field {
+	return []runtime.Field{
+		{Name: "accessToken", Value: out.AccessToken, Secret: true},
+		{Name: "customers", Value: out.Customers},
+	}
+}
+
+// String shows the outputs with the secret ones as [REDACTED].
+func (out RefreshAndListCustomersOutputs) String() string {
+	return runtime.FormatFields("RefreshAndListCustomersOutputs", out.fields()...)
+}
+
+// GoString is String, so that %#v redacts too.
+func (out RefreshAndListCustomersOutputs) GoString() string {
+	return out.String()
+}
+
+// LogValue logs the outputs with the secret ones as [REDACTED].
+func (out RefreshAndListCustomersOutputs) LogValue() slog.Value {
+	return runtime.LogFields(out.fields()...)
 }
 
 // RefreshAndListCustomers runs workflow "refresh-and-list-customers": Refresh the access token
@@ -103,8 +200,13 @@ type RefreshAndListCustomersOutputs struct {
 //
 // Refreshes the JWT access token from a supplied refresh token and then issues the documented
 // listCustomers GraphQL query, returning the array of customer nodes with id, name and externalId.
-func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (*RefreshAndListCustomersOutputs, error) {
+func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (_ *RefreshAndListCustomersOutputs, err error) {
 	const workflow = "refresh-and-list-customers"
+	run := c.rt.Start(ctx, workflow)
+	defer func() {
+		err = run.End(err)
+	}()
+	run.Secret(in.RefreshToken)
 	var (
 		stepRefreshToken struct {
 			AccessToken string
@@ -118,6 +220,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
 	{
+		st := run.Step("refreshToken")
 		body, err := json.Marshal(struct {
 			RefreshToken string `json:"refresh_token"`
 		}{
@@ -131,7 +234,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 				Err:      err,
 			}
 		}
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "refreshToken",
 			Method:      "POST",
@@ -139,7 +242,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 			URL:         c.servers[0] + "/auth/refresh",
 			ContentType: "application/json",
 			Body:        body,
-		}, c.maxBody)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -158,14 +261,17 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 		if err := resp.Decode(&stepRefreshToken.ExpiresIn, "expires_in"); err != nil {
 			return nil, err
 		}
+		run.Secret(stepRefreshToken.AccessToken)
+		st.End(nil)
 	}
 
 	// Step listCustomers: executeGraphQLQuery (POST /api).
 	{
+		st := run.Step("listCustomers")
 		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 		h := make(http.Header, 1)
 		h.Add("Authorization", "Bearer "+stepRefreshToken.AccessToken)
-		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
+		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "listCustomers",
 			Method:      "POST",
@@ -174,7 +280,8 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 			Header:      h,
 			ContentType: "application/json",
 			Body:        body,
-		}, c.maxBody)
+			Auth:        c.auth[0],
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -185,6 +292,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 		if err := resp.Decode(&stepListCustomers.Customers, "data", "customers", "nodes"); err != nil {
 			return nil, err
 		}
+		st.End(nil)
 	}
 
 	return &RefreshAndListCustomersOutputs{

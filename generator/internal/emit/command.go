@@ -13,51 +13,69 @@ import (
 func Command(p *ir.Program, importPath string) (Output, error) {
 	f := NewFile("main")
 	f.HeaderComment(header(p))
-	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.", p.Package, p.Package, p.Package, p.Package))
+	auth, authDoc := "", ""
+	if len(p.Credentials) > 0 {
+		auth = " [-auth-env SOURCE=ENVVAR]..."
+		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
+	}
+	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, authDoc))
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
+	f.ImportName(runtimePkg, "runtime")
 	pkg := func(name string) *Statement { return Qual(importPath, name) }
 
+	workflows := Index().Qual(cliPkg, "Workflow").ValuesFunc(func(g *Group) {
+		for _, w := range p.Workflows {
+			g.Values(Dict{
+				Id("ID"):      Lit(w.ID),
+				Id("Summary"): Lit(w.Summary),
+				Id("Inputs"): Index().Qual(cliPkg, "Input").ValuesFunc(func(ig *Group) {
+					for _, in := range w.Inputs.Fields {
+						d := Dict{Id("Name"): Lit(in.JSONName), Id("Type"): Lit(schemaType(in.Type)), Id("Required"): Lit(in.Required)}
+						if in.Secret {
+							d[Id("Secret")] = True()
+						}
+						ig.Values(d)
+					}
+				}),
+				Id("Run"): Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
+					Var().Id("in").Add(pkg(w.Inputs.GoName)),
+					If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
+						Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
+					),
+					List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
+					If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+					Return(Id("c").Dot(w.GoName).Call(Id("ctx"), Id("in"))),
+				),
+			})
+		}
+	})
+	command := Dict{
+		Id("Name"): Lit(p.Package),
+		Id("Sources"): Index().String().ValuesFunc(func(g *Group) {
+			for _, s := range p.Sources {
+				g.Lit(s.Name)
+			}
+		}),
+		Id("Workflows"): workflows,
+	}
+	if len(p.Credentials) > 0 {
+		command[Id("Auth")] = cliAuth(p)
+	}
 	f.Func().Id("main").Params().Block(
-		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Qual(cliPkg, "Command").Values(Dict{
-			Id("Name"): Lit(p.Package),
-			Id("Sources"): Index().String().ValuesFunc(func(g *Group) {
-				for _, s := range p.Sources {
-					g.Lit(s.Name)
-				}
-			}),
-			Id("Workflows"): Index().Qual(cliPkg, "Workflow").ValuesFunc(func(g *Group) {
-				for _, w := range p.Workflows {
-					g.Values(Dict{
-						Id("ID"):      Lit(w.ID),
-						Id("Summary"): Lit(w.Summary),
-						Id("Inputs"): Index().Qual(cliPkg, "Input").ValuesFunc(func(ig *Group) {
-							for _, in := range w.Inputs.Fields {
-								ig.Values(Dict{Id("Name"): Lit(in.JSONName), Id("Type"): Lit(schemaType(in.Type)), Id("Required"): Lit(in.Required)})
-							}
-						}),
-						Id("Run"): Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
-							Var().Id("in").Add(pkg(w.Inputs.GoName)),
-							If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
-								Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
-							),
-							List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
-							If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-							Return(Id("c").Dot(w.GoName).Call(Id("ctx"), Id("in"))),
-						),
-					})
-				}
-			}),
-		}))),
+		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Qual(cliPkg, "Command").Values(command))),
 	)
 	f.Line()
-	f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).Block(
-		Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient"))),
-		For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(
+	f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")
+	f.Comment("URLs (-server) and credentials (-auth-env).")
+	f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).BlockFunc(func(g *Group) {
+		g.Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient")), pkg("WithObserver").Call(Id("cfg").Dot("Observer")))
+		g.For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(
 			Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
-		),
-		Return(pkg("NewClient").Call(Id("opts").Op("..."))),
-	)
+		)
+		cliCredentials(g, p, pkg)
+		g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
+	})
 	return render(f, "cmd/"+p.Package+"/main.gen.go")
 }
 

@@ -71,7 +71,11 @@ func render(f *File, path string) (Output, error) {
 func clientDecls(f *File, p *ir.Program) {
 	n := len(p.Sources)
 	if n > 0 {
-		f.Comment("Source description names, for WithServerURL.")
+		if len(p.Credentials) > 0 {
+			f.Comment("Source description names, for WithServerURL and the authentication options.")
+		} else {
+			f.Comment("Source description names, for WithServerURL.")
+		}
 		f.Const().DefsFunc(func(g *Group) {
 			for _, s := range p.Sources {
 				g.Id(s.GoName).Op("=").Lit(s.Name)
@@ -88,9 +92,9 @@ func clientDecls(f *File, p *ir.Program) {
 	f.Comment("Client runs the workflows. Create it with NewClient; it is safe for concurrent use.")
 	loops := slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops })
 	f.Type().Id("Client").StructFunc(func(g *Group) {
-		g.Id("doer").Qual(runtimePkg, "Doer")
+		g.Id("rt").Qual(runtimePkg, "Transport").Comment("sends requests: client, timeouts, body limit, observer")
 		g.Id("servers").Index(Lit(n)).String()
-		g.Id("maxBody").Int64()
+		securityFields(g, p)
 		if loops {
 			g.Id("maxRuns").Int()
 		}
@@ -99,15 +103,22 @@ func clientDecls(f *File, p *ir.Program) {
 	f.Comment("Option configures a Client.")
 	f.Type().Id("Option").Func().Params(Op("*").Id("Client")).Error()
 	f.Line()
-	f.Comment("WithHTTPClient sets the client that sends requests (default http.DefaultClient).")
-	f.Func().Id("WithHTTPClient").Params(Id("d").Qual(runtimePkg, "Doer")).Id("Option").Block(
-		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
-			If(Id("d").Op("==").Nil()).Block(Return(Qual("errors", "New").Call(Lit("WithHTTPClient: nil client")))),
-			Id("c").Dot("doer").Op("=").Id("d"),
-			Return(Nil()),
-		)),
+	option := func(doc []string, name string, params []Code, body ...Code) {
+		for _, l := range doc {
+			f.Comment(l)
+		}
+		f.Func().Id(name).Params(params...).Id("Option").Block(
+			Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(append(body, Return(Nil()))...)),
+		)
+		f.Line()
+	}
+	option([]string{"WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour",
+		"each request's context, as *http.Client does: timeouts and cancellation reach a request only",
+		"through it."},
+		"WithHTTPClient", []Code{Id("d").Qual(runtimePkg, "Doer")},
+		If(Id("d").Op("==").Nil()).Block(Return(Qual("errors", "New").Call(Lit("WithHTTPClient: nil client")))),
+		Id("c").Dot("rt").Dot("Doer").Op("=").Id("d"),
 	)
-	f.Line()
 	f.Comment("WithServerURL sets the base URL of a source description, replacing the default")
 	f.Comment("taken from its OpenAPI servers[0].")
 	f.Func().Id("WithServerURL").Params(Id("source"), Id("baseURL").String()).Id("Option").Block(
@@ -122,32 +133,43 @@ func clientDecls(f *File, p *ir.Program) {
 		)),
 	)
 	f.Line()
-	f.Comment("WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB).")
-	f.Func().Id("WithMaxBodyBytes").Params(Id("n").Int64()).Id("Option").Block(
-		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
-			Id("c").Dot("maxBody").Op("=").Id("n"),
-			Return(Nil()),
-		)),
+	option([]string{"WithMaxBodyBytes bounds how much of each response body is read (default 10 MiB); a larger",
+		"body fails its step with an error matching runtime.ErrBodyTooLarge, and is never held in",
+		"memory whole."},
+		"WithMaxBodyBytes", []Code{Id("n").Int64()},
+		Id("c").Dot("rt").Dot("MaxBodyBytes").Op("=").Id("n"),
 	)
-	f.Line()
+	option([]string{"WithTimeout bounds each request, from sending it to reading the last byte of its response",
+		"(default runtime.DefaultTimeout, 30 seconds); 0 leaves only the context's deadline. A step's",
+		"Arazzo timeout overrides it for that step's requests."},
+		"WithTimeout", []Code{Id("d").Qual("time", "Duration")},
+		If(Id("d").Op("<").Lit(0)).Block(Return(Qual("errors", "New").Call(Lit("WithTimeout: negative duration")))),
+		Id("c").Dot("rt").Dot("Timeout").Op("=").Id("d"),
+	)
+	option([]string{"WithObserver reports workflow runs, steps, requests, responses and retries to o, with",
+		"secrets redacted: runtime.SlogObserver logs them, and github.com/arazzogen/arazzogen/otel",
+		"traces them with OpenTelemetry. nil observes nothing."},
+		"WithObserver", []Code{Id("o").Qual(runtimePkg, "Observer")},
+		Id("c").Dot("rt").Dot("Observer").Op("=").Id("o"),
+	)
 	if loops {
-		f.Comment("WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run")
-		f.Comment("in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop")
-		f.Comment("never ends cannot run forever.")
-		f.Func().Id("WithMaxStepRuns").Params(Id("n").Int()).Id("Option").Block(
-			Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
-				If(Id("n").Op("<").Lit(1)).Block(Return(Qual("errors", "New").Call(Lit("WithMaxStepRuns: n must be at least 1")))),
-				Id("c").Dot("maxRuns").Op("=").Id("n"),
-				Return(Nil()),
-			)),
+		option([]string{"WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run",
+			"in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop",
+			"never ends cannot run forever."},
+			"WithMaxStepRuns", []Code{Id("n").Int()},
+			If(Id("n").Op("<").Lit(1)).Block(Return(Qual("errors", "New").Call(Lit("WithMaxStepRuns: n must be at least 1")))),
+			Id("c").Dot("maxRuns").Op("=").Id("n"),
 		)
-		f.Line()
 	}
+	securityOptions(f, p)
 	f.Comment("NewClient returns a client for the workflows.")
-	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).Block(
-		Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
-			d[Id("doer")] = Qual(httpPkg, "DefaultClient")
-			d[Id("maxBody")] = Qual(runtimePkg, "DefaultMaxBodyBytes")
+	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
+		g.Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
+			d[Id("rt")] = Qual(runtimePkg, "Transport").Values(Dict{
+				Id("Doer"):         Qual(httpPkg, "DefaultClient"),
+				Id("MaxBodyBytes"): Qual(runtimePkg, "DefaultMaxBodyBytes"),
+				Id("Timeout"):      Qual(runtimePkg, "DefaultTimeout"),
+			})
 			d[Id("servers")] = Index(Lit(n)).String().ValuesFunc(func(g *Group) {
 				for _, s := range p.Sources {
 					g.Qual(runtimePkg, "ServerURL").Call(Lit(s.DefaultURL))
@@ -156,17 +178,18 @@ func clientDecls(f *File, p *ir.Program) {
 			if loops {
 				d[Id("maxRuns")] = Qual(runtimePkg, "DefaultMaxRuns")
 			}
-		})),
-		For(List(Id("_"), Id("o")).Op(":=").Range().Id("opts")).Block(
+		}))
+		g.For(List(Id("_"), Id("o")).Op(":=").Range().Id("opts")).Block(
 			If(Err().Op(":=").Id("o").Call(Id("c")), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-		),
-		For(List(Id("i"), Id("u")).Op(":=").Range().Id("c").Dot("servers")).Block(
+		)
+		g.For(List(Id("i"), Id("u")).Op(":=").Range().Id("c").Dot("servers")).Block(
 			If(Id("u").Op("==").Lit("")).Block(
 				Return(Nil(), Qual("fmt", "Errorf").Call(Lit("source %q has no server URL in its OpenAPI description; use WithServerURL"), Id("sourceNames").Index(Id("i")))),
 			),
-		),
-		Return(Id("c"), Nil()),
-	)
+		)
+		securitySetup(g, p)
+		g.Return(Id("c"), Nil())
+	})
 	f.Line()
 }
 

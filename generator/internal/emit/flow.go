@@ -11,15 +11,21 @@ import (
 	. "github.com/dave/jennifer/jen"
 )
 
-// A workflow method runs its steps as straight-line blocks in document order. Actions
-// (goto, retry, end) become Go labels and goto statements: a step that an action can jump
-// to gets a label, a step with failure actions gets a label for its failure handler (placed
-// after the final return), and "end" jumps to the label before the return. Every variable
-// is declared before the first label, as goto requires.
+// A workflow method runs its steps as straight-line blocks in document order, inside a
+// runtime.Run that reports the workflow and each step to the Client's observer and redacts
+// the run's secrets from the error it returns. Actions (goto, retry, end) become Go labels
+// and goto statements: a step that an action can jump to gets a label before its Step
+// starts, a step that retries itself a label after (a retry stays inside the same Step), a
+// step with failure actions gets a label for its failure handler (placed after the final
+// return), and "end" jumps to the label before the return. Every variable is declared before
+// the first label, as goto requires; with labels, that includes st, the current Step, which
+// failure handlers use.
 
 func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.ID))
+	secretMethods(f, w.Inputs, "in", "inputs")
 	structType(f, w.Outputs, fmt.Sprintf("%s are the outputs of workflow %q.", w.Outputs.GoName, w.ID))
+	secretMethods(f, w.Outputs, "out", "outputs")
 
 	doc := fmt.Sprintf("%s runs workflow %q.", w.GoName, w.ID)
 	if w.Summary != "" {
@@ -36,13 +42,52 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	}
 	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
 		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
-		Params(Op("*").Id(w.Outputs.GoName), Error()).
+		Params(Id("_").Op("*").Id(w.Outputs.GoName), Err().Error()).
 		BlockFunc(func(g *Group) { workflowBody(g, w) })
 	f.Line()
 }
 
+// labels says which labels a workflow method needs: only those some emitted goto uses, since
+// Go rejects an unused label.
+type labels struct {
+	run   map[*ir.Step]bool // before the step's Step starts: goto, and retries that run another step first
+	retry map[*ir.Step]bool // after it: the step's own retries
+	// top is set when st is declared with the other variables, for labels and failure
+	// handlers; otherwise each step block declares its own.
+	top bool
+}
+
+func flowLabels(w *ir.Workflow) labels {
+	l := labels{run: map[*ir.Step]bool{}, retry: map[*ir.Step]bool{}}
+	for _, st := range w.Steps {
+		if st.Unreachable {
+			continue
+		}
+		if len(st.OnFailure) > 0 {
+			l.top = true
+		}
+		for _, a := range slices.Concat(st.OnSuccess, st.OnFailure) {
+			switch {
+			case a.Kind == ir.Retry && a.Step != nil:
+				l.run[a.Step] = true
+				l.run[st] = true // where the other step resumes
+			case a.Kind == ir.Retry:
+				l.retry[st] = true
+			case a.Step != nil:
+				l.run[a.Step] = true
+			}
+		}
+	}
+	l.top = l.top || len(l.run) > 0 || len(l.retry) > 0
+	return l
+}
+
 func workflowBody(g *Group, w *ir.Workflow) {
 	g.Const().Id("workflow").Op("=").Lit(w.ID)
+	g.Id("run").Op(":=").Id("c").Dot("rt").Dot("Start").Call(Id("ctx"), Id("workflow"))
+	g.Defer().Func().Params().Block(Err().Op("=").Id("run").Dot("End").Call(Err())).Call()
+	markSecrets(g, w.Inputs.Fields, func(f *ir.Field) *Statement { return Id("in").Dot(f.GoName) })
+	l := flowLabels(w)
 	var decls []Code
 	for _, d := range w.DependsOn {
 		decls = append(decls, Id(d.Var).Op("*").Id(d.Workflow.Outputs.GoName))
@@ -80,6 +125,9 @@ func workflowBody(g *Group, w *ir.Workflow) {
 	if resume {
 		decls = append(decls, Id("resume").Int())
 	}
+	if l.top {
+		decls = append(decls, Id("st").Op("*").Qual(runtimePkg, "Step"))
+	}
 	switch len(decls) {
 	case 0:
 	case 1:
@@ -95,18 +143,19 @@ func workflowBody(g *Group, w *ir.Workflow) {
 		g.Line()
 		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.ID)
 		g.BlockFunc(func(b *Group) {
-			prep, call := callExpr(d, func(err Code) *Statement { return Return(Nil(), err) })
+			prep, call := callExpr(d, Id("run").Dot("Context").Call(), func(err Code) *Statement { return Return(Nil(), err) })
 			for _, c := range prep {
 				b.Add(c)
 			}
 			b.Var().Err().Error()
 			b.List(Id(d.Var), Err()).Op("=").Add(call)
 			b.If(Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
+			markSecrets(b, d.Workflow.Outputs.Fields, func(f *ir.Field) *Statement { return Id(d.Var).Dot(f.GoName) })
 		})
 	}
 	for _, st := range w.Steps {
 		if !st.Unreachable {
-			step(g, w, st)
+			step(g, w, st, l)
 		}
 	}
 	g.Line()
@@ -129,14 +178,16 @@ func workflowBody(g *Group, w *ir.Workflow) {
 	}
 }
 
-// Labels of a step: where it starts and where its failure is handled.
+// Labels of a step: where it starts, where it is tried again, and where its failure is
+// handled.
 func runLabel(st *ir.Step) string    { return "run" + strings.TrimPrefix(st.Var, "step") }
+func retryLabel(st *ir.Step) string  { return "retry" + strings.TrimPrefix(st.Var, "step") }
 func failedLabel(st *ir.Step) string { return "failed" + strings.TrimPrefix(st.Var, "step") }
 
-// callExpr renders a call of another workflow. Arguments whose type differs from the
-// callee's input are converted first by the statements in prep; a conversion error is
+// callExpr renders a call of another workflow with ctx. Arguments whose type differs from
+// the callee's input are converted first by the statements in prep; a conversion error is
 // rendered by onErr.
-func callExpr(call *ir.Call, onErr func(err Code) *Statement) (prep []Code, expr *Statement) {
+func callExpr(call *ir.Call, ctx Code, onErr func(err Code) *Statement) (prep []Code, expr *Statement) {
 	var fields []Code
 	for i, f := range call.Workflow.Inputs.Fields {
 		v := call.Args[i]
@@ -154,7 +205,7 @@ func callExpr(call *ir.Call, onErr func(err Code) *Statement) (prep []Code, expr
 		}
 		fields = append(fields, kv(f.GoName, arg))
 	}
-	return prep, Id("c").Dot(call.Workflow.GoName).Call(Id("ctx"), Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
+	return prep, Id("c").Dot(call.Workflow.GoName).Call(ctx, Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
 }
 
 // convert renders v as a value of field f's type when that needs no error check, else nil.
@@ -181,15 +232,28 @@ func convert(v *ir.Value, f *ir.Field) *Statement {
 	return nil
 }
 
-func step(g *Group, w *ir.Workflow, st *ir.Step) {
+func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 	g.Line()
+	timeout := ""
+	if st.Timeout > 0 {
+		timeout = fmt.Sprintf(", timeout %dms", st.Timeout)
+	}
 	if st.Call != nil {
-		g.Commentf("Step %s: workflow %s.", st.ID, st.Call.Workflow.ID)
+		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.ID, timeout)
 	} else {
-		g.Commentf("Step %s: %s (%s %s).", st.ID, st.OperationID, st.Method, st.Path)
+		g.Commentf("Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
+	}
+	start := Id("run").Dot("Step").Call(Lit(st.ID))
+	if l.top {
+		if l.run[st] {
+			g.Id(runLabel(st)).Op(":")
+		}
+		g.Id("st").Op("=").Add(start)
+		if l.retry[st] {
+			g.Id(retryLabel(st)).Op(":")
+		}
 	}
 	if st.Target {
-		g.Id(runLabel(st)).Op(":")
 		g.Id("runs").Op("++")
 		g.If(Id("runs").Op(">").Id("c").Dot("maxRuns")).Block(
 			Return(Nil(), Qual(runtimePkg, "TooManyRuns").Call(Id("workflow"), Lit(st.ID), Id("c").Dot("maxRuns"))),
@@ -197,8 +261,11 @@ func step(g *Group, w *ir.Workflow, st *ir.Step) {
 	}
 	handled := len(st.OnFailure) > 0
 	g.BlockFunc(func(b *Group) {
+		if !l.top {
+			b.Id("st").Op(":=").Add(start)
+		}
 		// fail hands an error (and the response, when there is one) to the failure actions,
-		// or returns it when the step has none.
+		// or returns it when the step has none; the run's End then ends the step with it.
 		fail := func(err Code, resp Code) *Statement {
 			if !handled {
 				return Return(Nil(), err)
@@ -206,11 +273,19 @@ func step(g *Group, w *ir.Workflow, st *ir.Step) {
 			return List(Id("failErr"), Id("failResp")).Op("=").List(err, resp).Op(";").Goto().Id(failedLabel(st))
 		}
 		if st.Call != nil {
-			prep, call := callExpr(st.Call, func(err Code) *Statement { return fail(err, Nil()) })
+			ctx := Id("st").Dot("Context").Call()
+			if st.Timeout > 0 {
+				b.List(Id("callCtx"), Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(ctx, delay(float64(st.Timeout)/1000))
+				ctx = Id("callCtx")
+			}
+			prep, call := callExpr(st.Call, ctx, func(err Code) *Statement { return fail(err, Nil()) })
 			for _, c := range prep {
 				b.Add(c)
 			}
 			b.List(Id("out"), Err()).Op(":=").Add(call)
+			if st.Timeout > 0 {
+				b.Id("cancel").Call()
+			}
 			b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 			for _, cr := range st.Criteria {
 				b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
@@ -222,6 +297,8 @@ func step(g *Group, w *ir.Workflow, st *ir.Step) {
 		} else {
 			send(b, st, fail)
 		}
+		markSecrets(b, st.Outputs.Fields, func(f *ir.Field) *Statement { return Id(st.Var).Dot(f.GoName) })
+		b.Id("st").Dot("End").Call(Nil())
 		successActions(b, w, st)
 	})
 }
@@ -234,11 +311,17 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
 		})), Nil())
 	})
+	if st.Security != nil {
+		req = append(req, kv("Auth", authExpr(st.Security)))
+	}
+	if st.Timeout > 0 {
+		req = append(req, kv("Timeout", delay(float64(st.Timeout)/1000)))
+	}
 	respVar := Id("resp")
 	if !used {
 		respVar = Id("_")
 	}
-	b.List(respVar, Err()).Op(":=").Qual(runtimePkg, "Send").Call(Id("ctx"), Id("c").Dot("doer"), Op("&").Qual(runtimePkg, "Request").Add(lines(req)), Id("c").Dot("maxBody"))
+	b.List(respVar, Err()).Op(":=").Id("st").Dot("Send").Call(Op("&").Qual(runtimePkg, "Request").Add(lines(req)))
 	b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 	for _, cr := range st.Criteria {
 		b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
@@ -333,25 +416,38 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 	})
 }
 
-// jump is what an action does once chosen.
+// jump is what an action does once chosen. A failure action that leaves the step ends its
+// Step with the failure first; a retry keeps the Step open, reporting the retry to the
+// observer and waiting on the Step's context.
 func jump(a *ir.Action, st *ir.Step) []Code {
 	var out []Code
+	failed := slices.Contains(st.OnFailure, a)
+	endStep := Id("st").Dot("End").Call(Id("failErr"))
 	switch a.Kind {
 	case ir.End:
-		if slices.Contains(st.OnFailure, a) {
+		if failed {
+			// The run's End ends the step with endErr.
 			out = append(out, Id("endErr").Op("=").Id("failErr"))
 		}
 		return append(out, Goto().Id("finish"))
 	case ir.Retry:
 		out = append(out,
 			Id("retries").Index(Lit(a.Slot)).Op("++"),
-			If(Err().Op(":=").Qual(runtimePkg, "Wait").Call(Id("ctx"), Id("workflow"), Lit(st.ID), Id("failResp"), delay(a.RetryAfter)), Err().Op("!=").Nil()).Block(
+			If(Err().Op(":=").Qual(runtimePkg, "Wait").Call(Id("st"), attempt(st), Id("failErr"), Id("failResp"), delay(a.RetryAfter)), Err().Op("!=").Nil()).Block(
 				Return(Nil(), Err()),
 			),
 		)
+	default:
+		if failed {
+			out = append(out, endStep)
+		}
 	}
 	if a.Call != nil {
-		prep, call := callExpr(a.Call, func(err Code) *Statement { return Return(Nil(), err) })
+		ctx := Id("run").Dot("Context").Call()
+		if a.Kind == ir.Retry {
+			ctx = Id("st").Dot("Context").Call()
+		}
+		prep, call := callExpr(a.Call, ctx, func(err Code) *Statement { return Return(Nil(), err) })
 		out = append(out, prep...)
 		out = append(out, If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(Return(Nil(), Err())))
 		if a.Kind == ir.Goto {
@@ -360,13 +456,31 @@ func jump(a *ir.Action, st *ir.Step) []Code {
 	}
 	switch {
 	case a.Kind == ir.Retry && a.Step != nil:
-		out = append(out, Id("resume").Op("=").Lit(a.Resume), Goto().Id(runLabel(a.Step)))
+		out = append(out, endStep, Id("resume").Op("=").Lit(a.Resume), Goto().Id(runLabel(a.Step)))
 	case a.Kind == ir.Retry:
-		out = append(out, Goto().Id(runLabel(st)))
+		out = append(out, Goto().Id(retryLabel(st)))
 	default:
 		out = append(out, Goto().Id(runLabel(a.Step)))
 	}
 	return out
+}
+
+// attempt is the number of the attempt a retry of st starts: one more than the attempts so
+// far, which its retry budgets count (they are reset when the step succeeds).
+func attempt(st *ir.Step) *Statement {
+	var s *Statement
+	for _, a := range st.OnFailure {
+		if a.Kind != ir.Retry {
+			continue
+		}
+		r := Id("retries").Index(Lit(a.Slot))
+		if s == nil {
+			s = r
+		} else {
+			s = s.Op("+").Add(r)
+		}
+	}
+	return s.Op("+").Lit(1)
 }
 
 // criteriaExpr is the conjunction of an action's criteria, nil when it has none.

@@ -68,6 +68,7 @@ func Build(in Input, diags *diag.List) *Program {
 		}
 	}
 	p.Types = b.finishTypes(p)
+	b.security(p) // credentials and secret inputs and outputs (security.go)
 	return p
 }
 
@@ -100,7 +101,7 @@ type builder struct {
 	docWorkflows map[string]*load.Workflow
 	built        map[string]*Workflow
 	building     map[string]bool
-	schemas   *types.Registry // Go types of schemas; see types.go
+	schemas      *types.Registry // Go types of schemas; see types.go
 }
 
 func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {

@@ -19,6 +19,11 @@ type Program struct {
 	Patterns []*Criterion
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
+
+	// Security (see security.go): the credentials the operations the workflows call need,
+	// one Client option name each, and the security requirements that choose among them.
+	Credentials  []*Credential
+	Requirements []*Requirement
 }
 
 // Source is an OpenAPI source description the workflows call.
@@ -73,6 +78,10 @@ type Field struct {
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
 	Doc       string
+	// Secret marks a value that must never appear in errors, logs or String output: its
+	// name is secret by runtime.SecretName, its schema has format: password, or it is an
+	// output holding a secret value (see security.go).
+	Secret bool
 }
 
 // Step is one operation call.
@@ -104,6 +113,9 @@ type Step struct {
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).
 	Unreachable bool
+	// Security is the operation's security requirement; nil when it needs no credential
+	// (see security.go).
+	Security *Requirement
 }
 
 // ActionKind is what an action does.

@@ -6,7 +6,7 @@ Command tokenbootstrap runs the workflows of package tokenbootstrap from a shell
 Usage:
 
 	tokenbootstrap -list
-	tokenbootstrap WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION]
+	tokenbootstrap WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION] [-v]
 
 It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
 */
@@ -49,8 +49,10 @@ func main() {
 	}))
 }
 
+// newClient makes the client for one run: the command's HTTP client, observer (-v), server
+// URLs (-server) and credentials (-auth-env).
 func newClient(cfg cli.Config) (*tokenbootstrap.Client, error) {
-	opts := []tokenbootstrap.Option{tokenbootstrap.WithHTTPClient(cfg.HTTPClient)}
+	opts := []tokenbootstrap.Option{tokenbootstrap.WithHTTPClient(cfg.HTTPClient), tokenbootstrap.WithObserver(cfg.Observer)}
 	for _, s := range cfg.Servers {
 		opts = append(opts, tokenbootstrap.WithServerURL(s.Source, s.URL))
 	}

@@ -6,9 +6,10 @@ Command connecttoken runs the workflows of package connecttoken from a shell or 
 Usage:
 
 	connecttoken -list
-	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION]
+	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
 
 It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+Credentials are read from the environment only, with -auth-env; -list names them.
 */
 package main
 
@@ -24,6 +25,9 @@ import (
 
 func main() {
 	os.Exit(cli.Main(cli.Command{
+		Auth: []cli.Auth{
+			{Name: "pipedreamApi", Kind: "CLIENT_ID:CLIENT_SECRET"},
+		},
 		Name:    "connecttoken",
 		Sources: []string{"pipedreamApi"},
 		Workflows: []cli.Workflow{{
@@ -61,10 +65,19 @@ func main() {
 	}))
 }
 
+// newClient makes the client for one run: the command's HTTP client, observer (-v), server
+// URLs (-server) and credentials (-auth-env).
 func newClient(cfg cli.Config) (*connecttoken.Client, error) {
-	opts := []connecttoken.Option{connecttoken.WithHTTPClient(cfg.HTTPClient)}
+	opts := []connecttoken.Option{connecttoken.WithHTTPClient(cfg.HTTPClient), connecttoken.WithObserver(cfg.Observer)}
 	for _, s := range cfg.Servers {
 		opts = append(opts, connecttoken.WithServerURL(s.Source, s.URL))
+	}
+	if v, ok := cfg.Auth["pipedreamApi"]; ok {
+		id, secret, err := cli.SplitCredential("pipedreamApi", v)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, connecttoken.WithClientCredentials("pipedreamApi", id, secret))
 	}
 	return connecttoken.NewClient(opts...)
 }

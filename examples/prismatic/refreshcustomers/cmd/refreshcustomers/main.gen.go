@@ -6,9 +6,10 @@ Command refreshcustomers runs the workflows of package refreshcustomers from a s
 Usage:
 
 	refreshcustomers -list
-	refreshcustomers WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION]
+	refreshcustomers WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
 
 It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+Credentials are read from the environment only, with -auth-env; -list names them.
 */
 package main
 
@@ -19,11 +20,15 @@ import (
 	"os"
 
 	"github.com/arazzogen/arazzogen/examples/prismatic/refreshcustomers"
+	"github.com/arazzogen/arazzogen/runtime"
 	"github.com/arazzogen/arazzogen/runtime/cli"
 )
 
 func main() {
 	os.Exit(cli.Main(cli.Command{
+		Auth: []cli.Auth{
+			{Name: "prismaticGraphqlApi", Kind: "bearer token"},
+		},
 		Name:    "refreshcustomers",
 		Sources: []string{"prismaticGraphqlApi"},
 		Workflows: []cli.Workflow{{
@@ -31,6 +36,7 @@ func main() {
 			Inputs: []cli.Input{{
 				Name:     "refreshToken",
 				Required: true,
+				Secret:   true,
 				Type:     "string",
 			}},
 			Run: func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
@@ -49,10 +55,15 @@ func main() {
 	}))
 }
 
+// newClient makes the client for one run: the command's HTTP client, observer (-v), server
+// URLs (-server) and credentials (-auth-env).
 func newClient(cfg cli.Config) (*refreshcustomers.Client, error) {
-	opts := []refreshcustomers.Option{refreshcustomers.WithHTTPClient(cfg.HTTPClient)}
+	opts := []refreshcustomers.Option{refreshcustomers.WithHTTPClient(cfg.HTTPClient), refreshcustomers.WithObserver(cfg.Observer)}
 	for _, s := range cfg.Servers {
 		opts = append(opts, refreshcustomers.WithServerURL(s.Source, s.URL))
+	}
+	if v, ok := cfg.Auth["prismaticGraphqlApi"]; ok {
+		opts = append(opts, refreshcustomers.WithBearerToken("prismaticGraphqlApi", runtime.StaticToken(v)))
 	}
 	return refreshcustomers.NewClient(opts...)
 }
