@@ -30,6 +30,11 @@ func runAll(t *testing.T, w *workflow) map[string]result {
 		}
 		results[impl.name] = result{requests: cs.take(), outputs: out}
 	}
+	// The implementations share one client; each reads every response to the end, so all
+	// their requests go over one kept-alive connection, as in the benchmarks.
+	if n := cs.conns.Load(); n != 1 {
+		t.Errorf("%d connections were opened for %d requests, want 1 kept alive", n, 3*len(w.replies))
+	}
 	return results
 }
 

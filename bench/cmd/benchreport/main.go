@@ -102,8 +102,10 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 			fmt.Fprintf(out, "\nCorpus: skipped, no corpus at %s (set -corpus or $CORPUS, or check out ../shared).\n", root)
 		} else {
 			cs := samples{}
+			var pairs rounds
 			rss := map[string][]float64{}
 			for i := range corpusRuns {
+				var pair []result
 				for _, name := range []string{"ParseFloor", "Generate"} {
 					fmt.Fprintf(r.log, "benchreport: corpus %s, run %d of %d\n", name, i+1, corpusRuns)
 					rs, maxRSS, err := r.bench(ctx, "^BenchmarkCorpus"+name+"$", "1x", env)
@@ -114,18 +116,23 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 						return fmt.Errorf("BenchmarkCorpus%s produced no results", name)
 					}
 					cs.add(rs)
+					pair = append(pair, rs...)
 					rss[name] = append(rss[name], maxRSS)
 				}
+				pairs.add(pair)
 			}
 			floor := corpusOf(cs, "ParseFloor", rss["ParseFloor"], "sources")
 			gen := corpusOf(cs, "Generate", rss["Generate"], "docs")
-			writeCorpusTable(out, floor, gen, corpusRuns)
-			corpusRatio, corpusMeasured = gen.ns/floor.ns, true
+			ratio := func(unit string) float64 {
+				return pairs.pairedRatio("BenchmarkCorpusGenerate", "BenchmarkCorpusParseFloor", unit)
+			}
+			writeCorpusTable(out, floor, gen, corpusRuns, ratio("ns/op"), ratio("cpu-ns/op"))
+			corpusRatio, corpusMeasured = ratio("ns/op"), true
 		}
 	} else {
 		fmt.Fprintln(out, "\nCorpus: skipped (-corpus-runs 0).")
 	}
-	fmt.Fprintf(out, "\nRatios are of medians; each aggregate is the geometric mean over the %d workflows.\n", len(workflows))
+	fmt.Fprintf(out, "\nEach ratio is the median over the rounds (runs) of the ratio within one; the workflow aggregates are geometric means over the %d workflows.\n", len(workflows))
 	fmt.Fprintln(out, summary(rat, corpusRatio, corpusMeasured))
 	return nil
 }
