@@ -1,11 +1,15 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pb33f/libopenapi"
@@ -14,6 +18,9 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/datamodel/low"
 	lowbase "github.com/pb33f/libopenapi/datamodel/low/base"
+	v3low "github.com/pb33f/libopenapi/datamodel/low/v3"
+	"github.com/pb33f/libopenapi/index"
+	"github.com/pb33f/libopenapi/utils"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -26,6 +33,14 @@ type OpenAPI struct {
 	// ServerURL is servers[0].url with server variables replaced by their defaults; empty
 	// when the description declares no server.
 	ServerURL string
+	// Unresolved lists the references that point at nothing, once each, by position.
+	Unresolved []Unresolved
+}
+
+// Unresolved is a $ref of an OpenAPI description that points at nothing.
+type Unresolved struct {
+	Ref       string
+	Line, Col int // of the reference; zero when unknown
 }
 
 // Operation is one operation of an OpenAPI description.
@@ -65,15 +80,22 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.") {
 		return nil, fmt.Errorf("not an OpenAPI 3.x description (version %q); Swagger 2.0 is not supported", v)
 	}
-	model, err := doc.BuildV3Model()
-	if model == nil {
+	// This is doc.BuildV3Model() without its refusal of any description with a $ref that does
+	// not resolve, wherever it is: large real-world descriptions often have a few in parts
+	// no workflow uses. What does use one sees nothing there (an untyped schema, a missing
+	// parameter); the references are kept in Unresolved for a warning.
+	lowDoc, err := v3low.CreateDocumentFromConfig(doc.GetSpecInfo(), cfg)
+	if lowDoc == nil {
 		if err == nil {
 			err = errors.New("no model could be built")
 		}
 		return nil, oneLine(err)
 	}
-	// A model with circular-reference complaints is still usable; those are not our concern.
-	o := &OpenAPI{File: file, Model: &model.Model, byID: map[string]*Operation{}}
+	lowbase.SchemaQuickHashMap.Clear() // as BuildV3Model does: the map only serves the build
+	model := v3.NewDocument(lowDoc)
+	model.Rolodex = lowDoc.Index.GetRolodex()
+	// Circular references and other complaints leave a usable model; they are not our concern.
+	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err)}
 	if len(o.Model.Servers) > 0 {
 		o.ServerURL = serverURL(o.Model.Servers[0])
 	}
@@ -141,4 +163,43 @@ func SchemaFromNode(n *yaml.Node) *base.SchemaProxy {
 		return nil
 	}
 	return base.NewSchemaProxy(&low.NodeReference[*lowbase.SchemaProxy]{Value: lsp, ValueNode: n})
+}
+
+var quotedRef = regexp.MustCompile("`([^`]+)`")
+
+// unresolved picks the references that point at nothing out of the errors of a build: the
+// index reports each missing component once, the resolver some of them again at other
+// places. Each reference is listed once, at its first place.
+func unresolved(err error) []Unresolved {
+	first := map[string]Unresolved{}
+	for _, e := range utils.UnwrapErrors(err) {
+		var node *yaml.Node
+		var ie *index.IndexingError
+		var re *index.ResolvingError
+		switch {
+		case errors.As(e, &ie) && strings.Contains(ie.Error(), "does not exist"):
+			node = cmp.Or(ie.KeyNode, ie.Node)
+		case errors.As(e, &re) && re.CircularReference == nil:
+			node = re.Node
+		default:
+			continue
+		}
+		m := quotedRef.FindStringSubmatch(e.Error())
+		if m == nil {
+			continue
+		}
+		u := Unresolved{Ref: m[1]}
+		if node != nil {
+			u.Line, u.Col = node.Line, node.Column
+		}
+		if prev, ok := first[u.Ref]; !ok || comparePos(u, prev) < 0 {
+			first[u.Ref] = u
+		}
+	}
+	// The resolver's order is not the document's; diagnostics must not depend on it.
+	return slices.SortedFunc(maps.Values(first), comparePos)
+}
+
+func comparePos(a, b Unresolved) int {
+	return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Ref, b.Ref))
 }
