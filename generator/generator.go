@@ -159,6 +159,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 			openapi[s.Name.Value] = oa
 		}
 	}
+	warnDropped(doc, openapi, diags)
 	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
 }
 

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/arazzogen/arazzogen/generator"
@@ -32,5 +33,25 @@ func TestUnresolvedRefs(t *testing.T) {
 	}
 	if want := (generator.Stats{StepOutputs: generator.OutputStats{Typed: 2, Raw: 1}, WorkflowOutputs: generator.OutputStats{Typed: 1}}); res.Stats != want {
 		t.Errorf("Stats = %+v, want %+v: the operation does not use the broken schemas", res.Stats, want)
+	}
+}
+
+// TestDroppedOperation checks that a step calling an operation that libopenapi leaves out
+// (its path item has a dangling $ref) is told why, at the step.
+func TestDroppedOperation(t *testing.T) {
+	files := newPetFiles()
+	files.set("api/pets.yaml", strings.Replace(petAPI, "  /pets/{id}:\n", "  /pets/{id}:\n    parameters:\n    - $ref: '#/components/parameters/Trace'\n", 1))
+	res := generate(t, files, nil, petDocs[0])
+	if !res.HasErrors() {
+		t.Fatalf("a step calling an operation that is left out generated: %v", res.Diags)
+	}
+	want := `a/one.arazzo.yaml:14:18: warning: operation "getPet" of source "api" (api/pets.yaml:10) is left out: a $ref in its path item points at nothing`
+	found, errorThere := false, false
+	for _, d := range res.Diags {
+		found = found || d.String() == want
+		errorThere = errorThere || d.Severity == generator.Error && d.Pos.String() == "a/one.arazzo.yaml:14:18"
+	}
+	if !found || !errorThere {
+		t.Errorf("want %q next to an error at the same place; got:\n%v", want, res.Diags)
 	}
 }

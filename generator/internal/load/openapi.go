@@ -35,6 +35,15 @@ type OpenAPI struct {
 	ServerURL string
 	// Unresolved lists the references that point at nothing, once each, by position.
 	Unresolved []Unresolved
+	// Dropped lists, in document order, the operations that the description declares but
+	// that are not in Operations because of an unresolved reference.
+	Dropped []Dropped
+}
+
+// Dropped is an operation left out of the model; Line is that of its operationId.
+type Dropped struct {
+	ID   string
+	Line int
 }
 
 // Unresolved is a $ref of an OpenAPI description that points at nothing.
@@ -115,7 +124,48 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 			}
 		}
 	}
+	if len(o.Unresolved) > 0 {
+		o.Dropped = droppedOperations(doc.GetSpecInfo().RootNode, o.byID)
+	}
 	return o, nil
+}
+
+// droppedOperations lists the operations written under paths that the model lacks:
+// libopenapi leaves out a whole path item when one of its $refs points at nothing.
+func droppedOperations(root *yaml.Node, built map[string]*Operation) []Dropped {
+	var out []Dropped
+	if root == nil || len(root.Content) == 0 {
+		return nil
+	}
+	paths := mappingValue(root.Content[0], "paths")
+	if paths == nil {
+		return nil
+	}
+	for i := 1; i < len(paths.Content); i += 2 {
+		item := paths.Content[i]
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			id := mappingValue(item.Content[j+1], "operationId")
+			if id != nil && id.Value != "" && built[id.Value] == nil {
+				out = append(out, Dropped{ID: id.Value, Line: id.Line})
+			}
+		}
+	}
+	return out
+}
+
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func mergeParams(pathLevel, opLevel []*v3.Parameter) []*v3.Parameter {

@@ -64,3 +64,39 @@ components:
 		t.Errorf("Unresolved = %+v for a description whose references all resolve", clean.Unresolved)
 	}
 }
+
+// A path item with a $ref that points at nothing is left out of the model whole; its
+// operations are listed as dropped.
+func TestParseOpenAPIDroppedOperations(t *testing.T) {
+	src := `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200": {description: ok}
+  /pets/{id}:
+    parameters:
+    - $ref: '#/components/parameters/PetID'
+    get:
+      operationId: getPet
+      responses:
+        "200": {description: ok}
+    delete:
+      operationId: deletePet
+      responses:
+        "204": {description: gone}
+`
+	oa, err := ParseOpenAPI("api.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oa.Operation("listPets") == nil {
+		t.Error("listPets is missing")
+	}
+	want := []Dropped{{ID: "getPet", Line: 13}, {ID: "deletePet", Line: 17}}
+	if !reflect.DeepEqual(oa.Dropped, want) {
+		t.Errorf("Dropped = %+v, want %+v", oa.Dropped, want)
+	}
+}
