@@ -30,6 +30,11 @@ func runAll(t *testing.T, w *workflow) map[string]result {
 		}
 		results[impl.name] = result{requests: cs.take(), outputs: out}
 	}
+	// The implementations share one client; each reads every response to the end, so all
+	// their requests go over one kept-alive connection, as in the benchmarks.
+	if n := cs.conns.Load(); n != 1 {
+		t.Errorf("%d connections were opened for %d requests, want 1 kept alive", n, 3*len(w.replies))
+	}
 	return results
 }
 
@@ -65,6 +70,37 @@ func TestSameRequestsAndOutputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The in-memory transport of BenchmarkWorkflowsInMemory carries the same requests and
+// replies as the loopback server.
+func TestInMemoryTransport(t *testing.T) {
+	for _, w := range workflows {
+		cs := newCannedServer(w.replies)
+		cs.capture = true
+		hc := &http.Client{Transport: handlerTransport{cs}}
+		for _, impl := range implementations {
+			out, err := impl.build(t, w, basesFor("http://api.test"), hc)(t.Context())
+			if err != nil {
+				t.Fatalf("%s %s: %v", w.id, impl.name, err)
+			}
+			if got := normalizeJSON(t, outputsJSON(t, out)); string(got) != string(normalizeJSON(t, []byte(w.want))) {
+				t.Errorf("%s %s: outputs %s, want %s", w.id, impl.name, got, w.want)
+			}
+			if n := len(cs.take()); n < len(w.replies) {
+				t.Errorf("%s %s: %d requests, want at least %d", w.id, impl.name, n, len(w.replies))
+			}
+		}
+	}
+}
+
+// outputsJSON encodes any implementation's outputs as JSON.
+func outputsJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	if _, ok := v.(map[string]any); ok {
+		return engineJSON(t, v)
+	}
+	return mustMarshal(t, v)
 }
 
 // TestCannedRepliesAreTheFakes replays the requests the generated code sends to the fake APIs

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/arazzogen/arazzogen/bench/engine"
@@ -224,6 +226,8 @@ var workflows = []*workflow{
 type cannedServer struct {
 	replies map[string]map[string][]byte // method → escaped path → body
 
+	conns atomic.Int64 // connections opened to the server
+
 	mu       sync.Mutex
 	capture  bool
 	captured []captured
@@ -293,7 +297,13 @@ func serve(tb testing.TB, w *workflow, capture bool) (*httptest.Server, *cannedS
 	tb.Helper()
 	cs := newCannedServer(w.replies)
 	cs.capture = capture
-	srv := httptest.NewServer(cs)
+	srv := httptest.NewUnstartedServer(cs)
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			cs.conns.Add(1)
+		}
+	}
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	return srv, cs
 }

@@ -160,6 +160,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 			openapi[s.Name.Value] = oa
 		}
 	}
+	warnDropped(doc, openapi, diags)
 	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
 }
 
@@ -216,6 +217,15 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 		}
 		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
 		return nil
+	}
+	// One warning per source, at the first dangling $ref: a large description can have
+	// hundreds, and what matters is that the description is at fault, not the workflow.
+	if n := len(oa.Unresolved); n > 0 {
+		u, more := oa.Unresolved[0], ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d other references)", n-1)
+		}
+		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q points at nothing%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, more)
 	}
 	return oa
 }

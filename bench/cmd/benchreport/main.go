@@ -15,7 +15,7 @@
 // the passes. Each corpus benchmark runs in a process of its own, whose maximum resident set
 // size is its peak memory.
 //
-//	go run ./bench/cmd/benchreport [-rounds 15] [-benchtime 300ms] [-corpus-runs 1] [-corpus DIR]
+//	go run ./bench/cmd/benchreport [-rounds 15] [-benchtime 300ms] [-corpus-runs 3] [-corpus DIR]
 package main
 
 import (
@@ -35,7 +35,7 @@ import (
 func main() {
 	rounds := flag.Int("rounds", 15, "passes over the workflow benchmarks")
 	benchtime := flag.String("benchtime", "300ms", "-benchtime of each workflow benchmark")
-	corpusRuns := flag.Int("corpus-runs", 1, "runs of each corpus benchmark (0: skip the corpus)")
+	corpusRuns := flag.Int("corpus-runs", 3, "runs of each corpus benchmark (0: skip the corpus)")
 	corpusDir := flag.String("corpus", "", "the corpus (default $CORPUS, else ../shared/corpus/realworld)")
 	pkg := flag.String("pkg", "./bench", "the benchmark package")
 	verbose := flag.Bool("v", false, "echo the benchmark output")
@@ -80,20 +80,25 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 	var all []result
 	for i := range nRounds {
 		fmt.Fprintf(r.log, "benchreport: workflows, round %d of %d\n", i+1, nRounds)
-		res, _, err := r.bench(ctx, "^BenchmarkWorkflows$", benchtime, nil)
+		res, _, err := r.bench(ctx, "^("+loopback+"|"+inMemory+")$", benchtime, nil)
 		if err != nil {
 			return err
 		}
 		if len(res) == 0 {
-			return errors.New("BenchmarkWorkflows produced no results")
+			return errors.New("the workflow benchmarks produced no results")
 		}
 		s.add(res)
 		rs.add(res)
 		all = append(all, res...)
 	}
-	workflows := workflowsOf(all)
-	rat := computeRatios(rs, workflows)
-	writeWorkflowTable(out, s, rat, nRounds)
+	workflows := workflowsOf(all, loopback)
+	rat := computeRatios(rs, loopback, workflows)
+	writeWorkflowTables(out, fmt.Sprintf("Seed workflows over loopback HTTP (httptest server, keep-alive): medians of %d rounds; one op is one whole workflow run, server included.", nRounds),
+		s, loopback, rat, true)
+	if mem := workflowsOf(all, inMemory); len(mem) > 0 {
+		writeWorkflowTables(out, "\nThe same with an in-memory transport (the handler called by the client's RoundTripper; no sockets): the client-side cost alone.",
+			s, inMemory, computeRatios(rs, inMemory, mem), false)
+	}
 
 	corpusRatio, corpusMeasured := 0.0, false
 	if corpusRuns > 0 {
@@ -102,8 +107,10 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 			fmt.Fprintf(out, "\nCorpus: skipped, no corpus at %s (set -corpus or $CORPUS, or check out ../shared).\n", root)
 		} else {
 			cs := samples{}
+			var pairs rounds
 			rss := map[string][]float64{}
 			for i := range corpusRuns {
+				var pair []result
 				for _, name := range []string{"ParseFloor", "Generate"} {
 					fmt.Fprintf(r.log, "benchreport: corpus %s, run %d of %d\n", name, i+1, corpusRuns)
 					rs, maxRSS, err := r.bench(ctx, "^BenchmarkCorpus"+name+"$", "1x", env)
@@ -114,18 +121,23 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 						return fmt.Errorf("BenchmarkCorpus%s produced no results", name)
 					}
 					cs.add(rs)
+					pair = append(pair, rs...)
 					rss[name] = append(rss[name], maxRSS)
 				}
+				pairs.add(pair)
 			}
 			floor := corpusOf(cs, "ParseFloor", rss["ParseFloor"], "sources")
 			gen := corpusOf(cs, "Generate", rss["Generate"], "docs")
-			writeCorpusTable(out, floor, gen, corpusRuns)
-			corpusRatio, corpusMeasured = gen.ns/floor.ns, true
+			ratio := func(unit string) float64 {
+				return pairs.pairedRatio("BenchmarkCorpusGenerate", "BenchmarkCorpusParseFloor", unit)
+			}
+			writeCorpusTable(out, floor, gen, corpusRuns, ratio("ns/op"), ratio("cpu-ns/op"))
+			corpusRatio, corpusMeasured = ratio("ns/op"), true
 		}
 	} else {
 		fmt.Fprintln(out, "\nCorpus: skipped (-corpus-runs 0).")
 	}
-	fmt.Fprintf(out, "\nRatios are of medians; each aggregate is the geometric mean over the %d workflows.\n", len(workflows))
+	fmt.Fprintf(out, "\nEach ratio is the median over the rounds (runs) of the ratio within one; the workflow aggregates are geometric means over the %d workflows.\n", len(workflows))
 	fmt.Fprintln(out, summary(rat, corpusRatio, corpusMeasured))
 	return nil
 }

@@ -1,11 +1,15 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pb33f/libopenapi"
@@ -14,6 +18,9 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/datamodel/low"
 	lowbase "github.com/pb33f/libopenapi/datamodel/low/base"
+	v3low "github.com/pb33f/libopenapi/datamodel/low/v3"
+	"github.com/pb33f/libopenapi/index"
+	"github.com/pb33f/libopenapi/utils"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -26,6 +33,23 @@ type OpenAPI struct {
 	// ServerURL is servers[0].url with server variables replaced by their defaults; empty
 	// when the description declares no server.
 	ServerURL string
+	// Unresolved lists the references that point at nothing, once each, by position.
+	Unresolved []Unresolved
+	// Dropped lists, in document order, the operations that the description declares but
+	// that are not in Operations because of an unresolved reference.
+	Dropped []Dropped
+}
+
+// Dropped is an operation left out of the model; Line is that of its operationId.
+type Dropped struct {
+	ID   string
+	Line int
+}
+
+// Unresolved is a $ref of an OpenAPI description that points at nothing.
+type Unresolved struct {
+	Ref       string
+	Line, Col int // of the reference; zero when unknown
 }
 
 // Operation is one operation of an OpenAPI description.
@@ -65,15 +89,22 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.") {
 		return nil, fmt.Errorf("not an OpenAPI 3.x description (version %q); Swagger 2.0 is not supported", v)
 	}
-	model, err := doc.BuildV3Model()
-	if model == nil {
+	// This is doc.BuildV3Model() without its refusal of any description with a $ref that does
+	// not resolve, wherever it is: large real-world descriptions often have a few in parts
+	// no workflow uses. What does use one sees nothing there (an untyped schema, a missing
+	// parameter); the references are kept in Unresolved for a warning.
+	lowDoc, err := v3low.CreateDocumentFromConfig(doc.GetSpecInfo(), cfg)
+	if lowDoc == nil {
 		if err == nil {
 			err = errors.New("no model could be built")
 		}
 		return nil, oneLine(err)
 	}
-	// A model with circular-reference complaints is still usable; those are not our concern.
-	o := &OpenAPI{File: file, Model: &model.Model, byID: map[string]*Operation{}}
+	lowbase.SchemaQuickHashMap.Clear() // as BuildV3Model does: the map only serves the build
+	model := v3.NewDocument(lowDoc)
+	model.Rolodex = lowDoc.Index.GetRolodex()
+	// Circular references and other complaints leave a usable model; they are not our concern.
+	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err)}
 	if len(o.Model.Servers) > 0 {
 		o.ServerURL = serverURL(o.Model.Servers[0])
 	}
@@ -93,7 +124,48 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 			}
 		}
 	}
+	if len(o.Unresolved) > 0 {
+		o.Dropped = droppedOperations(doc.GetSpecInfo().RootNode, o.byID)
+	}
 	return o, nil
+}
+
+// droppedOperations lists the operations written under paths that the model lacks:
+// libopenapi leaves out a whole path item when one of its $refs points at nothing.
+func droppedOperations(root *yaml.Node, built map[string]*Operation) []Dropped {
+	var out []Dropped
+	if root == nil || len(root.Content) == 0 {
+		return nil
+	}
+	paths := mappingValue(root.Content[0], "paths")
+	if paths == nil {
+		return nil
+	}
+	for i := 1; i < len(paths.Content); i += 2 {
+		item := paths.Content[i]
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			id := mappingValue(item.Content[j+1], "operationId")
+			if id != nil && id.Value != "" && built[id.Value] == nil {
+				out = append(out, Dropped{ID: id.Value, Line: id.Line})
+			}
+		}
+	}
+	return out
+}
+
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func mergeParams(pathLevel, opLevel []*v3.Parameter) []*v3.Parameter {
@@ -141,4 +213,43 @@ func SchemaFromNode(n *yaml.Node) *base.SchemaProxy {
 		return nil
 	}
 	return base.NewSchemaProxy(&low.NodeReference[*lowbase.SchemaProxy]{Value: lsp, ValueNode: n})
+}
+
+var quotedRef = regexp.MustCompile("`([^`]+)`")
+
+// unresolved picks the references that point at nothing out of the errors of a build: the
+// index reports each missing component once, the resolver some of them again at other
+// places. Each reference is listed once, at its first place.
+func unresolved(err error) []Unresolved {
+	first := map[string]Unresolved{}
+	for _, e := range utils.UnwrapErrors(err) {
+		var node *yaml.Node
+		var ie *index.IndexingError
+		var re *index.ResolvingError
+		switch {
+		case errors.As(e, &ie) && strings.Contains(ie.Error(), "does not exist"):
+			node = cmp.Or(ie.KeyNode, ie.Node)
+		case errors.As(e, &re) && re.CircularReference == nil:
+			node = re.Node
+		default:
+			continue
+		}
+		m := quotedRef.FindStringSubmatch(e.Error())
+		if m == nil {
+			continue
+		}
+		u := Unresolved{Ref: m[1]}
+		if node != nil {
+			u.Line, u.Col = node.Line, node.Column
+		}
+		if prev, ok := first[u.Ref]; !ok || comparePos(u, prev) < 0 {
+			first[u.Ref] = u
+		}
+	}
+	// The resolver's order is not the document's; diagnostics must not depend on it.
+	return slices.SortedFunc(maps.Values(first), comparePos)
+}
+
+func comparePos(a, b Unresolved) int {
+	return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col), strings.Compare(a.Ref, b.Ref))
 }
