@@ -2,7 +2,7 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo test generate golden check bench fuzz
+.PHONY: demo test generate golden check bench fuzz corpus
 
 ## demo: generate the seed examples and run all four workflows against the bundled fake APIs
 demo:
@@ -12,6 +12,7 @@ demo:
 ## test: every test (behaviour, golden, error goldens, determinism, compile-and-vet, seeds)
 test:
 	$(GO) test ./...
+	cd otel && $(GO) test ./...
 
 ## generate: regenerate the committed example code
 generate:
@@ -24,6 +25,7 @@ golden:
 ## check: fail when committed generated code is stale, or formatting, vet or go.mod are off
 check:
 	./scripts/check.sh
+	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
 
 ## bench: the benchmarks
 bench:
@@ -33,4 +35,15 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseValue$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./runtime/jsonpath
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/ecmaregex
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/xpath
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./runtime/xpath
+
+## corpus: generate, compile and vet every document of ../shared/corpus/realworld (or $$CORPUS)
+corpus:
+	$(GO) run ./internal/cmd/corpus

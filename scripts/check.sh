@@ -21,8 +21,8 @@ if ! go mod tidy -diff >/dev/null 2>&1; then
   echo "check: go.mod/go.sum are not tidy:"; go mod tidy -diff || true; status=1
 fi
 
-# The runtime core and its cli driver import only the standard library.
-nonstd=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./runtime ./runtime/cli | grep -v '^github.com/arazzogen/arazzogen/runtime' || true)
+# The runtime and all its packages import only the standard library.
+nonstd=$(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./runtime/... | grep -v '^github.com/arazzogen/arazzogen/runtime' || true)
 if [ -n "$nonstd" ]; then
   echo "check: the runtime imports non-standard packages:"; echo "$nonstd"; status=1
 fi

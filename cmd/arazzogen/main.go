@@ -7,6 +7,8 @@
 //
 //	//go:generate go tool arazzogen -o . -package petstore ../arazzo/petstore.arazzo.yaml
 //
+// With -lint it only checks the document and prints every diagnostic.
+//
 // Exit status: 0 ok, 1 errors in the documents (or stale output with -check), 2 usage.
 package main
 
@@ -15,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -64,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
+	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: arazzogen [flags] FILE.arazzo.(yaml|yml|json)\n\nflags:\n")
@@ -138,6 +142,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Package = packageName(filepath.Base(abs))
 		}
 	}
+	if *lint {
+		// Linting needs no output directory or command; a fixed package name keeps the
+		// check independent of where it runs.
+		cfg.CLI = false
+		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
+			cfg.Package = "lint"
+		}
+	}
 	importPath := ""
 	if cfg.CLI {
 		var err error
@@ -159,11 +171,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 2
 	}
+	errs := 0
 	for _, d := range res.Diags {
 		fmt.Fprintln(stderr, d.String())
+		if d.Severity == generator.Error {
+			errs++
+		}
+	}
+	if *lint {
+		fmt.Fprintf(stderr, "%s: %d error(s), %d warning(s)\n", cfg.Input, errs, len(res.Diags)-errs)
 	}
 	if res.HasErrors() {
 		return 1
+	}
+	if *lint {
+		return 0
 	}
 	if *check {
 		return checkFiles(cfg.Output, res.Files, stderr)
