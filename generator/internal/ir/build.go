@@ -225,7 +225,14 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 
 func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	for _, u := range s.Unsupported {
-		b.errorf(u.Pos, "unsupported", "step field %q is not supported yet", u.Value)
+		switch u.Value {
+		case "channelPath", "action", "correlationId":
+			// AsyncAPI steps need a message transport (a broker client), which generated
+			// code does not have; refusing is better than a step that silently does nothing.
+			b.errorf(u.Pos, "unsupported", "%s belongs to an AsyncAPI step; arazzogen compiles HTTP (OpenAPI) steps only and has no message transport", u.Value)
+		default:
+			b.errorf(u.Pos, "unsupported", "step field %q is not supported yet", u.Value)
+		}
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
 	var op *load.Operation
