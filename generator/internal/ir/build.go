@@ -243,6 +243,8 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		b.errorf(s.OperationPath.Pos, "unsupported", "operationPath steps are not supported yet; use operationId")
 	case s.WorkflowID.Set():
 		return b.workflowStep(sc, st, s)
+	case slices.ContainsFunc(s.Unsupported, func(u load.Str) bool { return u.Value == "channelPath" }):
+		// reported above
 	default:
 		b.errorf(s.Pos, "missing-field", "step %q has none of operationId, operationPath or workflowId", s.ID.Value)
 	}
