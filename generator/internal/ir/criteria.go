@@ -3,7 +3,6 @@ package ir
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/expr"
@@ -185,54 +184,96 @@ func bracedParts(s string) ([]expr.Part, error) {
 	return parts, nil
 }
 
-// comparisonRE matches the common "JSONPath comparison" habit: a singular query compared with
-// a literal, as in `$.status == "requires_capture"` (STATS.md, habit 1).
-var comparisonRE = regexp.MustCompile(`^\s*(\$[^=!<>]*?)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$`)
-
-// jsonPathComparison reads a "JSONPath query compared with a literal", which is not RFC 9535
-// (a comparison must sit inside a filter), as the simple condition the author meant: the
-// value at that path in the context compared with the literal. It returns nil when the
-// condition does not have that shape.
+// jsonPathComparison reads the common "JSONPath comparison" habit (STATS.md, habit 1):
+// singular queries compared with literals and joined by && and ||, as in
+// `$.status == "running" || $.status == 'pending'`. RFC 9535 allows comparisons only inside
+// a filter, so this is not a query; the author meant a simple condition on values of the
+// context. Each query becomes the context expression with a JSON Pointer, double-quoted
+// strings become single-quoted, and the result is compiled as a simple condition (with a
+// warning naming it). It returns nil when the condition does not have that shape.
 func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion) *Criterion {
-	m := comparisonRE.FindStringSubmatch(c.Condition.Value)
-	if m == nil || !rawContext(cr.Context) {
+	if !rawContext(cr.Context) || cr.Context.Src == "" || len(cr.Context.Pointer) > 0 {
 		return nil
 	}
-	p, err := jsonpath.Parse(m[1])
-	if err != nil {
-		return nil
-	}
-	tokens, ok := p.Tokens()
-	if !ok {
-		return nil
-	}
-	lit := m[3]
-	if strings.HasPrefix(lit, `"`) && strings.HasSuffix(lit, `"`) && len(lit) >= 2 {
-		lit = "'" + strings.ReplaceAll(lit[1:len(lit)-1], "'", "''") + "'"
-	}
-	cond, err := expr.ParseCondition("$statusCode " + m[2] + " " + lit)
-	if err != nil {
-		return nil
-	}
-	bin, ok := cond.(*expr.Binary)
-	if !ok {
-		return nil
-	}
-	litCond, ok := bin.R.(*expr.Lit)
-	if !ok {
-		return nil
-	}
-	left := *cr.Context
-	left.Pointer = append(append([]string(nil), left.Pointer...), tokens...)
-	left.Src = cr.Context.Src + "#" + strings.TrimPrefix(pointerText(tokens), "#")
-	left.Type = types.Type{Kind: types.Raw}
-	if left.Kind == VResponseBody && sc.response != nil {
-		if reached, known := types.Walk(sc.response, left.Pointer); known && reached != nil {
-			left.Type = types.Of(reached)
+	text := c.Condition.Value
+	var out strings.Builder
+	queries := 0
+	for i := 0; i < len(text); {
+		ch := text[i]
+		switch {
+		case ch == '"':
+			end := strings.IndexByte(text[i+1:], '"')
+			if end < 0 {
+				return nil
+			}
+			out.WriteString("'" + strings.ReplaceAll(text[i+1:i+1+end], "'", "''") + "'")
+			i += end + 2
+		case ch == '\'':
+			end := strings.IndexByte(text[i+1:], '\'')
+			if end < 0 {
+				return nil
+			}
+			out.WriteString(text[i : i+end+2])
+			i += end + 2
+		case ch == '$' && i+1 < len(text) && (text[i+1] == '.' || text[i+1] == '['):
+			end := queryEnd(text, i)
+			p, err := jsonpath.Parse(text[i:end])
+			if err != nil {
+				return nil
+			}
+			tokens, ok := p.Tokens()
+			if !ok {
+				return nil
+			}
+			out.WriteString(cr.Context.Src)
+			if len(tokens) > 0 {
+				out.WriteString(pointerText(tokens))
+			}
+			queries++
+			i = end
+		default:
+			out.WriteByte(ch)
+			i++
 		}
 	}
-	strict := fmt.Sprintf("%s %s %s", left.Src, m[2], lit)
-	b.diags.Warnf(c.Condition.Pos, "jsonpath-comparison", "condition %q is not a JSONPath query (RFC 9535 allows comparisons only inside a filter); reading it as the simple condition %s", c.Condition.Value, strict).
-		WithHint("write the criterion as a simple condition: condition: %s", strict)
-	return &Criterion{Text: strict, Kind: Simple, Cond: &Cond{Op: m[2], L: &Cond{Value: &left}, R: &Cond{Value: condLiteral(litCond)}}}
+	if queries == 0 {
+		return nil
+	}
+	simple := out.String()
+	cond, err := expr.ParseCondition(simple)
+	if err != nil {
+		return nil
+	}
+	// Positions inside the rewritten text do not match the document; point at the condition.
+	at := load.Str{Value: simple, Pos: c.Condition.Pos}
+	compiled := b.cond(sc, cond, at)
+	if compiled == nil {
+		return nil
+	}
+	b.diags.Warnf(c.Condition.Pos, "jsonpath-comparison", "condition %q is not a JSONPath query (RFC 9535 allows comparisons only inside a filter); reading it as the simple condition %s", c.Condition.Value, simple).
+		WithHint("write the criterion as a simple condition: condition: %s", simple)
+	return &Criterion{Text: simple, Kind: Simple, Cond: compiled}
+}
+
+// queryEnd finds where a JSONPath query that starts at i ends inside a condition: at the
+// first space or operator character outside brackets and quotes.
+func queryEnd(s string, i int) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '\'' || c == '"':
+			if depth > 0 {
+				if k := strings.IndexByte(s[j+1:], c); k >= 0 {
+					j += k + 1
+				}
+			}
+		case depth == 0 && strings.IndexByte(" \t=!<>&|()", c) >= 0:
+			return j
+		}
+	}
+	return len(s)
 }
