@@ -90,7 +90,9 @@ func workflowBody(g *Group, w *ir.Workflow) {
 	l := flowLabels(w)
 	var decls []Code
 	for _, d := range w.DependsOn {
-		decls = append(decls, Id(d.Var).Op("*").Id(d.Workflow.Outputs.GoName))
+		if d.Used {
+			decls = append(decls, Id(d.Var).Op("*").Id(d.Workflow.Outputs.GoName))
+		}
 	}
 	for _, st := range w.Steps {
 		if len(st.Outputs.Fields) > 0 {
@@ -111,7 +113,10 @@ func workflowBody(g *Group, w *ir.Workflow) {
 		}
 	}
 	if failing {
-		decls = append(decls, Id("failErr").Error(), Id("failResp").Op("*").Qual(runtimePkg, "Response"))
+		decls = append(decls, Id("failErr").Error())
+		if readsFailResp(w) {
+			decls = append(decls, Id("failResp").Op("*").Qual(runtimePkg, "Response"))
+		}
 	}
 	if endOnFailure {
 		decls = append(decls, Id("endErr").Error())
@@ -146,6 +151,11 @@ func workflowBody(g *Group, w *ir.Workflow) {
 			prep, call := callExpr(d, Id("run").Dot("Context").Call(), func(err Code) *Statement { return Return(Nil(), err) })
 			for _, c := range prep {
 				b.Add(c)
+			}
+			if !d.Used {
+				// Only its effects matter: nothing reads its outputs.
+				b.If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
+				return
 			}
 			b.Var().Err().Error()
 			b.List(Id(d.Var), Err()).Op("=").Add(call)
@@ -270,6 +280,9 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 			if !handled {
 				return Return(Nil(), err)
 			}
+			if !readsFailResp(w) {
+				return Id("failErr").Op("=").Add(err).Op(";").Goto().Id(failedLabel(st))
+			}
 			return List(Id("failErr"), Id("failResp")).Op("=").List(err, resp).Op(";").Goto().Id(failedLabel(st))
 		}
 		if st.Call != nil {
@@ -317,11 +330,13 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	if st.Timeout > 0 {
 		req = append(req, kv("Timeout", delay(float64(st.Timeout)/1000)))
 	}
-	respVar := Id("resp")
+	call := Id("st").Dot("Send").Call(Op("&").Qual(runtimePkg, "Request").Add(lines(req)))
 	if !used {
-		respVar = Id("_")
+		// A scoped err: the body's encoding may have declared one already.
+		b.If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+		return
 	}
-	b.List(respVar, Err()).Op(":=").Id("st").Dot("Send").Call(Op("&").Qual(runtimePkg, "Request").Add(lines(req)))
+	b.List(Id("resp"), Err()).Op(":=").Add(call)
 	b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 	for _, cr := range st.Criteria {
 		b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
@@ -556,4 +571,19 @@ func tried(actions []*ir.Action) []*ir.Action {
 		}
 	}
 	return actions
+}
+
+// readsFailResp reports whether a failure handler of the workflow reads the failed step's
+// response: to test a criterion or to honour Retry-After.
+func readsFailResp(w *ir.Workflow) bool {
+	for _, st := range w.Steps {
+		if st.Unreachable {
+			continue
+		}
+		actions := tried(st.OnFailure)
+		if usesResponse(actions) || slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Retry }) {
+			return true
+		}
+	}
+	return false
 }

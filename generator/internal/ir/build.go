@@ -137,6 +137,9 @@ type scope struct {
 	callee  *Call
 	vars    *namer
 	pending []pendingTarget
+	// failed holds the steps that could not be compiled; references to them are not
+	// reported again.
+	failed map[string]bool
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -149,7 +152,7 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
 		"failErr", "failResp", "endErr", "retries", "runs", "resume")
-	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars}
+	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars, failed: map[string]bool{}}
 	for _, d := range w.DependsOn {
 		if call := b.call(sc, d, nil); call != nil {
 			call.Var = vars.name(localName("dep", call.Workflow.ID))
@@ -169,6 +172,8 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 			wf.Steps = append(wf.Steps, st)
 			sc.steps[st.ID] = st
 			compiled = append(compiled, s)
+		} else {
+			sc.failed[s.ID.Value] = true
 		}
 	}
 	sc.current, sc.hasResp, sc.callee = nil, false, nil
@@ -612,11 +617,20 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 		for _, f := range sc.wf.Inputs.Fields {
 			names = append(names, f.JSONName)
 		}
+		if base, tokens, ok := dotDrill(e.Name, names); ok && !e.HasPointer {
+			de := e
+			de.Name, de.HasPointer, de.Pointer = base, true, tokens
+			b.warnDotDrill(pos, e.Raw, "$inputs."+base, tokens)
+			return b.ref(sc, de, pos)
+		}
 		d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
 		hintNames(d, e.Name, names, "inputs")
 		return nil
 	case expr.Steps:
 		st := sc.steps[e.Name]
+		if st == nil && sc.failed[e.Name] {
+			return nil // the step's own errors are reported
+		}
 		if st == nil {
 			if sc.current != nil && sc.current.ID == e.Name {
 				b.errorf(pos, "self-reference", "step %q cannot read its own outputs; use $response or $statusCode", e.Name)
@@ -642,6 +656,12 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 		var names []string
 		for _, f := range st.Outputs.Fields {
 			names = append(names, f.JSONName)
+		}
+		if base, tokens, ok := dotDrill(e.Field, names); ok && !e.HasPointer {
+			de := e
+			de.Field, de.HasPointer, de.Pointer = base, true, tokens
+			b.warnDotDrill(pos, e.Raw, "$steps."+st.ID+".outputs."+base, tokens)
+			return b.ref(sc, de, pos)
 		}
 		d := b.errorf(pos, "unknown-output", "step %q has no output %q", st.ID, e.Field)
 		hintNames(d, e.Field, names, "outputs")
@@ -767,4 +787,50 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// dotDrill reads the habit of drilling into a value with dots and brackets after its name
+// ("items.data[0].id" where only "items" exists; features AMB-E4, STATS.md habit 3): the
+// longest known name that the text starts with, and the rest as JSON Pointer tokens.
+func dotDrill(name string, known []string) (base string, tokens []string, ok bool) {
+	for i := len(name) - 1; i > 0; i-- {
+		if name[i] != '.' && name[i] != '[' {
+			continue
+		}
+		if !slices.Contains(known, name[:i]) {
+			continue
+		}
+		rest := name[i:]
+		for rest != "" {
+			switch rest[0] {
+			case '.':
+				end := strings.IndexAny(rest[1:], ".[")
+				if end < 0 {
+					end = len(rest) - 1
+				}
+				if end == 0 {
+					return "", nil, false
+				}
+				tokens = append(tokens, rest[1:1+end])
+				rest = rest[1+end:]
+			case '[':
+				end := strings.IndexByte(rest, ']')
+				if end < 2 {
+					return "", nil, false
+				}
+				tokens = append(tokens, strings.Trim(rest[1:end], `'"`))
+				rest = rest[end+1:]
+			default:
+				return "", nil, false
+			}
+		}
+		return name[:i], tokens, true
+	}
+	return "", nil, false
+}
+
+func (b *builder) warnDotDrill(pos diag.Pos, raw, base string, tokens []string) {
+	strict := base + pointerText(tokens)
+	b.diags.Warnf(pos, "dot-drill", "%s drills into %s with dots or brackets, which runtime expressions do not have; reading it as %s", raw, base, strict).
+		WithHint("write %s", strict)
 }

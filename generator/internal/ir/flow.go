@@ -318,6 +318,9 @@ func (b *builder) flow(sc *scope, w *load.Workflow, steps []*load.Step) {
 	wf := sc.wf
 	for _, p := range sc.pending {
 		t := sc.steps[p.id.Value]
+		if t == nil && sc.failed[p.id.Value] {
+			continue // the step's own errors are reported
+		}
 		if t == nil {
 			var ids []string
 			for _, s := range w.Steps {
@@ -397,6 +400,7 @@ func unconditional(actions []*Action) bool {
 func (b *builder) callOutput(sc *scope, call *Call, e expr.Expr, pos diag.Pos) *Value {
 	for _, f := range call.Workflow.Outputs.Fields {
 		if f.JSONName == e.Name {
+			call.Used = true
 			return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
 		}
 	}

@@ -61,6 +61,8 @@ type Call struct {
 	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.
 	Args []*Value
 	Var  string // local variable holding the callee's outputs (dependsOn)
+	// Used is set when an expression reads the callee's outputs.
+	Used bool
 }
 
 // Struct is a named struct type (inputs, outputs) or a step's local output struct.

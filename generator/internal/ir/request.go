@@ -59,9 +59,16 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		}
 	}
 	for _, dp := range op.Params {
-		if dp.Required != nil && *dp.Required && !given[[2]string{dp.Name, dp.In}] && dp.In != "path" {
-			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set required %s parameter %q of operation %s", s.ID.Value, dp.In, dp.Name, op.ID)
+		if dp.Required == nil || !*dp.Required || given[[2]string{dp.Name, dp.In}] || dp.In == "path" {
+			continue
 		}
+		if dp.In == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(dp.Name)) {
+			continue // OpenAPI ignores these definitions; content negotiation and security set them
+		}
+		// A warning, not an error: the request can still be built, credentials or the
+		// server may supply the value, and the server has the last word.
+		b.diags.Warnf(s.ID.Pos, "missing-parameter", "step %q does not set required %s parameter %q of operation %s", s.ID.Value, dp.In, dp.Name, op.ID).
+			WithHint("add a parameter {name: %s, in: %s, value: …}", dp.Name, dp.In)
 	}
 	// Split the path template into literal text and parameter values.
 	rest := op.Path
