@@ -53,7 +53,7 @@ type workflow struct {
 	replies map[string]string
 	// fake returns a fresh internal/fakeapi handler for the workflow's API.
 	fake func() http.Handler
-	// want is the workflow's outputs as JSON.
+	// want is the workflow's outputs as JSON, the values as the server sent them.
 	want string
 
 	generated   func(b bases, hc *http.Client) (run, error)
@@ -100,7 +100,9 @@ const (
 	pipedreamTokenReply = `{"connect_link_url":"` + fakeapi.PipedreamConnectLinkURL + `","expires_at":"` +
 		fakeapi.PipedreamTokenExpiresAt + `","token":"` + fakeapi.PipedreamConnectToken + `"}` + "\n"
 	pipedreamValidation = `{"success":true,"error":null,"app":{"id":null,"name_slug":"` + fakeapi.PipedreamAppID +
-		`","name":"App ` + fakeapi.PipedreamAppID + `","auth_type":"oauth","description":null},"project_id":"` +
+		`","name":"App ` + fakeapi.PipedreamAppID + `","auth_type":"oauth","description":null,` +
+		`"img_src":"https://assets.pipedream.net/s.v0/` + fakeapi.PipedreamAppID + `/logo/orig","custom_fields_json":null,` +
+		`"categories":["Communication"],"featured_weight":1},"project_id":"` +
 		fakeapi.PipedreamProjectID + `","project_environment":"` + fakeapi.PipedreamEnvironment + `"}`
 )
 

@@ -11,8 +11,10 @@ type Stats struct {
 	StepOutputs, WorkflowOutputs OutputStats
 }
 
-// OutputStats counts outputs by the Go type they got: Typed ones a concrete type (string,
-// int64, a slice, …), Raw ones json.RawMessage because the schema did not say more.
+// OutputStats counts outputs by the Go type they got: Typed ones any other type than a bare
+// json.RawMessage (a scalar, a struct, a union with typed accessors, a slice or map even of
+// raw elements: their shape is known), Raw ones json.RawMessage because the schema did not
+// say more.
 type OutputStats struct {
 	Typed, Raw int
 }

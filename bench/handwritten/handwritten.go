@@ -31,8 +31,9 @@ type Client struct {
 	PipedreamBase string
 }
 
-// The outputs mirror the generated Outputs types field for field (same names, types and JSON
-// names), so that the equivalence test can compare them value by value.
+// The outputs have the fields, JSON names and nullability of the generated Outputs types,
+// written from the Arazzo outputs and the OpenAPI schemas, so that the equivalence test can
+// compare them value by value.
 
 // RefreshAndListCustomersOutputs are the outputs of refresh-and-list-customers.
 type RefreshAndListCustomersOutputs struct {
@@ -55,8 +56,36 @@ type BootstrapApplicationTokenOutputs struct {
 
 // TokenMintAndValidateOutputs are the outputs of token-mint-and-validate.
 type TokenMintAndValidateOutputs struct {
-	ConnectToken string          `json:"connectToken"`
-	Validation   json.RawMessage `json:"validation"`
+	ConnectToken string                `json:"connectToken"`
+	Validation   ValidateTokenResponse `json:"validation"`
+}
+
+// ValidateTokenResponse is Pipedream's ValidateTokenResponse schema: nullable properties are
+// pointers, optional ones are left out when absent.
+type ValidateTokenResponse struct {
+	App                 *App    `json:"app,omitempty"`
+	Error               *string `json:"error"`
+	ErrorRedirectURI    *string `json:"error_redirect_uri,omitempty"`
+	OauthAppID          *string `json:"oauth_app_id,omitempty"`
+	ProjectAppName      *string `json:"project_app_name,omitempty"`
+	ProjectEnvironment  *string `json:"project_environment,omitempty"`
+	ProjectID           *string `json:"project_id,omitempty"`
+	ProjectSupportEmail *string `json:"project_support_email,omitempty"`
+	Success             bool    `json:"success"`
+	SuccessRedirectURI  *string `json:"success_redirect_uri,omitempty"`
+}
+
+// App is Pipedream's App schema.
+type App struct {
+	ID               *string  `json:"id,omitempty"`
+	NameSlug         string   `json:"name_slug"`
+	Name             string   `json:"name"`
+	AuthType         *string  `json:"auth_type,omitempty"` // keys, oauth or none
+	Description      *string  `json:"description,omitempty"`
+	ImgSrc           string   `json:"img_src"`
+	CustomFieldsJSON *string  `json:"custom_fields_json"`
+	Categories       []string `json:"categories"`
+	FeaturedWeight   float64  `json:"featured_weight"`
 }
 
 // listCustomersQuery is the request body of the GraphQL step: constant, so encoded once.
@@ -242,7 +271,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, projectID, environmen
 	if err != nil {
 		return nil, err
 	}
-	var validation json.RawMessage
+	var validation ValidateTokenResponse
 	if _, err := c.do(req, &validation); err != nil {
 		return nil, fmt.Errorf("validate connect token: %w", err)
 	}
