@@ -46,4 +46,4 @@ fuzz:
 
 ## corpus: generate, compile and vet every document of ../shared/corpus/realworld (or $$CORPUS)
 corpus:
-	$(GO) run ./internal/cmd/corpus
+	$(GO) run ./internal/cmd/corpus $(CORPUSFLAGS)
