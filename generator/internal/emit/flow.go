@@ -295,7 +295,15 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 			for _, c := range prep {
 				b.Add(c)
 			}
-			b.List(Id("out"), Err()).Op(":=").Add(call)
+			if st.Call.Used {
+				b.List(Id("out"), Err()).Op(":=").Add(call)
+			} else {
+				// Nothing reads the callee's outputs; err may exist from an argument conversion.
+				if len(prep) == 0 {
+					b.Var().Err().Error()
+				}
+				b.List(Id("_"), Err()).Op("=").Add(call)
+			}
 			if st.Timeout > 0 {
 				b.Id("cancel").Call()
 			}
