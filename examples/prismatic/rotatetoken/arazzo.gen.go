@@ -119,17 +119,21 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
 	{
-		body, err := json.Marshal(struct {
-			RefreshToken string `json:"refresh_token"`
-		}{
-			RefreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "refreshToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				RefreshToken string `json:"refresh_token"`
+			}{
+				RefreshToken: in.RefreshToken,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "refreshToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{
@@ -182,17 +186,21 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 
 	// Step revokeOldToken: revokeAuthToken (POST /auth/revoke).
 	{
-		body, err := json.Marshal(struct {
-			RefreshToken string `json:"refresh_token"`
-		}{
-			RefreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "revokeOldToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				RefreshToken string `json:"refresh_token"`
+			}{
+				RefreshToken: in.RefreshToken,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "revokeOldToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := runtime.Send(ctx, c.doer, &runtime.Request{

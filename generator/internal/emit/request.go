@@ -183,84 +183,87 @@ func tagSafeKeys(keys []string) bool {
 	return true
 }
 
-// requestBuilder renders the statements that prepare one request. err tracks whether the
-// block has declared err yet, so that later statements assign instead of redeclaring it.
+// requestBuilder renders the statements that prepare one request.
 type requestBuilder struct {
 	b    *Group
 	st   *ir.Step
 	fail func(reason string) *Statement
-	err  bool
 }
 
-// declareErr renders "names := rhs", where names end with err; when err is declared already
-// and every other name too (redeclared), it assigns with "=" instead.
-func (r *requestBuilder) declareErr(names []Code, redeclared bool, rhs Code) {
-	op := ":="
-	if r.err && redeclared {
-		op = "="
-	}
-	r.b.List(names...).Op(op).Add(rhs)
-	r.err = true
-}
-
-func (r *requestBuilder) check(reason string) {
-	r.b.If(Err().Op("!=").Nil()).Block(r.fail(reason))
-}
-
-// body declares body ([]byte) and, for multipart bodies, contentType.
+// body declares body ([]byte) and, for multipart bodies, contentType. Encoding that can
+// fail runs in a block of its own, so that its err does not clash with the err the request
+// itself declares next.
 func (r *requestBuilder) body() {
 	st, b := r.st, r.b
-	switch st.BodyKind {
-	case ir.BodyJSON:
-		if st.Body.IsLiteral() {
-			b.Id("body").Op(":=").Index().Byte().Call(Lit(st.Body.JSON))
-		} else {
-			r.declareErr([]Code{Id("body"), Err()}, false, Qual(jsonPkg, "Marshal").Call(payloadExpr(st.Body)))
-			r.check("cannot encode the request body")
-		}
-	case ir.BodyText:
+	switch {
+	case st.BodyKind == ir.BodyJSON && st.Body.IsLiteral() && len(st.Replacements) == 0:
+		b.Id("body").Op(":=").Index().Byte().Call(Lit(st.Body.JSON))
+		return
+	case st.BodyKind == ir.BodyText && len(st.Replacements) == 0:
 		b.Id("body").Op(":=").Index().Byte().Call(textExpr(st.BodyText))
-	case ir.BodyBytes:
+		return
+	case st.BodyKind == ir.BodyBytes:
 		b.Id("body").Op(":=").Index().Byte().Call(stringExpr(st.Body, nil))
-	case ir.BodyFormValue:
-		r.declareErr([]Code{Id("body"), Err()}, false, Qual(runtimePkg, "FormBody").Call(anyValue(st.Body)))
-		r.check("cannot encode the form body")
-	case ir.BodyMultipartValue:
-		r.declareErr([]Code{Id("body"), Id("contentType"), Err()}, false, Qual(runtimePkg, "MultipartBody").Call(anyValue(st.Body)))
-		r.check("cannot encode the multipart body")
-	case ir.BodyForm:
-		b.Var().Id("form").Qual(runtimePkg, "Form")
-		r.fields("form")
-		r.declareErr([]Code{Id("body"), Err()}, false, Id("form").Dot("Encode").Call())
-		r.check("cannot encode the form body")
-	case ir.BodyMultipart:
-		b.Var().Id("parts").Qual(runtimePkg, "Multipart")
-		r.fields("parts")
-		r.declareErr([]Code{Id("body"), Id("contentType"), Err()}, false, Id("parts").Dot("Encode").Call())
-		r.check("cannot encode the multipart body")
+		return
 	}
-	for _, rp := range st.Replacements {
-		args := []Code{Id("body"), anyValue(rp.Value)}
-		for _, t := range rp.Pointer {
-			args = append(args, Lit(t))
+	b.Var().Id("body").Index().Byte()
+	multipart := st.BodyKind == ir.BodyMultipart || st.BodyKind == ir.BodyMultipartValue
+	if multipart {
+		b.Var().Id("contentType").String()
+	}
+	b.BlockFunc(func(g *Group) {
+		g.Var().Err().Error()
+		check := func(reason string) { g.If(Err().Op("!=").Nil()).Block(r.fail(reason)) }
+		switch st.BodyKind {
+		case ir.BodyJSON:
+			if st.Body.IsLiteral() {
+				g.Id("body").Op("=").Index().Byte().Call(Lit(st.Body.JSON))
+			} else {
+				g.List(Id("body"), Err()).Op("=").Qual(jsonPkg, "Marshal").Call(payloadExpr(st.Body))
+				check("cannot encode the request body")
+			}
+		case ir.BodyText:
+			g.Id("body").Op("=").Index().Byte().Call(textExpr(st.BodyText))
+		case ir.BodyFormValue:
+			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "FormBody").Call(anyValue(st.Body))
+			check("cannot encode the form body")
+		case ir.BodyMultipartValue:
+			g.List(Id("body"), Id("contentType"), Err()).Op("=").Qual(runtimePkg, "MultipartBody").Call(anyValue(st.Body))
+			check("cannot encode the multipart body")
+		case ir.BodyForm:
+			g.Var().Id("form").Qual(runtimePkg, "Form")
+			fields(g, st, "form")
+			g.List(Id("body"), Err()).Op("=").Id("form").Dot("Encode").Call()
+			check("cannot encode the form body")
+		case ir.BodyMultipart:
+			g.Var().Id("parts").Qual(runtimePkg, "Multipart")
+			fields(g, st, "parts")
+			g.List(Id("body"), Id("contentType"), Err()).Op("=").Id("parts").Dot("Encode").Call()
+			check("cannot encode the multipart body")
 		}
-		r.declareErr([]Code{Id("body"), Err()}, true, Qual(runtimePkg, "ReplaceJSON").Call(args...))
-		r.check("cannot apply the payload replacement at " + rp.Target)
-	}
+		for _, rp := range st.Replacements {
+			args := []Code{Id("body"), anyValue(rp.Value)}
+			for _, t := range rp.Pointer {
+				args = append(args, Lit(t))
+			}
+			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "ReplaceJSON").Call(args...).Add(srcComment(rp.Value))
+			check("cannot apply the payload replacement at " + rp.Target)
+		}
+	})
 }
 
 // fields adds the form fields or multipart parts of an object payload to the builder
 // variable named by to: plain text values with Add, the rest with AddValue and their
 // Encoding Object.
-func (r *requestBuilder) fields(to string) {
-	for _, f := range r.st.BodyFields {
+func fields(b *Group, st *ir.Step, to string) {
+	for _, f := range st.BodyFields {
 		enc := f.Encoding
 		textual := enc.Style == "" && (enc.ContentType == "" || to == "form" && !isJSONMedia(enc.ContentType))
 		if textual && plainScalar(f.Value) {
-			paramStatement(r.b, f.Value, func(v Code) *Statement { return Id(to).Dot("Add").Call(Lit(f.Name), v) })
+			paramStatement(b, f.Value, func(v Code) *Statement { return Id(to).Dot("Add").Call(Lit(f.Name), v) })
 			continue
 		}
-		r.b.Id(to).Dot("AddValue").Call(Lit(f.Name), anyValue(f.Value), encodingLit(enc)).Add(srcComment(f.Value))
+		b.Id(to).Dot("AddValue").Call(Lit(f.Name), anyValue(f.Value), encodingLit(enc)).Add(srcComment(f.Value))
 	}
 }
 
