@@ -3,6 +3,7 @@ package ir
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -339,14 +340,14 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 		b.errorf(rb.ContentType.Pos, "bad-value", "content type %q is malformed: %v", ct, err)
 		return
 	}
-	matched := matchMedia(mt, declared)
-	if rb.ContentType.Set() && len(declared) > 0 && matched == "" {
-		b.diags.Warnf(rb.ContentType.Pos, "undeclared-content-type", "operation %s does not declare request content type %q (it declares %s)", operationName(op), ct, strings.Join(declared, ", "))
-	}
 	if strings.Contains(mt, "*") {
 		b.errorf(rb.ContentType.Pos, "bad-value", "content type %q is a range; a request needs one media type", ct).
 			WithHint("set requestBody.contentType to the media type to send")
 		return
+	}
+	matched := matchMedia(mt, declared)
+	if rb.ContentType.Set() && len(declared) > 0 && matched == "" {
+		b.diags.Warnf(rb.ContentType.Pos, "undeclared-content-type", "operation %s does not declare request content type %q (it declares %s)", operationName(op), ct, strings.Join(declared, ", "))
 	}
 	st.ContentType = ct
 	if rb.Payload == nil {
@@ -486,7 +487,7 @@ func (b *builder) jsonStringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos
 	if serr != nil {
 		trimmed := strings.TrimSpace(n.Value)
 		if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
-			off := spans.original(serr.offset)
+			off := spans.original(max(serr.offset-1, 0)) // Offset counts the offending byte
 			b.errorf(innerPos(n, pos, off), "bad-payload", "the payload is JSON text for content type %s but is not valid JSON: %s", st.ContentType, serr.msg)
 			return
 		}
@@ -795,7 +796,7 @@ func spliceAt(v *Value, tokens []string, i int, repl *Value) (*Value, bool, int,
 		}
 		idx, ok := arrayIndex(tok)
 		if !ok || idx >= len(c.Elems) {
-			return nil, false, i, "the array has " + strconv.Itoa(len(c.Elems)) + " elements and " + strconv.Quote(tok) + " is not one of their indexes"
+			return nil, false, i, fmt.Sprintf("the array has %d element(s) and %q is not one of their indexes", len(c.Elems), tok)
 		}
 		e, done, bad, msg := spliceAt(c.Elems[idx], tokens, i+1, repl)
 		if !done || bad >= 0 {
