@@ -133,8 +133,10 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		if decl == nil && in != "path" && !implicit {
 			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", operationName(op), in, p.Name.Value)
 		}
-		if isSelector(p.Value) {
-			b.errorf(load.PosOf(b.file, p.Value), "unsupported", "Selector Objects as parameter values are not supported yet")
+		if p.Value == nil {
+			continue // reported by the decoder
+		}
+		if b.selectorIn(p.Value, "parameter values") {
 			continue
 		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
@@ -239,6 +241,33 @@ func (b *builder) paramStyle(param *Param, in string, decl *v3.Parameter, p *loa
 		param.Explode = *decl.Explode
 	}
 	param.AllowReserved = decl.AllowReserved
+}
+
+// selectorIn reports (as an error) an Arazzo 1.1 Selector Object anywhere in a value of a
+// 1.1 document: they are not compiled yet, and reading one as a literal object would send
+// the selector itself. In 1.0 documents such an object is plain data.
+func (b *builder) selectorIn(n *yaml.Node, where string) bool {
+	if !strings.HasPrefix(b.in.Doc.Arazzo.Value, "1.1") {
+		return false
+	}
+	found := false
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		n = resolveNode(n)
+		if n == nil || found || depth > 100 {
+			return
+		}
+		if isSelector(n) {
+			b.errorf(load.PosOf(b.file, n), "unsupported", "Selector Objects in %s are not supported yet", where)
+			found = true
+			return
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return found
 }
 
 // isSelector reports whether a node is an Arazzo 1.1 Selector Object.
@@ -367,6 +396,9 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	kind := classifyMedia(mt)
 	n := resolveNode(rb.Payload)
+	if b.selectorIn(n, "payloads") {
+		return
+	}
 	pos := load.PosOf(b.file, n)
 	isString := n.Kind == yaml.ScalarNode && n.Tag == "!!str"
 	switch {
@@ -616,6 +648,8 @@ func (b *builder) stringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos, ki
 		switch {
 		case kind == mediaForm && v.Type.Kind != types.String:
 			st.BodyKind, st.Body = BodyFormValue, v
+		case kind == mediaMultipart && v.Type.Kind != types.Raw:
+			b.errorf(pos, "bad-value", "a multipart/form-data payload must be an object (one part per member); %s is %s", v.Src, v.Type)
 		case kind == mediaMultipart:
 			st.BodyKind, st.Body = BodyMultipartValue, v
 		default:
@@ -684,8 +718,7 @@ func (b *builder) replacements(sc *scope, st *Step, rb *load.RequestBody, kind m
 		if !ok || r.Value == nil {
 			continue
 		}
-		if isSelector(r.Value) {
-			b.errorf(load.PosOf(b.file, r.Value), "unsupported", "Selector Objects as replacement values are not supported yet")
+		if b.selectorIn(r.Value, "replacement values") {
 			continue
 		}
 		val := b.value(sc, r.Value, r.Value.Value, load.PosOf(b.file, r.Value))
