@@ -91,6 +91,50 @@ func XMLEscape(s string) string {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
+// XMLElement renders a value as XML elements named name, the way an object payload for an
+// XML media type is converted where its shape is known only at run time: a scalar is one
+// element holding its escaped text, an array one element per item, an object one element
+// holding an element per member (named by the member); nil, null and an empty array give
+// nothing, so an absent optional value leaves its element out.
+func XMLElement(name string, v any) string {
+	raw, err := toJSON(v)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	xmlElement(&b, name, raw, 0)
+	return b.String()
+}
+
+func xmlElement(b *strings.Builder, name string, raw []byte, depth int) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" || depth > 100 {
+		return
+	}
+	switch raw[0] {
+	case '[':
+		items, err := jsonElements(raw)
+		if err != nil {
+			return
+		}
+		for _, it := range items {
+			xmlElement(b, name, it, depth+1)
+		}
+	case '{':
+		keys, vals, err := jsonMembers(raw)
+		if err != nil {
+			return
+		}
+		b.WriteString("<" + name + ">")
+		for i, k := range keys {
+			xmlElement(b, k, vals[i], depth+1)
+		}
+		b.WriteString("</" + name + ">")
+	default:
+		b.WriteString("<" + name + ">" + XMLEscape(jsonItemText(raw)) + "</" + name + ">")
+	}
+}
+
 // ReplaceJSON applies an Arazzo Payload Replacement to a JSON document: the value at the
 // JSON Pointer tokens is replaced by the JSON encoding of value. The last token may also name
 // a member the object does not have yet (it is added) or be "-" to append to an array; every

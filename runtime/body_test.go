@@ -62,6 +62,26 @@ func TestXMLEscape(t *testing.T) {
 	}
 }
 
+func TestXMLElement(t *testing.T) {
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{"a<b", "<x>a&lt;b</x>"},
+		{json.RawMessage(`[{"Key":"k1"},{"Key":"k2","VersionId":"v"}]`), "<x><Key>k1</Key></x><x><Key>k2</Key><VersionId>v</VersionId></x>"},
+		{json.RawMessage(`{"b":[1,2],"a":{"c":true},"n":null}`), "<x><b>1</b><b>2</b><a><c>true</c></a></x>"},
+		{[]string{"p", "q"}, "<x>p</x><x>q</x>"},
+		{(*string)(nil), ""},
+		{json.RawMessage(nil), ""},
+		{int64(3), "<x>3</x>"},
+	}
+	for _, c := range cases {
+		if got := XMLElement("x", c.v); got != c.want {
+			t.Errorf("XMLElement(%v) = %s, want %s", c.v, got, c.want)
+		}
+	}
+}
+
 func TestReplaceJSON(t *testing.T) {
 	doc := []byte(`{"b": 1, "a": {"x": [10, 20, {"y": "z"}]}, "c": {} , "d": []}`)
 	cases := []struct {

@@ -370,6 +370,15 @@ func PathParam(name string, style Style, explode bool, v any) string {
 	return join(s, ",", explode, ",", "=", ",")
 }
 
+// PathReserved escapes a path parameter value by RFC 6570 reserved expansion ("{+name}" in
+// a path template, or allowReserved): RFC 3986 reserved characters such as '/' and existing
+// percent-encoded triples stay as they are, except '?' and '#', which would end the path.
+func PathReserved(s string) string { return pctEncodeKeepTriples(s, pathReservedChar) }
+
+func pathReservedChar(c byte) bool {
+	return unreserved(c) || strings.IndexByte(":/@!$&'()*+,;=[]", c) >= 0
+}
+
 // valuePart is "=value" for matrix style, or nothing for an empty value (RFC 6570 §3.2.7).
 func valuePart(v string) string {
 	if v == "" {

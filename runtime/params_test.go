@@ -148,6 +148,12 @@ func TestPathEscaping(t *testing.T) {
 	}
 }
 
+func TestPathReserved(t *testing.T) {
+	if got := PathReserved("projects/p 1/locations/l:x?y#z%2F%zz"); got != "projects/p%201/locations/l:x%3Fy%23z%2F%25zz" {
+		t.Errorf("PathReserved = %q", got)
+	}
+}
+
 func TestHeaderValue(t *testing.T) {
 	cases := []struct {
 		explode bool

@@ -77,6 +77,8 @@ func pathExpr(parts []ir.PathPart) *Statement {
 			c = Lit(p.Lit)
 		case p.Param != nil && p.Param.MediaType != "" && isJSONMedia(p.Param.MediaType):
 			c = Qual("net/url", "PathEscape").Call(Qual(runtimePkg, "JSONValue").Call(anyValue(p.Value)))
+		case p.Param != nil && p.Param.AllowReserved && plainScalar(p.Value):
+			c = Qual(runtimePkg, "PathReserved").Call(stringExpr(p.Value, nil))
 		case p.Param == nil || (p.Param.Style == "simple" || p.Param.Style == "") && plainScalar(p.Value):
 			c = Qual("net/url", "PathEscape").Call(stringExpr(p.Value, nil))
 		default:
@@ -303,6 +305,8 @@ func textExpr(parts []ir.TextPart) *Statement {
 				}
 			case ir.EscapeXML:
 				c = Qual(runtimePkg, "XMLEscape").Call(stringExpr(p.Value, nil))
+			case ir.EscapeXMLElement:
+				c = Qual(runtimePkg, "XMLElement").Call(Lit(p.Element), anyValue(p.Value))
 			case ir.EscapeForm:
 				c = Qual("net/url", "QueryEscape").Call(stringExpr(p.Value, nil))
 			default:

@@ -53,13 +53,15 @@ const (
 	EscapeJSONValue                // outside a JSON string: the value's JSON encoding
 	EscapeXML                      // XML character data
 	EscapeForm                     // a form-urlencoded field name or value
+	EscapeXMLElement               // XML elements named Element, converted at run time
 )
 
 // TextPart is literal text or an inserted value of a templated body.
 type TextPart struct {
-	Lit    string
-	Value  *Value
-	Escape Escape
+	Lit     string
+	Value   *Value
+	Escape  Escape
+	Element string // EscapeXMLElement: the element name
 }
 
 // BodyField is a form field or multipart part: a member of an object payload.
@@ -151,7 +153,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		b.paramStyle(param, in, decl, p)
 		switch in {
 		case "path":
-			if !strings.Contains(op.Path, "{"+p.Name.Value+"}") {
+			if !strings.Contains(op.Path, "{"+p.Name.Value+"}") && !strings.Contains(op.Path, "{+"+p.Name.Value+"}") {
 				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, operationName(op), p.Name.Value)
 				continue
 			}
@@ -192,10 +194,20 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 			st.PathParts = append(st.PathParts, PathPart{Lit: rest[:i]})
 		}
 		name := rest[i+1 : j]
+		// "{+name}" is RFC 6570 reserved expansion, which some descriptions (Google's) use
+		// for parameters that hold a path ("projects/p/locations/l"): '/' and the other
+		// reserved characters stay as they are.
+		reserved := strings.HasPrefix(name, "+")
+		name = strings.TrimPrefix(name, "+")
 		param := pathParams[name]
 		if param == nil {
 			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, operationName(op), op.Path)
 			param = &Param{Name: name, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}}
+		}
+		if reserved {
+			c := *param
+			c.AllowReserved = true
+			param = &c
 		}
 		st.PathParts = append(st.PathParts, PathPart{Value: param.Value, Param: param})
 		rest = rest[j+1:]
@@ -418,8 +430,26 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 		if kind == mediaMultipart {
 			st.BodyKind = BodyMultipart
 		}
+	case kind == mediaXML && n.Kind == yaml.MappingNode:
+		var schema *base.SchemaProxy
+		if matched != "" {
+			if m := op.Op.RequestBody.Content.GetOrZero(matched); m != nil {
+				schema = m.Schema
+			}
+		}
+		obj := b.value(sc, n, "", pos)
+		if obj == nil {
+			return
+		}
+		parts, _, ok := xmlBody(schema, obj)
+		if !ok {
+			b.errorf(pos, "bad-value", "an object payload for %s needs a root element name, and the operation's request body schema gives none (no xml.name, not a named component)", mt).
+				WithHint("give the payload as a string holding the XML text")
+			return
+		}
+		st.BodyKind, st.BodyText = BodyText, parts
 	case kind == mediaXML:
-		b.errorf(pos, "bad-value", "an XML request body needs a string payload holding the XML text (or a runtime expression)")
+		b.errorf(pos, "bad-value", "an XML request body needs a string payload holding the XML text, an object, or a runtime expression")
 		return
 	case n.Kind == yaml.ScalarNode:
 		// A number, boolean or null sent as text/plain or octet-stream: its text.
