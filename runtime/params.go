@@ -57,8 +57,6 @@ func flatten(v any) shape {
 		return shape{kind: scalar, text: x}
 	case json.RawMessage:
 		return flattenJSON(x)
-	case []byte:
-		return flattenJSON(x)
 	case *string, *int64, *float64, *bool:
 		if t := Text(x); t != "null" || !isNilPointer(x) {
 			return shape{kind: scalar, text: t}

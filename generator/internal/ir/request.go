@@ -575,7 +575,7 @@ func (b *builder) jsonStringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos
 		esc := EscapeJSONValue
 		if inString[i] {
 			esc = EscapeJSONString
-			if wholeString(pv.Parts, i) && (pval.Type.Kind == types.Raw || pval.Type.Kind == types.Slice) {
+			if wholeString(pv.Parts, i) && !pval.Type.Scalar() {
 				b.diags.Warnf(innerPos(n, pos, part.Offset), "quoted-structure", "%s fills a quoted JSON string, so its %s value is sent as a string holding JSON text (features AMB-E3)", part.Expr.Raw, typeWord(pval.Type)).
 					WithHint("drop the quotes around {%s} to send the value itself, or use an object payload", part.Expr.Raw)
 			}
@@ -676,9 +676,9 @@ func (b *builder) stringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos, ki
 	}
 	if v.Kind != VLit && v.Kind != VTemplate {
 		switch {
-		case kind == mediaForm && v.Type.Kind != types.String:
+		case kind == mediaForm && !(v.Type.Kind == types.String && !v.Type.Pointer()):
 			st.BodyKind, st.Body = BodyFormValue, v
-		case kind == mediaMultipart && v.Type.Kind != types.Raw:
+		case kind == mediaMultipart && v.Type.Scalar():
 			b.errorf(pos, "bad-value", "a multipart/form-data payload must be an object (one part per member); %s is %s", v.Src, v.Type)
 		case kind == mediaMultipart:
 			st.BodyKind, st.Body = BodyMultipartValue, v
