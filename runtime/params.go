@@ -435,6 +435,16 @@ func joinPairs(s shape, sep, pairSep string) string {
 	return b.String()
 }
 
+// AddEncoded appends query text that is already encoded ("acl", "list-type=2"), such as
+// the fixed query some descriptions write in a path template.
+func (q *Query) AddEncoded(pairs string) {
+	if pairs == "" {
+		return
+	}
+	q.sep()
+	q.b.WriteString(pairs)
+}
+
 // AddReserved appends name=value with value escaped by reserved expansion (OpenAPI
 // allowReserved).
 func (q *Query) AddReserved(name, value string) {

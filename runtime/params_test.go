@@ -78,10 +78,16 @@ func TestQueryEscaping(t *testing.T) {
 	q.AddReserved("r", "c d+e&f=g/h?i#j[k]:@!$'()*,;%41%zz")
 	q.AddStyled("s", StyleForm, false, false, []string{"x,y", "z"})
 	q.AddStyled("t", StyleForm, true, true, []string{"a/b", "c&d"})
+	q.AddEncoded("")
 	want := "?a%20b=c%20d%2Be%26f%3Dg%2Fh%3Fi%23j~k" +
 		"&r=c%20d%2Be%26f%3Dg/h?i%23j%5Bk%5D:@!$'()*,;%41%25zz" +
 		"&s=x%2Cy,z" +
 		"&t=a/b&t=c%26d"
+	if got := q.String(); got != want {
+		t.Errorf("query\n got %s\nwant %s", got, want)
+	}
+	q.AddEncoded("acl")
+	want += "&acl"
 	if got := q.String(); got != want {
 		t.Errorf("query\n got %s\nwant %s", got, want)
 	}

@@ -339,8 +339,11 @@ func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code 
 		rb.body()
 	}
 	url := Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
-	if len(st.Query) > 0 {
+	if len(st.Query) > 0 || st.QueryLiteral != "" {
 		b.Var().Id("q").Qual(runtimePkg, "Query")
+		if st.QueryLiteral != "" {
+			b.Id("q").Dot("AddEncoded").Call(Lit(st.QueryLiteral))
+		}
 		for _, q := range st.Query {
 			add := func(v Code) *Statement { return Id("q").Dot("Add").Call(Lit(q.Name), v) }
 			if q.AllowReserved {

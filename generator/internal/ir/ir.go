@@ -106,6 +106,7 @@ type Step struct {
 	// only be applied to the encoded body at run time.
 	Cookies      []*Param
 	QueryString  *Param
+	QueryLiteral string // fixed query text of a path template with '?' ("/{Bucket}?acl"), encoded
 	BodyKind     BodyKind
 	BodyText     []TextPart
 	BodyFields   []*BodyField

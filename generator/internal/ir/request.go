@@ -153,7 +153,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		b.paramStyle(param, in, decl, p)
 		switch in {
 		case "path":
-			if !strings.Contains(op.Path, "{"+p.Name.Value+"}") && !strings.Contains(op.Path, "{+"+p.Name.Value+"}") {
+			if path, _, _ := strings.Cut(op.Path, "?"); !strings.Contains(path, "{"+p.Name.Value+"}") && !strings.Contains(path, "{+"+p.Name.Value+"}") {
 				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, operationName(op), p.Name.Value)
 				continue
 			}
@@ -181,8 +181,18 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set required %s parameter %q of operation %s", s.ID.Value, dp.In, dp.Name, operationName(op))
 		}
 	}
-	// Split the path template into literal text and parameter values.
-	rest := op.Path
+	// Split the path template into literal text and parameter values. Some descriptions
+	// (Amazon's) put a query in the path key, "/{Bucket}/{Key+}?uploadId={uploadId}": its
+	// templated pairs are the operation's query parameters, set like any other; its fixed
+	// pairs ("?acl") are sent as they are.
+	rest, query, _ := strings.Cut(op.Path, "?")
+	var fixed []string
+	for _, item := range strings.Split(query, "&") {
+		if item != "" && !strings.Contains(item, "{") {
+			fixed = append(fixed, item)
+		}
+	}
+	st.QueryLiteral = strings.Join(fixed, "&")
 	for rest != "" {
 		i := strings.IndexByte(rest, '{')
 		j := strings.IndexByte(rest, '}')
@@ -199,6 +209,8 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		// reserved characters stay as they are.
 		reserved := strings.HasPrefix(name, "+")
 		name = strings.TrimPrefix(name, "+")
+		// "{Key+}" is Amazon's greedy label: the value may span segments, so '/' stays.
+		reserved = reserved || strings.HasSuffix(name, "+")
 		param := pathParams[name]
 		if param == nil {
 			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, operationName(op), op.Path)
