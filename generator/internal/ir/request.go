@@ -587,7 +587,9 @@ func (b *builder) jsonStringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos
 		esc := EscapeJSONValue
 		if inString[i] {
 			esc = EscapeJSONString
-			if wholeString(pv.Parts, i) && !pval.Type.Scalar() {
+			// Only a type known to be structured is warned about: an untyped value (a
+			// json.RawMessage) is usually a string the schema did not describe.
+			if wholeString(pv.Parts, i) && !pval.Type.Scalar() && pval.Type.Kind != types.Raw {
 				b.diags.Warnf(innerPos(n, pos, part.Offset), "quoted-structure", "%s fills a quoted JSON string, so its %s value is sent as a string holding JSON text (features AMB-E3)", part.Expr.Raw, typeWord(pval.Type)).
 					WithHint("drop the quotes around {%s} to send the value itself, or use an object payload", part.Expr.Raw)
 			}
@@ -600,7 +602,7 @@ func typeWord(t types.Type) string {
 	if t.Kind == types.Slice {
 		return "array"
 	}
-	return "structured (object, array or any JSON)"
+	return "structured"
 }
 
 // wholeString reports whether expression part i is the entire content of a JSON string:
