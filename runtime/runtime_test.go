@@ -165,7 +165,7 @@ func TestTextQueryObject(t *testing.T) {
 	}
 	q.Add("app id", "a&b")
 	q.Add("n", "1")
-	if got := q.String(); got != "?app+id=a%26b&n=1" {
+	if got := q.String(); got != "?app%20id=a%26b&n=1" {
 		t.Errorf("query = %q", got)
 	}
 	b, err := json.Marshal(Object{{"z", 1}, {"a,b", "x"}, {"-", nil}})

@@ -3,7 +3,6 @@ package runtime
 import (
 	"encoding/json"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -269,16 +268,14 @@ type Query struct {
 	b strings.Builder
 }
 
-// Add appends name=value, both escaped.
+// Add appends name=value, both escaped as OpenAPI's form style escapes a query (EscapeQuery):
+// every byte outside the RFC 3986 unreserved set is percent-encoded, a space as %20 (a '+'
+// would be a literal plus sign to an RFC 3986 reader).
 func (q *Query) Add(name, value string) {
-	if q.b.Len() == 0 {
-		q.b.WriteByte('?')
-	} else {
-		q.b.WriteByte('&')
-	}
-	q.b.WriteString(url.QueryEscape(name))
+	q.sep()
+	q.b.WriteString(escape(name))
 	q.b.WriteByte('=')
-	q.b.WriteString(url.QueryEscape(value))
+	q.b.WriteString(escape(value))
 }
 
 // String returns "" when no parameter was added, else "?name=value&…".

@@ -185,17 +185,21 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 	// Step createApplication: createApplication (POST /applications).
 	{
 		st := run.Step("createApplication")
-		body, err := json.Marshal(struct {
-			Name string `json:"name"`
-		}{
-			Name: in.ApplicationName,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "createApplication",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				Name string `json:"name"`
+			}{
+				Name: in.ApplicationName,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "createApplication",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := st.Send(&runtime.Request{
@@ -259,21 +263,25 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 	// Step createAccessToken: createAccessToken (POST /applications/token).
 	{
 		st := run.Step("createAccessToken")
-		body, err := json.Marshal(struct {
-			ClientID     string `json:"client_id"`
-			ClientSecret string `json:"client_secret"`
-			GrantType    string `json:"grant-type"`
-		}{
-			ClientID:     stepCreateApplication.ClientID,
-			ClientSecret: stepCreateApplication.ClientSecret,
-			GrantType:    "client_credentials",
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "createAccessToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				ClientID     string `json:"client_id"`
+				ClientSecret string `json:"client_secret"`
+				GrantType    string `json:"grant-type"`
+			}{
+				ClientID:     stepCreateApplication.ClientID,
+				ClientSecret: stepCreateApplication.ClientSecret,
+				GrantType:    "client_credentials",
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "createAccessToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := st.Send(&runtime.Request{

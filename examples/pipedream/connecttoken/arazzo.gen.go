@@ -203,19 +203,23 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 	// Step createConnectToken: createToken (POST /v1/connect/{project_id}/tokens).
 	{
 		st := run.Step("createConnectToken")
-		body, err := json.Marshal(struct {
-			ExternalUserID string `json:"external_user_id"`
-			ProjectID      string `json:"project_id"`
-		}{
-			ExternalUserID: in.ExternalUserID,
-			ProjectID:      in.ProjectID,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "createConnectToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				ExternalUserID string `json:"external_user_id"`
+				ProjectID      string `json:"project_id"`
+			}{
+				ExternalUserID: in.ExternalUserID,
+				ProjectID:      in.ProjectID,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "createConnectToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		h := make(http.Header, 1)

@@ -154,7 +154,7 @@ func TestTokenMintAndValidateEscaping(t *testing.T) {
 		{
 			Method: "GET",
 			Path:   "/v1/connect/tokens/ctok%2Fx%3Fy%23z/validate",
-			Query:  "app_id=a%26b%3Dc+d",
+			Query:  "app_id=a%26b%3Dc%20d", // RFC 3986: a space is %20 in a query
 		},
 	})
 	if out.ConnectToken != token {

@@ -221,17 +221,21 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
 	{
 		st := run.Step("refreshToken")
-		body, err := json.Marshal(struct {
-			RefreshToken string `json:"refresh_token"`
-		}{
-			RefreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "refreshToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				RefreshToken string `json:"refresh_token"`
+			}{
+				RefreshToken: in.RefreshToken,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "refreshToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := st.Send(&runtime.Request{

@@ -222,17 +222,21 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
 	{
 		st := run.Step("refreshToken")
-		body, err := json.Marshal(struct {
-			RefreshToken string `json:"refresh_token"`
-		}{
-			RefreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "refreshToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				RefreshToken string `json:"refresh_token"`
+			}{
+				RefreshToken: in.RefreshToken,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "refreshToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := st.Send(&runtime.Request{
@@ -291,17 +295,21 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 	// Step revokeOldToken: revokeAuthToken (POST /auth/revoke).
 	{
 		st := run.Step("revokeOldToken")
-		body, err := json.Marshal(struct {
-			RefreshToken string `json:"refresh_token"`
-		}{
-			RefreshToken: in.RefreshToken,
-		})
-		if err != nil {
-			return nil, &runtime.StepError{
-				Workflow: workflow,
-				Step:     "revokeOldToken",
-				Reason:   "cannot encode the request body",
-				Err:      err,
+		var body []byte
+		{
+			var err error
+			body, err = json.Marshal(struct {
+				RefreshToken string `json:"refresh_token"`
+			}{
+				RefreshToken: in.RefreshToken,
+			})
+			if err != nil {
+				return nil, &runtime.StepError{
+					Workflow: workflow,
+					Step:     "revokeOldToken",
+					Reason:   "cannot encode the request body",
+					Err:      err,
+				}
 			}
 		}
 		resp, err := st.Send(&runtime.Request{

@@ -4,16 +4,34 @@ import (
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
+	"github.com/arazzogen/arazzogen/generator/internal/types"
 	. "github.com/dave/jennifer/jen"
 )
 
-// bodyStatement declares body ([]byte) from a payload value.
-func bodyStatement(b *Group, v *ir.Value) {
-	if v.IsLiteral() {
-		b.Id("body").Op(":=").Index().Byte().Call(Lit(v.JSON))
-		return
+// runtimeStyles names the runtime constant of each OpenAPI style.
+var runtimeStyles = map[string]string{
+	"simple": "StyleSimple", "label": "StyleLabel", "matrix": "StyleMatrix", "form": "StyleForm",
+	"spaceDelimited": "StyleSpaceDelimited", "pipeDelimited": "StylePipeDelimited", "deepObject": "StyleDeepObject",
+}
+
+// plainScalar reports whether a value is one string, number or boolean (possibly an
+// optional one), which every style serializes as just its escaped text: the fast path that
+// needs no runtime serializer.
+func plainScalar(v *ir.Value) bool {
+	return v.Type.Scalar() && v.Kind != ir.VObject && v.Kind != ir.VArray && v.Kind != ir.VResponseBody
+}
+
+// anyValue is the Go expression handed to a runtime serializer that takes any: structured
+// payload values as their marshalled form, everything else with its own type (pointers
+// included: a nil one is an undefined value).
+func anyValue(v *ir.Value) *Statement {
+	switch v.Kind {
+	case ir.VObject, ir.VArray:
+		return payloadExpr(v)
+	case ir.VTemplate:
+		return stringExpr(v, nil)
 	}
-	b.List(Id("body"), Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(payloadExpr(v))
+	return valueExpr(v)
 }
 
 // paramStatement adds a parameter, skipping it when an optional value is absent.
@@ -26,14 +44,45 @@ func paramStatement(b *Group, v *ir.Value, add func(Code) *Statement) {
 	b.Add(add(stringExpr(v, nil)))
 }
 
+// paramText adds a parameter whose value is one text: a plain scalar, or a value sent in a
+// JSON media type (the parameter declares content instead of a style).
+func paramText(b *Group, p *ir.Param, add func(Code) *Statement) bool {
+	if p.MediaType != "" && isJSONMedia(p.MediaType) {
+		if p.Value.Type.Pointer() {
+			ref := anyValue(p.Value)
+			b.If(ref.Clone().Op("!=").Nil()).Block(add(Qual(runtimePkg, "JSONValue").Call(ref)))
+			return true
+		}
+		b.Add(add(Qual(runtimePkg, "JSONValue").Call(anyValue(p.Value))))
+		return true
+	}
+	if !plainScalar(p.Value) {
+		return false
+	}
+	paramStatement(b, p.Value, add)
+	return true
+}
+
+func isJSONMedia(mt string) bool {
+	mt = strings.ToLower(strings.TrimSpace(strings.SplitN(mt, ";", 2)[0]))
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
 func pathExpr(parts []ir.PathPart) *Statement {
 	var s *Statement
 	for _, p := range parts {
 		var c *Statement
-		if p.Value == nil {
+		switch {
+		case p.Value == nil:
 			c = Lit(p.Lit)
-		} else {
+		case p.Param != nil && p.Param.MediaType != "" && isJSONMedia(p.Param.MediaType):
+			c = Qual("net/url", "PathEscape").Call(Qual(runtimePkg, "JSONValue").Call(anyValue(p.Value)))
+		case p.Param != nil && p.Param.AllowReserved && plainScalar(p.Value):
+			c = Qual(runtimePkg, "PathReserved").Call(stringExpr(p.Value, nil))
+		case p.Param == nil || (p.Param.Style == "simple" || p.Param.Style == "") && plainScalar(p.Value):
 			c = Qual("net/url", "PathEscape").Call(stringExpr(p.Value, nil))
+		default:
+			c = Qual(runtimePkg, "PathParam").Call(Lit(p.Param.Name), Qual(runtimePkg, runtimeStyles[p.Param.Style]), Lit(p.Param.Explode), anyValue(p.Value))
 		}
 		if s == nil {
 			s = c
@@ -136,8 +185,148 @@ func tagSafeKeys(keys []string) bool {
 	return true
 }
 
-// request declares the body, query and headers of an operation step and returns the fields
-// of its runtime.Request literal. fail renders the failure of an encoding error.
+// requestBuilder renders the statements that prepare one request.
+type requestBuilder struct {
+	b    *Group
+	st   *ir.Step
+	fail func(reason string) *Statement
+}
+
+// body declares body ([]byte) and, for multipart bodies, contentType. Encoding that can
+// fail runs in a block of its own, so that its err does not clash with the err the request
+// itself declares next.
+func (r *requestBuilder) body() {
+	st, b := r.st, r.b
+	switch {
+	case st.BodyKind == ir.BodyJSON && st.Body.IsLiteral() && len(st.Replacements) == 0:
+		b.Id("body").Op(":=").Index().Byte().Call(Lit(st.Body.JSON))
+		return
+	case st.BodyKind == ir.BodyText && len(st.Replacements) == 0:
+		b.Id("body").Op(":=").Index().Byte().Call(textExpr(st.BodyText))
+		return
+	case st.BodyKind == ir.BodyBytes:
+		b.Id("body").Op(":=").Index().Byte().Call(stringExpr(st.Body, nil))
+		return
+	}
+	b.Var().Id("body").Index().Byte()
+	multipart := st.BodyKind == ir.BodyMultipart || st.BodyKind == ir.BodyMultipartValue
+	if multipart {
+		b.Var().Id("contentType").String()
+	}
+	b.BlockFunc(func(g *Group) {
+		g.Var().Err().Error()
+		check := func(reason string) { g.If(Err().Op("!=").Nil()).Block(r.fail(reason)) }
+		switch st.BodyKind {
+		case ir.BodyJSON:
+			if st.Body.IsLiteral() {
+				g.Id("body").Op("=").Index().Byte().Call(Lit(st.Body.JSON))
+			} else {
+				g.List(Id("body"), Err()).Op("=").Qual(jsonPkg, "Marshal").Call(payloadExpr(st.Body))
+				check("cannot encode the request body")
+			}
+		case ir.BodyText:
+			g.Id("body").Op("=").Index().Byte().Call(textExpr(st.BodyText))
+		case ir.BodyFormValue:
+			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "FormBody").Call(anyValue(st.Body))
+			check("cannot encode the form body")
+		case ir.BodyMultipartValue:
+			g.List(Id("body"), Id("contentType"), Err()).Op("=").Qual(runtimePkg, "MultipartBody").Call(anyValue(st.Body))
+			check("cannot encode the multipart body")
+		case ir.BodyForm:
+			g.Var().Id("form").Qual(runtimePkg, "Form")
+			fields(g, st, "form")
+			g.List(Id("body"), Err()).Op("=").Id("form").Dot("Encode").Call()
+			check("cannot encode the form body")
+		case ir.BodyMultipart:
+			g.Var().Id("parts").Qual(runtimePkg, "Multipart")
+			fields(g, st, "parts")
+			g.List(Id("body"), Id("contentType"), Err()).Op("=").Id("parts").Dot("Encode").Call()
+			check("cannot encode the multipart body")
+		}
+		for _, rp := range st.Replacements {
+			args := []Code{Id("body"), anyValue(rp.Value)}
+			for _, t := range rp.Pointer {
+				args = append(args, Lit(t))
+			}
+			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "ReplaceJSON").Call(args...).Add(srcComment(rp.Value))
+			check("cannot apply the payload replacement at " + rp.Target)
+		}
+	})
+}
+
+// fields adds the form fields or multipart parts of an object payload to the builder
+// variable named by to: plain text values with Add, the rest with AddValue and their
+// Encoding Object.
+func fields(b *Group, st *ir.Step, to string) {
+	for _, f := range st.BodyFields {
+		enc := f.Encoding
+		textual := enc.Style == "" && (enc.ContentType == "" || to == "form" && !isJSONMedia(enc.ContentType))
+		if textual && plainScalar(f.Value) {
+			paramStatement(b, f.Value, func(v Code) *Statement { return Id(to).Dot("Add").Call(Lit(f.Name), v) })
+			continue
+		}
+		b.Id(to).Dot("AddValue").Call(Lit(f.Name), anyValue(f.Value), encodingLit(enc)).Add(srcComment(f.Value))
+	}
+}
+
+func encodingLit(e ir.FieldEncoding) *Statement {
+	var items []Code
+	if e.Style != "" {
+		items = append(items, kv("Style", Qual(runtimePkg, runtimeStyles[e.Style])))
+	}
+	if e.Explode {
+		items = append(items, kv("Explode", True()))
+	}
+	if e.AllowReserved {
+		items = append(items, kv("AllowReserved", True()))
+	}
+	if e.ContentType != "" {
+		items = append(items, kv("ContentType", Lit(e.ContentType)))
+	}
+	return Qual(runtimePkg, "Encoding").Values(items...)
+}
+
+// textExpr concatenates a templated body, each value escaped for where it stands.
+func textExpr(parts []ir.TextPart) *Statement {
+	var s *Statement
+	for _, p := range parts {
+		var c *Statement
+		if p.Value == nil {
+			c = Lit(p.Lit)
+		} else {
+			switch p.Escape {
+			case ir.EscapeJSONString:
+				c = Qual(runtimePkg, "JSONString").Call(stringExpr(p.Value, nil))
+			case ir.EscapeJSONValue:
+				if k := p.Value.Type.Kind; !p.Value.Type.Pointer() && (k == types.Int64 || k == types.Bool) && p.Value.Kind != ir.VResponseBody {
+					c = stringExpr(p.Value, nil) // the same text in JSON
+				} else {
+					c = Qual(runtimePkg, "JSONValue").Call(anyValue(p.Value))
+				}
+			case ir.EscapeXML:
+				c = Qual(runtimePkg, "XMLEscape").Call(stringExpr(p.Value, nil))
+			case ir.EscapeXMLElement:
+				c = Qual(runtimePkg, "XMLElement").Call(Lit(p.Element), anyValue(p.Value))
+			case ir.EscapeForm:
+				c = Qual("net/url", "QueryEscape").Call(stringExpr(p.Value, nil))
+			default:
+				c = stringExpr(p.Value, nil)
+			}
+		}
+		if s == nil {
+			s = c
+		} else {
+			s = s.Op("+").Add(c)
+		}
+	}
+	if s == nil {
+		return Lit("")
+	}
+	return s
+}
+
+// request declares the body, query, headers and cookies of an operation step and returns
+// the fields of its runtime.Request literal. fail renders the failure of an encoding error.
 func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code {
 	req := []Code{
 		kv("Workflow", Id("workflow")),
@@ -145,30 +334,61 @@ func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code 
 		kv("Method", Lit(st.Method)),
 		kv("Path", Lit(st.Path)),
 	}
-	if st.Body != nil {
-		bodyStatement(b, st.Body)
-		if !st.Body.IsLiteral() {
-			b.If(Err().Op("!=").Nil()).Block(fail("cannot encode the request body"))
-		}
+	rb := &requestBuilder{b: b, st: st, fail: fail}
+	if st.HasBody() {
+		rb.body()
 	}
 	url := Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
-	if len(st.Query) > 0 {
+	if len(st.Query) > 0 || st.QueryLiteral != "" {
 		b.Var().Id("q").Qual(runtimePkg, "Query")
+		if st.QueryLiteral != "" {
+			b.Id("q").Dot("AddEncoded").Call(Lit(st.QueryLiteral))
+		}
 		for _, q := range st.Query {
-			paramStatement(b, q.Value, func(v Code) *Statement { return Id("q").Dot("Add").Call(Lit(q.Name), v) })
+			add := func(v Code) *Statement { return Id("q").Dot("Add").Call(Lit(q.Name), v) }
+			if q.AllowReserved {
+				add = func(v Code) *Statement { return Id("q").Dot("AddReserved").Call(Lit(q.Name), v) }
+			}
+			if !paramText(b, q, add) {
+				b.Id("q").Dot("AddStyled").Call(Lit(q.Name), Qual(runtimePkg, runtimeStyles[q.Style]), Lit(q.Explode), Lit(q.AllowReserved), anyValue(q.Value)).Add(srcComment(q.Value))
+			}
 		}
 		url = url.Op("+").Id("q").Dot("String").Call()
 	}
+	if qs := st.QueryString; qs != nil {
+		url = url.Op("+").Qual(runtimePkg, "QueryString").Call(Lit(qs.MediaType), anyValue(qs.Value))
+	}
 	req = append(req, kv("URL", url))
-	if len(st.Headers) > 0 {
-		b.Id("h").Op(":=").Make(Qual(httpPkg, "Header"), Lit(len(st.Headers)))
+	if len(st.Cookies) > 0 {
+		b.Var().Id("cookies").Qual(runtimePkg, "Cookies")
+		for _, ck := range st.Cookies {
+			if !paramText(b, ck, func(v Code) *Statement { return Id("cookies").Dot("Add").Call(Lit(ck.Name), v) }) {
+				b.Id("cookies").Dot("AddStyled").Call(Lit(ck.Name), Lit(ck.Explode), anyValue(ck.Value)).Add(srcComment(ck.Value))
+			}
+		}
+	}
+	if len(st.Headers) > 0 || len(st.Cookies) > 0 {
+		b.Id("h").Op(":=").Make(Qual(httpPkg, "Header"), Lit(len(st.Headers)+min(len(st.Cookies), 1)))
 		for _, h := range st.Headers {
-			paramStatement(b, h.Value, func(v Code) *Statement { return Id("h").Dot("Add").Call(Lit(h.Name), v) })
+			if !paramText(b, h, func(v Code) *Statement { return Id("h").Dot("Add").Call(Lit(h.Name), v) }) {
+				b.If(List(Id("v"), Id("ok")).Op(":=").Qual(runtimePkg, "HeaderValue").Call(Lit(h.Explode), anyValue(h.Value)), Id("ok")).Block(
+					Id("h").Dot("Add").Call(Lit(h.Name), Id("v")),
+				)
+			}
+		}
+		if len(st.Cookies) > 0 {
+			b.If(Id("v").Op(":=").Id("cookies").Dot("String").Call(), Id("v").Op("!=").Lit("")).Block(
+				Id("h").Dot("Set").Call(Lit("Cookie"), Id("v")),
+			)
 		}
 		req = append(req, kv("Header", Id("h")))
 	}
-	if st.Body != nil {
-		req = append(req, kv("ContentType", Lit(st.ContentType)), kv("Body", Id("body")))
+	if st.HasBody() {
+		ct := Lit(st.ContentType)
+		if st.BodyKind == ir.BodyMultipart || st.BodyKind == ir.BodyMultipartValue {
+			ct = Id("contentType")
+		}
+		req = append(req, kv("ContentType", ct), kv("Body", Id("body")))
 	}
 	return req
 }

@@ -245,7 +245,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	case s.OperationID.Set():
 		op, st.Source = b.operation(s.OperationID)
 	case s.OperationPath.Set():
-		b.errorf(s.OperationPath.Pos, "unsupported", "operationPath steps are not supported yet; use operationId")
+		op, st.Source = b.operationPath(s.OperationPath)
 	case s.WorkflowID.Set():
 		return b.workflowStep(sc, st, s)
 	case slices.ContainsFunc(s.Unsupported, func(u load.Str) bool { return u.Value == "channelPath" }):

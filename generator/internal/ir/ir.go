@@ -118,6 +118,18 @@ type Step struct {
 	// Security is the operation's security requirement; nil when it needs no credential
 	// (see security.go).
 	Security *Requirement
+
+	// Request building beyond path, query and header parameters (ir/request.go): cookie
+	// parameters, the Arazzo 1.1 querystring parameter, how Body is encoded (BodyText and
+	// BodyFields hold templated and per-field bodies), and the payload replacements that can
+	// only be applied to the encoded body at run time.
+	Cookies      []*Param
+	QueryString  *Param
+	QueryLiteral string // fixed query text of a path template with '?' ("/{Bucket}?acl"), encoded
+	BodyKind     BodyKind
+	BodyText     []TextPart
+	BodyFields   []*BodyField
+	Replacements []*Replacement
 }
 
 // ActionKind is what an action does.
@@ -149,12 +161,21 @@ type Action struct {
 type PathPart struct {
 	Lit   string
 	Value *Value
+	// Param is the path parameter (name and style) whose value this is; nil for literal text.
+	Param *Param
 }
 
-// Param is a query or header parameter.
+// Param is a path, query, header, cookie or querystring parameter.
 type Param struct {
 	Name  string // header names are canonical
 	Value *Value
+	// Serialization, from the OpenAPI parameter (features AMB-P1): its style ("" for the
+	// location's default), explode and allowReserved; MediaType is set when it declares
+	// content instead of a style (the value is sent in that media type).
+	Style         string
+	Explode       bool
+	AllowReserved bool
+	MediaType     string
 }
 
 // Criterion is a compiled success criterion; Text is the original condition.

@@ -117,11 +117,21 @@ type Parameter struct {
 type RequestBody struct {
 	ContentType  Str
 	Payload      *yaml.Node
-	Replacements Str // set (with the key's position) when present; not compiled yet
+	Replacements []*Replacement
 	Pos          diag.Pos
 
 	// PayloadPos is the position of the payload key, for diagnostics about the payload.
 	PayloadPos diag.Pos
+}
+
+// Replacement is a Payload Replacement Object.
+type Replacement struct {
+	Target Str
+	// TargetSelectorType is the 1.1 targetSelectorType: a string, or the type of an
+	// Expression Type Object (positioned at that object).
+	TargetSelectorType Str
+	Value              *yaml.Node
+	Pos                diag.Pos
 }
 
 // Criterion is a success criterion.
@@ -515,12 +525,48 @@ func (d *decoder) requestBody(n *yaml.Node) *RequestBody {
 		case "payload":
 			rb.Payload, rb.PayloadPos = v, d.pos(k)
 		case "replacements":
-			rb.Replacements = Str{Value: key, Pos: d.pos(k), Node: k}
+			for _, rn := range d.seq(key, v) {
+				if r := d.replacement(rn); r != nil {
+					rb.Replacements = append(rb.Replacements, r)
+				}
+			}
 		}
 	}) {
 		return nil
 	}
 	return rb
+}
+
+func (d *decoder) replacement(n *yaml.Node) *Replacement {
+	r := &Replacement{Pos: d.pos(n)}
+	if !d.fields(n, "payload replacement", []string{"target", "targetSelectorType", "value"}, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "target":
+			r.Target = d.str(key, v)
+		case "targetSelectorType":
+			if v.Kind == yaml.MappingNode {
+				r.TargetSelectorType = Str{Pos: d.pos(v), Node: v}
+				d.fields(v, "targetSelectorType", []string{"type", "version"}, func(key string, k, tv *yaml.Node) {
+					if key == "type" {
+						r.TargetSelectorType.Value = tv.Value
+					}
+				})
+			} else {
+				r.TargetSelectorType = d.str(key, v)
+			}
+		case "value":
+			r.Value = v
+		}
+	}) {
+		return nil
+	}
+	if !r.Target.Set() {
+		d.missing(n, "payload replacement", "target")
+	}
+	if r.Value == nil {
+		d.missing(n, "payload replacement", "value")
+	}
+	return r
 }
 
 func (d *decoder) criterion(n *yaml.Node) *Criterion {
