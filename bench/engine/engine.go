@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/arazzo"
@@ -32,8 +33,12 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// maxBody bounds each response read, like the generated code's default (10 MiB).
-const maxBody = 10 << 20
+// maxBody bounds each response read and requestTimeout each request, as the generated
+// clients' defaults do (10 MiB, 30 seconds).
+const (
+	maxBody        = 10 << 20
+	requestTimeout = 30 * time.Second
+)
 
 // Config says how to load and run a document.
 type Config struct {
@@ -270,7 +275,8 @@ func (o *operation) add(p param) {
 }
 
 // Execute sends one request: the path template filled in, the query in order, the headers,
-// and the body as JSON; and returns the response with its body decoded from JSON.
+// and the body as JSON, within requestTimeout; and returns the response with its body decoded
+// from JSON.
 func (x *executor) Execute(ctx context.Context, req *arazzo.ExecutionRequest) (*arazzo.ExecutionResponse, error) {
 	if req.Source == nil {
 		return nil, errors.New("request has no source")
@@ -310,6 +316,8 @@ func (x *executor) Execute(ctx context.Context, req *arazzo.ExecutionRequest) (*
 		}
 		body = bytes.NewReader(b)
 	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, op.method, u.String(), body)
 	if err != nil {
 		return nil, err

@@ -5,8 +5,8 @@
 // Each function sends exactly the requests the generated code sends (same method, URL, headers
 // and body bytes; bench's equivalence test checks this on the wire) and returns the same
 // outputs. It keeps the properties that matter in production and that the generated code also
-// has: a reused *http.Client, a context on every request, a bounded response read, a status
-// check, and a response body read to the end so that the connection is reused. It decodes
+// has: a reused *http.Client, a context and a timeout on every request, a bounded response
+// read, a status check, and a response body read to the end so that the connection is reused. It decodes
 // each response once into a struct that holds only the fields the workflow needs.
 package handwritten
 
@@ -18,10 +18,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 )
 
-// maxBody bounds each response read, like the generated code's default (10 MiB).
-const maxBody = 10 << 20
+// maxBody bounds each response read and requestTimeout each request, as the generated
+// clients' defaults do (10 MiB, 30 seconds).
+const (
+	maxBody        = 10 << 20
+	requestTimeout = 30 * time.Second
+)
 
 // Client calls the three vendor APIs. Base URLs have no trailing slash.
 type Client struct {
@@ -151,12 +156,8 @@ func (c *Client) RotateRefreshToken(ctx context.Context, refreshToken string) (*
 	if err != nil {
 		return nil, err
 	}
-	req, err := newRequest(ctx, http.MethodPost, c.PrismaticBase+"/auth/revoke", body)
-	if err != nil {
-		return nil, err
-	}
 	// The revoke response has no field the workflow uses; only its status matters.
-	status, err := c.do(req, nil)
+	status, err := c.do(ctx, call{method: http.MethodPost, url: c.PrismaticBase + "/auth/revoke", body: body}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("revoke refresh token: %w", err)
 	}
@@ -168,24 +169,16 @@ func (c *Client) prismaticRefresh(ctx context.Context, refreshToken string, dst 
 	if err != nil {
 		return err
 	}
-	req, err := newRequest(ctx, http.MethodPost, c.PrismaticBase+"/auth/refresh", body)
-	if err != nil {
-		return err
-	}
-	if _, err := c.do(req, dst); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, url: c.PrismaticBase + "/auth/refresh", body: body}, dst); err != nil {
 		return fmt.Errorf("refresh access token: %w", err)
 	}
 	return nil
 }
 
 func (c *Client) prismaticCustomers(ctx context.Context, accessToken string) (json.RawMessage, error) {
-	req, err := newRequest(ctx, http.MethodPost, c.PrismaticBase+"/api", listCustomersQuery)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+accessToken)
 	var res customersResponse
-	if _, err := c.do(req, &res); err != nil {
+	r := call{method: http.MethodPost, url: c.PrismaticBase + "/api", body: listCustomersQuery, header: "Authorization", value: "Bearer " + accessToken}
+	if _, err := c.do(ctx, r, &res); err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
 	return res.Data.Customers.Nodes, nil
@@ -200,28 +193,20 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, applicationName 
 	if err != nil {
 		return nil, err
 	}
-	req, err := newRequest(ctx, http.MethodPost, c.AirbyteBase+"/applications", body)
-	if err != nil {
-		return nil, err
-	}
 	var app struct {
 		ID           string `json:"id"`
 		ClientID     string `json:"clientId"`
 		ClientSecret string `json:"clientSecret"`
 	}
-	if _, err := c.do(req, &app); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, url: c.AirbyteBase + "/applications", body: body}, &app); err != nil {
 		return nil, fmt.Errorf("create application: %w", err)
 	}
 
-	req, err = newRequest(ctx, http.MethodGet, c.AirbyteBase+"/applications/"+url.PathEscape(app.ID), nil)
-	if err != nil {
-		return nil, err
-	}
 	var got struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
-	if _, err := c.do(req, &got); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, url: c.AirbyteBase + "/applications/" + url.PathEscape(app.ID)}, &got); err != nil {
 		return nil, fmt.Errorf("get application: %w", err)
 	}
 
@@ -233,12 +218,8 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, applicationName 
 	if err != nil {
 		return nil, err
 	}
-	req, err = newRequest(ctx, http.MethodPost, c.AirbyteBase+"/applications/token", body)
-	if err != nil {
-		return nil, err
-	}
 	var tok tokenResponse
-	if _, err := c.do(req, &tok); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodPost, url: c.AirbyteBase + "/applications/token", body: body}, &tok); err != nil {
 		return nil, fmt.Errorf("create access token: %w", err)
 	}
 	return &BootstrapApplicationTokenOutputs{ApplicationID: app.ID, ClientID: app.ClientID, AccessToken: tok.AccessToken}, nil
@@ -253,51 +234,55 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, projectID, environmen
 	if err != nil {
 		return nil, err
 	}
-	req, err := newRequest(ctx, http.MethodPost, c.PipedreamBase+"/v1/connect/"+url.PathEscape(projectID)+"/tokens", body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("X-Pd-Environment", environment)
 	var tok struct {
 		Token          string `json:"token"`
 		ConnectLinkURL string `json:"connect_link_url"`
 	}
-	if _, err := c.do(req, &tok); err != nil {
+	r := call{
+		method: http.MethodPost, url: c.PipedreamBase + "/v1/connect/" + url.PathEscape(projectID) + "/tokens", body: body,
+		header: "X-Pd-Environment", value: environment,
+	}
+	if _, err := c.do(ctx, r, &tok); err != nil {
 		return nil, fmt.Errorf("create connect token: %w", err)
 	}
 
 	u := c.PipedreamBase + "/v1/connect/tokens/" + url.PathEscape(tok.Token) + "/validate?app_id=" + url.QueryEscape(appID)
-	req, err = newRequest(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
 	var validation ValidateTokenResponse
-	if _, err := c.do(req, &validation); err != nil {
+	if _, err := c.do(ctx, call{method: http.MethodGet, url: u}, &validation); err != nil {
 		return nil, fmt.Errorf("validate connect token: %w", err)
 	}
 	return &TokenMintAndValidateOutputs{ConnectToken: tok.Token, Validation: validation}, nil
 }
 
-// newRequest builds a request that accepts JSON and, when body is not nil, sends it as JSON.
-func newRequest(ctx context.Context, method, u string, body []byte) (*http.Request, error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
+// call is one request: its method and URL, its JSON body (nil for none) and at most one
+// header besides Content-Type and Accept.
+type call struct {
+	method, url   string
+	body          []byte
+	header, value string
+}
+
+// do sends the request, bounded by requestTimeout from sending it to reading its last byte;
+// reads the whole response (at most maxBody bytes); requires status 200; and decodes the body
+// into v unless v is nil. It returns the status code.
+func (c *Client) do(ctx context.Context, r call, v any) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, r)
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	if body != nil {
+	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	return req, nil
-}
-
-// do sends req, reads the whole response (at most maxBody bytes), requires status 200 and
-// decodes the body into v unless v is nil. It returns the status code.
-func (c *Client) do(req *http.Request, v any) (int, error) {
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return 0, err
