@@ -27,9 +27,10 @@ check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
 
-## bench: the benchmarks
+## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)
+BENCHFLAGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/cmd/benchreport $(BENCHFLAGS)
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:

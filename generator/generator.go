@@ -7,7 +7,6 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,12 +203,13 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 		}
 		return nil
 	}
-	if bytes.Contains(data, []byte("&")) { // only a document with anchors can have aliases
-		if root := load.ParseYAML(file, data, diags); root == nil {
-			return nil // malformed YAML or an alias bomb, reported with its position
-		}
-	}
 	oa, err := cfg.Cache.parseOpenAPI(file, data)
+	var bomb *load.AliasBombError
+	if errors.As(err, &bomb) {
+		diags.Errorf(diag.Pos{File: file, Line: bomb.Line, Col: bomb.Col}, "too-large", "%s", bomb.Error()).
+			WithHint("aliases that repeat aliases grow exponentially; write the values out or reduce the nesting")
+		return nil
+	}
 	if err != nil {
 		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
 			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)

@@ -144,24 +144,31 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			return nil, req.fail(0, "authentication failed", redactErr(err, req.secrets...))
 		}
 	}
-	ev := RequestEvent{
-		Workflow:  req.Workflow,
-		Step:      req.Step,
-		Method:    hr.Method,
-		Server:    hr.URL.Scheme + "://" + hr.URL.Host,
-		Path:      req.Path,
-		Header:    RedactHeader(hr.Header, req.secrets...),
-		BodyBytes: len(req.Body),
+	// Events, with their redacted header copies, are built only for an observer: without
+	// one they would be most of the allocations of a request.
+	observed := t.Observer != nil
+	if observed {
+		ctx = obs.Request(ctx, RequestEvent{
+			Workflow:  req.Workflow,
+			Step:      req.Step,
+			Method:    hr.Method,
+			Server:    hr.URL.Scheme + "://" + hr.URL.Host,
+			Path:      req.Path,
+			Header:    RedactHeader(hr.Header, req.secrets...),
+			BodyBytes: len(req.Body),
+		})
+		hr = hr.WithContext(ctx)
 	}
-	ctx = obs.Request(ctx, ev)
-	hr = hr.WithContext(ctx)
 	respond := func(status int, h http.Header, n int, err *StepError) {
+		if !observed {
+			return
+		}
 		var e error
 		if err != nil {
 			e = err
 		}
 		obs.Response(ctx, ResponseEvent{
-			Workflow: req.Workflow, Step: req.Step, Method: ev.Method, Path: req.Path,
+			Workflow: req.Workflow, Step: req.Step, Method: hr.Method, Path: req.Path,
 			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: n,
 			Duration: time.Since(start), Err: e,
 		})

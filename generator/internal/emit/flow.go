@@ -66,7 +66,7 @@ func flowLabels(w *ir.Workflow) labels {
 		if len(st.OnFailure) > 0 {
 			l.top = true
 		}
-		for _, a := range slices.Concat(st.OnSuccess, st.OnFailure) {
+		for _, a := range slices.Concat(tried(st.OnSuccess), tried(st.OnFailure)) {
 			switch {
 			case a.Kind == ir.Retry && a.Step != nil:
 				l.run[a.Step] = true
@@ -570,16 +570,8 @@ func delay(seconds float64) *Statement {
 	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
 }
 
-// tried returns the actions up to the first one that always applies: those after it are
-// never tried (and never rendered).
-func tried(actions []*ir.Action) []*ir.Action {
-	for i, a := range actions {
-		if len(a.Criteria) == 0 && a.Kind != ir.Retry {
-			return actions[:i+1]
-		}
-	}
-	return actions
-}
+// tried returns the actions that can run (see ir.Tried); only those are rendered.
+func tried(actions []*ir.Action) []*ir.Action { return ir.Tried(actions) }
 
 // readsFailResp reports whether a failure handler of the workflow reads the failed step's
 // response: to test a criterion or to honour Retry-After.

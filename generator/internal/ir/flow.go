@@ -367,7 +367,7 @@ func (b *builder) flow(sc *scope, w *load.Workflow, steps []*load.Step) {
 		}
 		reached[i] = true
 		st := wf.Steps[i]
-		for _, a := range slices.Concat(st.OnSuccess, st.OnFailure) {
+		for _, a := range slices.Concat(Tried(st.OnSuccess), Tried(st.OnFailure)) {
 			if a.Step != nil {
 				visit(index[a.Step])
 			}
@@ -383,6 +383,17 @@ func (b *builder) flow(sc *scope, w *load.Workflow, steps []*load.Step) {
 			b.diags.Warnf(steps[i].ID.Pos, "unreachable", "step %q can never run: no step falls through to it and no action jumps to it", st.ID)
 		}
 	}
+}
+
+// Tried returns the actions up to the first one that always applies (no criteria, and not a
+// retry, whose budget can run out): those after it can never be chosen.
+func Tried(actions []*Action) []*Action {
+	for i, a := range actions {
+		if len(a.Criteria) == 0 && a.Kind != Retry {
+			return actions[:i+1]
+		}
+	}
+	return actions
 }
 
 // unconditional reports whether the list ends in an action that always applies, so the

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -67,11 +68,28 @@ type Operation struct {
 // Operation returns the operation with the given operationId.
 func (o *OpenAPI) Operation(id string) *Operation { return o.byID[id] }
 
+// AliasBombError reports YAML aliases that expand a description past MaxExpandedNodes.
+type AliasBombError struct{ Line, Col int }
+
+func (e *AliasBombError) Error() string {
+	return fmt.Sprintf("YAML aliases expand the document to more than %d nodes", MaxExpandedNodes)
+}
+
 // ParseOpenAPI parses an OpenAPI 3.x description. dir is the directory that relative
-// references inside it are resolved against.
+// references inside it are resolved against. A description whose aliases would expand past
+// MaxExpandedNodes is refused before libopenapi sees it.
 func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, fmt.Errorf("document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
+	}
+	if bytes.Contains(data, []byte("&")) { // only a document with anchors can have aliases
+		var root yaml.Node
+		if err := yaml.Unmarshal(data, &root); err != nil {
+			return nil, err // positioned by YAMLErrorPos
+		}
+		if n := aliasBomb(&root); n != nil {
+			return nil, &AliasBombError{Line: n.Line, Col: n.Column}
+		}
 	}
 	cfg := &datamodel.DocumentConfiguration{
 		BasePath:                            filepath.Dir(file),
