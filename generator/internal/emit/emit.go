@@ -57,6 +57,9 @@ func Package(p *ir.Program) (Output, error) {
 
 func render(f *File, path string) (Output, error) {
 	var buf bytes.Buffer
+	// imports.Process below formats the file; formatting it in jennifer too would do the
+	// work twice.
+	f.NoFormat = true
 	if err := f.Render(&buf); err != nil {
 		return Output{}, fmt.Errorf("emit %s: %w", path, err)
 	}
