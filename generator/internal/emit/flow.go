@@ -66,7 +66,7 @@ func flowLabels(w *ir.Workflow) labels {
 		if len(st.OnFailure) > 0 {
 			l.top = true
 		}
-		for _, a := range slices.Concat(tried(st.OnSuccess), tried(st.OnFailure)) {
+		for _, a := range slices.Concat(ir.Tried(st.OnSuccess), ir.Tried(st.OnFailure)) {
 			switch {
 			case a.Kind == ir.Retry && a.Step != nil:
 				l.run[a.Step] = true
@@ -407,7 +407,7 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 	g.Commentf("Failure actions of step %s.", st.ID)
 	g.Id(failedLabel(st)).Op(":")
 	g.BlockFunc(func(b *Group) {
-		if usesResponse(tried(st.OnFailure)) {
+		if usesResponse(ir.Tried(st.OnFailure)) {
 			// The request itself may have failed, leaving no response; criteria that
 			// read the response then do not hold.
 			b.Id("resp").Op(":=").Id("failResp")
@@ -570,9 +570,6 @@ func delay(seconds float64) *Statement {
 	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
 }
 
-// tried returns the actions that can run (see ir.Tried); only those are rendered.
-func tried(actions []*ir.Action) []*ir.Action { return ir.Tried(actions) }
-
 // readsFailResp reports whether a failure handler of the workflow reads the failed step's
 // response: to test a criterion or to honour Retry-After.
 func readsFailResp(w *ir.Workflow) bool {
@@ -580,7 +577,7 @@ func readsFailResp(w *ir.Workflow) bool {
 		if st.Unreachable {
 			continue
 		}
-		actions := tried(st.OnFailure)
+		actions := ir.Tried(st.OnFailure)
 		if usesResponse(actions) || slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Retry }) {
 			return true
 		}

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -196,4 +197,28 @@ func FuzzParseCondition(f *testing.F) {
 			t.Fatal("nil condition without error")
 		}
 	})
+}
+
+func TestParseBraced(t *testing.T) {
+	parts, err := ParseBraced(`^[A-Z]{2}-{$inputs.prefix}$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 3 || parts[0].Lit != "^[A-Z]{2}-" || parts[1].Expr == nil || parts[1].Expr.Raw != "$inputs.prefix" || parts[1].Offset != 11 || parts[2].Lit != "$" {
+		t.Fatalf("parts = %+v", parts)
+	}
+	// JSONPath's own "$" and a brace not followed by "$" stay literal.
+	if parts, err := ParseBraced(`$.a[?@.b == 1]`); err != nil || len(parts) != 1 || parts[0].Expr != nil {
+		t.Fatalf("parts = %+v, err = %v", parts, err)
+	}
+	for _, tc := range []struct {
+		in  string
+		off int
+	}{{"x{$inputs.a", 1}, {"ab{$nope}", 3}} {
+		_, err := ParseBraced(tc.in)
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Offset != tc.off {
+			t.Errorf("ParseBraced(%q) error = %v, want offset %d", tc.in, err, tc.off)
+		}
+	}
 }

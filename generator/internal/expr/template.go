@@ -1,6 +1,9 @@
 package expr
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // Part is one piece of an expression string: literal text or an embedded expression.
 type Part struct {
@@ -113,4 +116,40 @@ func (v Value) Braced() string {
 		}
 	}
 	return b.String()
+}
+
+// ParseBraced splits a regex, JSONPath or XPath condition into literal text and embedded
+// "{$…}" expressions. Only "{" directly followed by "$" opens an expression (features
+// AMB-E2), so quantifiers such as {2,3} and JSONPath's own "$" stay literal.
+func ParseBraced(s string) ([]Part, error) {
+	var parts []Part
+	lit := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '{' || i+1 >= len(s) || s[i+1] != '$' {
+			continue
+		}
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			return nil, &Error{Offset: i, Msg: "embedded expression has no closing '}'"}
+		}
+		e, err := Parse(s[i+1 : i+end])
+		if err != nil {
+			var pe *Error
+			if errors.As(err, &pe) {
+				pe.Offset += i + 1
+				return nil, pe
+			}
+			return nil, err
+		}
+		if lit < i {
+			parts = append(parts, Part{Lit: s[lit:i], Offset: lit})
+		}
+		parts = append(parts, Part{Expr: &e, Offset: i + 1})
+		i += end
+		lit = i + 1
+	}
+	if lit < len(s) {
+		parts = append(parts, Part{Lit: s[lit:], Offset: lit})
+	}
+	return parts, nil
 }

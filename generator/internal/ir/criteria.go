@@ -54,7 +54,7 @@ func (b *builder) patternCriterion(sc *scope, c *load.Criterion) *Criterion {
 			return nil
 		}
 	}
-	parts, err := bracedParts(c.Condition.Value)
+	parts, err := expr.ParseBraced(c.Condition.Value)
 	if err != nil {
 		var pe *expr.Error
 		errors.As(err, &pe)
@@ -146,42 +146,6 @@ func (b *builder) patternVar(k CriterionKind) string {
 // value), which a JSON Pointer lookup can read directly.
 func rawContext(v *Value) bool {
 	return v.Kind == VResponseBody || v.Type.Kind == types.Raw
-}
-
-// bracedParts splits a regex, JSONPath or XPath condition into literal text and embedded
-// "{$…}" expressions. Only "{" directly followed by "$" opens an expression (features
-// AMB-E2), so quantifiers such as {2,3} and JSONPath's own "$" stay literal.
-func bracedParts(s string) ([]expr.Part, error) {
-	var parts []expr.Part
-	lit := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '{' || i+1 >= len(s) || s[i+1] != '$' {
-			continue
-		}
-		end := strings.IndexByte(s[i:], '}')
-		if end < 0 {
-			return nil, &expr.Error{Offset: i, Msg: "embedded expression has no closing '}'"}
-		}
-		e, err := expr.Parse(s[i+1 : i+end])
-		if err != nil {
-			var pe *expr.Error
-			if errors.As(err, &pe) {
-				pe.Offset += i + 1
-				return nil, pe
-			}
-			return nil, err
-		}
-		if lit < i {
-			parts = append(parts, expr.Part{Lit: s[lit:i], Offset: lit})
-		}
-		parts = append(parts, expr.Part{Expr: &e, Offset: i + 1})
-		i += end
-		lit = i + 1
-	}
-	if lit < len(s) {
-		parts = append(parts, expr.Part{Lit: s[lit:], Offset: lit})
-	}
-	return parts, nil
 }
 
 // jsonPathComparison reads the common "JSONPath comparison" habit (STATS.md, habit 1):
