@@ -258,9 +258,11 @@ func TestDiscover(t *testing.T) {
 
 func TestDiscoverBadURLMap(t *testing.T) {
 	for name, urlMap := range map[string]string{
-		"unknown document": `{"flows/other.yml": {"https://pets.example.com/openapi.yaml": "_remote/pets.yaml"}}`,
-		"missing copy":     `{"flows/remote.yml": {"https://pets.example.com/openapi.yaml": "_remote/gone.yaml"}}`,
-		"not JSON":         `{"flows/remote.yml": `,
+		"unknown document":  `{"flows/other.yml": {"https://pets.example.com/openapi.yaml": "_remote/pets.yaml"}}`,
+		"missing copy":      `{"flows/remote.yml": {"https://pets.example.com/openapi.yaml": "_remote/gone.yaml"}}`,
+		"not JSON":          `{"flows/remote.yml": `,
+		"flat missing copy": `{"https://pets.example.com/openapi.yaml": "_remote/gone.yaml"}`,
+		"neither shape":     `{"flows/remote.yml": 42}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			root := tinyCorpus(t)
@@ -271,6 +273,33 @@ func TestDiscoverBadURLMap(t *testing.T) {
 				t.Errorf("no error for url-map.json %s", urlMap)
 			}
 		})
+	}
+}
+
+// TestDiscoverFlatURLMap checks the flat shape at the corpus root: one url mapped for every
+// document, comments skipped, and a label's own file winning for the same url.
+func TestDiscoverFlatURLMap(t *testing.T) {
+	root := tinyCorpus(t)
+	rootMap := `{"_comment": "maps for all", "https://pets.example.com/openapi.yaml": "good/openapi/pets.yaml"}`
+	if err := os.WriteFile(filepath.Join(root, URLMapFile), []byte(rootMap), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "https://pets.example.com/openapi.yaml"
+	for _, d := range docs {
+		want := "good/openapi/pets.yaml"
+		if d.Path == "mapped/flows/remote.yml" {
+			want = "mapped/_remote/pets.yaml" // the label's own url-map.json
+		}
+		if got := d.URLs[url]; got != want {
+			t.Errorf("%s: %s mapped to %q, want %q", d.Path, url, got, want)
+		}
+		if _, ok := d.URLs["_comment"]; ok {
+			t.Errorf("%s: the _comment key was read as a url", d.Path)
+		}
 	}
 }
 

@@ -28,10 +28,14 @@ type Document struct {
 	URLs map[string]string
 }
 
-// URLMapFile is the name of the file, in a label's directory (the first level under the
-// corpus root), that maps non-relative source urls of that label's documents to local
-// copies: {"<document path relative to the label dir>": {"<url>": "<local path relative to
-// the label dir>"}}.
+// URLMapFile is the name of the file that maps non-relative source urls (remote,
+// absolute) to local copies. It may sit at the corpus root or in a label's directory (the
+// first level under the root), and takes one of two shapes:
+//
+//   - per document: {"<document path relative to the file's dir>": {"<url>": "<local path>"}}
+//   - flat, for every document under the file's dir: {"<url>": "<local path>"}
+//
+// Local paths are relative to the file's directory. Keys that start with "_" are comments.
 const URLMapFile = "url-map.json"
 
 // Discover finds every Arazzo document under root: any .yml, .yaml or .json file whose root
@@ -100,45 +104,86 @@ func isArazzo(data []byte) bool {
 	return false
 }
 
-// applyURLMaps reads each label's url-map.json and attaches its mappings to the documents.
-// A mapping for a document that is not there, or to a file that is not there, is an error:
-// it would otherwise turn into a confusing failure of some other kind.
+// applyURLMaps reads the url-map.json at the root and in each label's directory and
+// attaches their mappings to the documents; a label's mapping wins over the root's for the
+// same url. A mapping for a document that is not there, or to a file that is not there, is
+// an error: it would otherwise turn into a confusing failure of some other kind.
 func applyURLMaps(root string, docs []*Document) error {
-	byPath := map[string]*Document{}
 	labels := map[string]bool{}
 	for _, d := range docs {
-		byPath[d.Path] = d
 		if label, _, ok := strings.Cut(d.Path, "/"); ok {
 			labels[label] = true
 		}
 	}
+	// The root first, so that a label's own file overrides it.
+	if err := applyURLMap(root, "", docs); err != nil {
+		return err
+	}
 	for _, label := range slices.Sorted(maps.Keys(labels)) {
-		file := filepath.Join(root, label, URLMapFile)
-		data, err := os.ReadFile(file)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
+		if err := applyURLMap(root, label, docs); err != nil {
 			return err
 		}
-		var m map[string]map[string]string
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("%s: %v", file, err)
+	}
+	return nil
+}
+
+// applyURLMap applies the url-map.json of the directory dir (slash-separated, relative to
+// root; "" is the root itself), if there is one.
+func applyURLMap(root, dir string, docs []*Document) error {
+	file := filepath.Join(root, filepath.FromSlash(dir), URLMapFile)
+	data, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal(data, &entries); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	byPath := map[string]*Document{}
+	for _, d := range docs {
+		byPath[d.Path] = d
+	}
+	add := func(d *Document, url, local string) error {
+		local = path.Join(dir, filepath.ToSlash(local))
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(local))); err != nil {
+			return fmt.Errorf("the local copy of %s: %v", url, err)
 		}
-		for _, docPath := range slices.Sorted(maps.Keys(m)) {
-			d := byPath[path.Join(label, docPath)]
-			if d == nil {
-				return fmt.Errorf("%s: %s is not an Arazzo document of the corpus", file, docPath)
+		if d.URLs == nil {
+			d.URLs = map[string]string{}
+		}
+		d.URLs[url] = local
+		return nil
+	}
+	for _, key := range slices.Sorted(maps.Keys(entries)) {
+		if strings.HasPrefix(key, "_") {
+			continue
+		}
+		var local string
+		if json.Unmarshal(entries[key], &local) == nil {
+			// Flat: the key is a url, for every document under dir.
+			for _, d := range docs {
+				if dir == "" || strings.HasPrefix(d.Path, dir+"/") {
+					if err := add(d, key, local); err != nil {
+						return fmt.Errorf("%s: %w", file, err)
+					}
+				}
 			}
-			for url, local := range m[docPath] {
-				local = path.Join(label, filepath.ToSlash(local))
-				if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(local))); err != nil {
-					return fmt.Errorf("%s: %s: the local copy of %s: %v", file, docPath, url, err)
-				}
-				if d.URLs == nil {
-					d.URLs = map[string]string{}
-				}
-				d.URLs[url] = local
+			continue
+		}
+		var urls map[string]string
+		if err := json.Unmarshal(entries[key], &urls); err != nil {
+			return fmt.Errorf("%s: %s: want a local path or an object of url mappings: %v", file, key, err)
+		}
+		d := byPath[path.Join(dir, key)]
+		if d == nil {
+			return fmt.Errorf("%s: %s is not an Arazzo document of the corpus", file, key)
+		}
+		for _, url := range slices.Sorted(maps.Keys(urls)) {
+			if err := add(d, url, urls[url]); err != nil {
+				return fmt.Errorf("%s: %s: %w", file, key, err)
 			}
 		}
 	}
