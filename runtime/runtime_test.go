@@ -227,3 +227,27 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+func TestLength(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want any
+	}{
+		{json.RawMessage(`[1,2,3]`), 3.0},
+		{json.RawMessage(`[]`), 0.0},
+		{json.RawMessage(`{"a":1,"b":2}`), 2.0},
+		{"héllo", 5.0},
+		{"😀", 2.0}, // one code point, two UTF-16 code units, as in JavaScript
+		{[]any{"x"}, 1.0},
+		{json.RawMessage(`7`), nil},
+		{nil, nil},
+		{json.RawMessage(`not json`), nil},
+	} {
+		if got := Length(c.in); got != c.want {
+			t.Errorf("Length(%#v) = %#v, want %#v", c.in, got, c.want)
+		}
+	}
+	if !Compare(Length(json.RawMessage(`[1]`)), ">", float64(0)) || Compare(Length(nil), "==", float64(0)) {
+		t.Error("a missing value must not compare equal to 0 through Length")
+	}
+}

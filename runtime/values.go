@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // Value decodes the value at the JSON Pointer tokens in the response body into a generic Go
@@ -161,6 +162,26 @@ func Truthy(v any) bool {
 		return len(v) > 0
 	}
 	return true
+}
+
+// Length is the JavaScript `.length` of a value, which real-world conditions use in the
+// "JSONPath comparison" habit ($.items.length > 0): the number of elements of an array, of
+// members of an object, or of UTF-16 code units of a string. Any other value, and a missing
+// one, has no length (nil), so a comparison with it fails.
+func Length(v any) any {
+	switch x := normalize(v).(type) {
+	case []any:
+		return float64(len(x))
+	case map[string]any:
+		return float64(len(x))
+	case string:
+		n := 0
+		for _, r := range x {
+			n += utf16.RuneLen(r)
+		}
+		return float64(n)
+	}
+	return nil
 }
 
 func normalize(v any) any {

@@ -381,17 +381,17 @@ func condExpr(c *ir.Cond) *Statement {
 	case "!":
 		return Op("!").Parens(condExpr(c.L))
 	case "":
-		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() {
+		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() && !c.Value.Length {
 			return valueExpr(c.Value)
 		}
 		return Qual(runtimePkg, "Truthy").Call(anyExpr(c.Value))
 	}
 	l, r := c.L.Value, c.R.Value
 	numeric := func(v *ir.Value) bool {
-		return !v.Type.Pointer() && (v.Type.Kind == types.Int64 || v.Type.Kind == types.Float64) && v.Kind != ir.VResponseBody
+		return !v.Type.Pointer() && (v.Type.Kind == types.Int64 || v.Type.Kind == types.Float64) && v.Kind != ir.VResponseBody && !v.Length
 	}
 	plain := func(v *ir.Value, k types.Kind) bool {
-		return !v.Type.Pointer() && v.Type.Kind == k && v.Kind != ir.VResponseBody
+		return !v.Type.Pointer() && v.Type.Kind == k && v.Kind != ir.VResponseBody && !v.Length
 	}
 	switch {
 	case numeric(l) && numeric(r):
@@ -422,6 +422,11 @@ func numExpr(v *ir.Value, toFloat bool) *Statement {
 }
 
 func anyExpr(v *ir.Value) *Statement {
+	if v.Length {
+		of := *v
+		of.Length = false
+		return Qual(runtimePkg, "Length").Call(anyExpr(&of))
+	}
 	if v.Kind == ir.VLit {
 		switch v.Type.Kind {
 		case types.String:

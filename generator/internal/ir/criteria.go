@@ -162,6 +162,9 @@ func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion
 	text := c.Condition.Value
 	var out strings.Builder
 	queries := 0
+	// The references written with a trailing `.length`: JavaScript's length of the value,
+	// not a member named "length" (see countLengths).
+	counted := map[string]bool{}
 	for i := 0; i < len(text); {
 		ch := text[i]
 		switch {
@@ -189,10 +192,14 @@ func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion
 			if !ok {
 				return nil
 			}
-			out.WriteString(cr.Context.Src)
+			ref := cr.Context.Src
 			if len(tokens) > 0 {
-				out.WriteString(pointerText(tokens))
+				ref += pointerText(tokens)
 			}
+			if strings.HasSuffix(text[i:end], ".length") {
+				counted[ref] = true
+			}
+			out.WriteString(ref)
 			queries++
 			i = end
 		default:
@@ -214,9 +221,32 @@ func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion
 	if compiled == nil {
 		return nil
 	}
+	if countLengths(compiled, counted) {
+		b.diags.Warnf(c.Condition.Pos, "jsonpath-comparison", "condition %q is not a JSONPath query (RFC 9535 allows comparisons only inside a filter); reading it as the simple condition %s, with the trailing /length read as the number of elements (JavaScript .length)", c.Condition.Value, simple).
+			WithHint("a simple condition has no length; to test for a non-empty array, use a jsonpath criterion such as $.items[0]")
+		return &Criterion{Text: simple, Kind: Simple, Cond: compiled}
+	}
 	b.diags.Warnf(c.Condition.Pos, "jsonpath-comparison", "condition %q is not a JSONPath query (RFC 9535 allows comparisons only inside a filter); reading it as the simple condition %s", c.Condition.Value, simple).
 		WithHint("write the criterion as a simple condition: condition: %s", simple)
 	return &Criterion{Text: simple, Kind: Simple, Cond: compiled}
+}
+
+// countLengths turns each operand of c whose source is in counted, and whose pointer ends
+// in "length", into the length of the value before it. In the habit, `$.items.length` is
+// JavaScript's array length: a JSON Pointer to a member named "length" would never be found
+// in an array, and the condition would silently never hold. It reports whether it turned any.
+func countLengths(c *Cond, counted map[string]bool) bool {
+	if c == nil {
+		return false
+	}
+	l, r := countLengths(c.L, counted), countLengths(c.R, counted)
+	v := c.Value
+	if v == nil || !counted[v.Src] || len(v.Pointer) == 0 || v.Pointer[len(v.Pointer)-1] != "length" {
+		return l || r
+	}
+	v.Pointer = v.Pointer[:len(v.Pointer)-1]
+	v.Length = true
+	return true
 }
 
 // queryEnd finds where a JSONPath query that starts at i ends inside a condition: at the

@@ -249,6 +249,10 @@ type Value struct {
 	Elems      []*Value
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
+	// Length makes the value the length of the value it names (elements of an array,
+	// members of an object, UTF-16 code units of a string), as read from the `.length` of
+	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.
+	Length bool
 }
 
 // IsLiteral reports whether the whole value is known at generation time.
