@@ -41,6 +41,7 @@ func corpusRoot() string {
 type corpusDoc struct {
 	path string            // absolute
 	urls map[string]string // source url → absolute local path
+	root string            // the corpus root, from which sources may be read
 }
 
 // loadedCorpus is the corpus loaded into memory.
@@ -134,7 +135,7 @@ func discover(root string) ([]corpusDoc, error) {
 	}
 	docs := make([]corpusDoc, 0, len(found))
 	for _, d := range found {
-		cd := corpusDoc{path: filepath.Join(root, filepath.FromSlash(d.Path))}
+		cd := corpusDoc{path: filepath.Join(root, filepath.FromSlash(d.Path)), root: root}
 		if len(d.URLs) > 0 {
 			cd.urls = map[string]string{}
 			for u, local := range d.URLs {
@@ -153,6 +154,7 @@ func generate(d corpusDoc, cache *generator.SourceCache, read func(string) ([]by
 		File:       d.path,
 		Package:    "gen",
 		URLs:       d.urls,
+		Allow:      []string{d.root},
 		Cache:      cache,
 		CLI:        true,
 		ImportPath: "example.com/corpus/gen",

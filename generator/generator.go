@@ -44,6 +44,9 @@ type Config struct {
 	Strict bool
 	// Workflows selects the workflows to generate by workflowId; all when empty.
 	Workflows []string
+	// Allow lists directories, besides the Arazzo document's own directory tree, from which
+	// sources that are not mapped by Sources or URLs may be read (see allowedRoots).
+	Allow []string
 	// ReadFile reads an input file; os.ReadFile when nil.
 	ReadFile func(name string) ([]byte, error)
 }
@@ -193,6 +196,11 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 		file = u
 		if !filepath.IsAbs(u) {
 			file = path.Join(path.Dir(filepath.ToSlash(cfg.File)), u)
+		}
+		if !cfg.allowed(file) {
+			diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the Arazzo document's directory; generation reads only files under it unless allowed", s.Name.Value, file).
+				WithHint("allow its directory with -allow %s, or map the source with -source %s=PATH", filepath.Dir(filepath.FromSlash(file)), s.Name.Value)
+			return nil
 		}
 	}
 	data, err := cfg.ReadFile(file)

@@ -35,6 +35,18 @@ func main() {
 
 type sourceFlags map[string]string
 
+// listFlag collects the values of a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	if v == "" {
+		return errors.New("want a directory")
+	}
+	*l = append(*l, v)
+	return nil
+}
+
 func (s sourceFlags) String() string { return "" }
 func (s sourceFlags) Set(v string) error {
 	name, path, ok := strings.Cut(v, "=")
@@ -51,6 +63,7 @@ type fileConfig struct {
 	Output    string            `yaml:"output"`
 	Package   string            `yaml:"package"`
 	Sources   map[string]string `yaml:"sources"`
+	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
 	Strict    bool              `yaml:"strict"`
 	Workflows []string          `yaml:"workflows"`
@@ -63,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output `DIR` (default \".\")")
 	pkg := fs.String("package", "", "Go package `NAME` (default $GOPACKAGE under go generate, else DIR's base name)")
 	fs.Var(sources, "source", "map a sourceDescription to a local OpenAPI file: `NAME=PATH` (repeatable)")
+	var allow listFlag
+	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
@@ -101,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		for k, v := range fc.Sources {
 			fc.Sources[k] = filepath.Join(base, v)
 		}
+		for i, v := range fc.Allow {
+			fc.Allow[i] = filepath.Join(base, v)
+		}
 		if cfg.Output == "" {
 			cfg.Output = fc.Output
 		}
@@ -114,7 +132,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.CLI = cfg.CLI || fc.CLI
 		cfg.Strict = cfg.Strict || fc.Strict
 		cfg.Workflows = fc.Workflows
+		cfg.Allow = fc.Allow
 	}
+	cfg.Allow = append(cfg.Allow, allow...)
 	for k, v := range sources {
 		cfg.Sources[k] = v
 	}
@@ -162,6 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		File:       cfg.Input,
 		Package:    cfg.Package,
 		Sources:    cfg.Sources,
+		Allow:      cfg.Allow,
 		CLI:        cfg.CLI,
 		ImportPath: importPath,
 		Strict:     cfg.Strict,

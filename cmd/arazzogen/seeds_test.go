@@ -38,7 +38,7 @@ func TestSeedsMatchExamples(t *testing.T) {
 		t.Run(s.pkg, func(t *testing.T) {
 			out := t.TempDir()
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), []string{"-o", out, "-package", s.pkg, filepath.Join(seeds, s.seed)}, &stdout, &stderr)
+			code := run(context.Background(), []string{"-o", out, "-package", s.pkg, "-allow", seeds, filepath.Join(seeds, s.seed)}, &stdout, &stderr)
 			if code != 0 {
 				t.Fatalf("exit %d:\n%s", code, stderr.String())
 			}

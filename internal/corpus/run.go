@@ -197,9 +197,11 @@ func generateDoc(ctx context.Context, root, mod, pkg string, doc *Document, cach
 		}
 	}
 	out, err := generate(ctx, generator.Config{
-		File:       filepath.Join(root, filepath.FromSlash(doc.Path)),
-		Package:    pkg,
-		URLs:       urls,
+		File:    filepath.Join(root, filepath.FromSlash(doc.Path)),
+		Package: pkg,
+		URLs:    urls,
+		// Documents of a corpus read descriptions from elsewhere in it (../openapi/).
+		Allow:      []string{root},
 		Cache:      cache,
 		CLI:        true,
 		ImportPath: modulePath + "/" + pkg,
