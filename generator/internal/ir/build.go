@@ -668,6 +668,12 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 		return nil
 	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
 		if !sc.hasResp {
+			if sc.callee != nil && sc.current != nil {
+				// A workflowId step has no HTTP exchange of its own to read.
+				b.errorf(pos, "no-response", "%s cannot be used in step %q: it runs workflow %q, which has no response of its own", e.Raw, sc.current.ID, sc.callee.Workflow.ID).
+					WithHint("a workflow step succeeds when the workflow does; read the workflow's outputs with $outputs.<name>")
+				return nil
+			}
 			where := "before its response exists"
 			if sc.current == nil {
 				where = "outside a step"
