@@ -241,11 +241,14 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
 	var op *load.Operation
+	var opPos diag.Pos
 	switch {
 	case s.OperationID.Set():
 		op, st.Source = b.operation(s.OperationID)
+		opPos = s.OperationID.Pos
 	case s.OperationPath.Set():
 		op, st.Source = b.operationPath(s.OperationPath)
+		opPos = s.OperationPath.Pos
 	case s.WorkflowID.Set():
 		return b.workflowStep(sc, st, s)
 	case slices.ContainsFunc(s.Unsupported, func(u load.Str) bool { return u.Value == "channelPath" }):
@@ -256,6 +259,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	if op == nil {
 		return nil
 	}
+	b.warnLost(opPos, st.Source.Name, op)
 	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
