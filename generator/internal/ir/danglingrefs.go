@@ -15,7 +15,11 @@ const maxLostShown = 4
 // point at nothing (load/danglingrefs.go). The source's own warning counts the references;
 // this one names those that matter to the step, so a missing parameter or an untyped
 // output is not a surprise.
-func (b *builder) warnLost(pos diag.Pos, src string, op *load.Operation) {
+func (b *builder) warnLost(pos diag.Pos, source *Source, op *load.Operation) {
+	if source == nil || source.Origin {
+		return
+	}
+	src := source.Name
 	oa := b.in.OpenAPI[src]
 	if oa == nil {
 		return

@@ -65,6 +65,9 @@ type Operation struct {
 	// operation's own (by name and location), in declaration order.
 	Params []*v3.Parameter
 	Line   int
+	// Undescribed marks an operation that no OpenAPI description declares (the call of an
+	// x-operation step): it has no parameters, request body or responses to check against.
+	Undescribed bool
 	// node and itemNode are the operation's and its path item's mappings, from which Lost
 	// finds what dangling references took out.
 	node, itemNode *yaml.Node
