@@ -64,7 +64,8 @@ type refSite struct {
 }
 
 // removeDanglingRefs takes the local references that point at nothing out of the tree
-// rooted at root (a document node) and returns what they stood for; nil when none dangles.
+// rooted at root (a document node) and returns what they stood for; nil when none dangles
+// (the tree is then untouched).
 func removeDanglingRefs(root *yaml.Node) *danglingRefs {
 	if root == nil || len(root.Content) == 0 {
 		return nil
@@ -91,7 +92,7 @@ func removeDanglingRefs(root *yaml.Node) *danglingRefs {
 		}
 	}
 	if len(gone) == 0 {
-		return d
+		return nil
 	}
 	// Detection above saw the whole, unedited tree (a chain through a component that is
 	// itself taken out is judged by where it ends); only now is the tree edited. Entries of
