@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -36,11 +37,36 @@ func TestUnresolvedRefs(t *testing.T) {
 	}
 }
 
-// TestDroppedOperation checks that a step calling an operation that libopenapi leaves out
-// (its path item has a dangling $ref) is told why, at the step.
-func TestDroppedOperation(t *testing.T) {
+// TestIncompleteOperation checks that a step calling an operation whose path item has a
+// parameter $ref that points at nothing still generates: only that parameter is lost, and
+// the step is told so, naming the reference and where it is.
+func TestIncompleteOperation(t *testing.T) {
 	files := newPetFiles()
 	files.set("api/pets.yaml", strings.Replace(petAPI, "  /pets/{id}:\n", "  /pets/{id}:\n    parameters:\n    - $ref: '#/components/parameters/Trace'\n", 1))
+	res := generate(t, files, nil, petDocs[0])
+	if res.HasErrors() || len(res.Files) == 0 {
+		t.Fatalf("no code generated: %v", res.Diags)
+	}
+	want := []string{
+		"a/one.arazzo.yaml:14:18: warning: operation getPet of source \"api\" is incomplete, because $refs in its description point at nothing: parameter #/components/parameters/Trace is left out (api/pets.yaml:8:7)\n" +
+			"\thint: define what the references name in api/pets.yaml; a parameter the step sets that the operation no longer declares is sent in its location's default style",
+		`api/pets.yaml:8:7: warning: source "api": $ref "#/components/parameters/Trace" points at nothing; what depends on it is left out or untyped`,
+	}
+	var got []string
+	for _, d := range res.Diags {
+		got = append(got, d.String())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("diagnostics:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+// TestDroppedOperation checks that a step calling an operation that libopenapi leaves out
+// (its path item has a $ref into another document that points at nothing) is told why, at
+// the step.
+func TestDroppedOperation(t *testing.T) {
+	files := newPetFiles()
+	files.set("api/pets.yaml", strings.Replace(petAPI, "  /pets/{id}:\n", "  /pets/{id}:\n    parameters:\n    - $ref: 'no-such-file.yaml#/components/parameters/Trace'\n", 1))
 	res := generate(t, files, nil, petDocs[0])
 	if !res.HasErrors() {
 		t.Fatalf("a step calling an operation that is left out generated: %v", res.Diags)

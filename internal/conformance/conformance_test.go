@@ -42,7 +42,9 @@ type run struct {
 	Outputs map[string]any `yaml:"outputs"`
 	// Stderr lists substrings the error output must contain (exit 1).
 	Stderr []string `yaml:"stderr"`
-	// Args are extra command-line arguments.
+	// Args are extra command-line arguments. In them, and in string inputs and scripted
+	// response bodies, $SERVER stands for the scripted server's URL (for x-operation urls,
+	// which name no source).
 	Args []string `yaml:"args"`
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
@@ -197,9 +199,13 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// serverVar stands for the scripted server's URL in a run's args, inputs and responses.
+const serverVar = "$SERVER"
+
 // server answers the scripted exchanges in order and records every mismatch.
 type server struct {
 	mu       sync.Mutex
+	url      string // replaces serverVar in response bodies
 	script   []exchange
 	next     int
 	problems []string
@@ -245,6 +251,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, _ = json.Marshal(resp.JSON)
 		w.Header().Set("Content-Type", "application/json")
 	}
+	out = bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url))
 	for k, v := range resp.Headers {
 		w.Header().Set(k, v)
 	}
@@ -268,6 +275,7 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	srv := &server{script: r.Exchanges}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
+	srv.url = hs.URL
 	args := []string{r.Workflow}
 	for _, s := range c.sources {
 		args = append(args, "-server", s+"="+hs.URL)
@@ -276,8 +284,11 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	if r.Inputs == nil {
 		inputs = []byte("{}")
 	}
+	inputs = bytes.ReplaceAll(inputs, []byte(serverVar), []byte(hs.URL))
 	args = append(args, "-inputs", "-", "-timeout", "20s")
-	args = append(args, r.Args...)
+	for _, a := range r.Args {
+		args = append(args, strings.ReplaceAll(a, serverVar, hs.URL))
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = bytes.NewReader(inputs)
 	cmd.Env = os.Environ()

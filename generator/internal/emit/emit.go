@@ -73,11 +73,19 @@ func render(f *File, path string) (Output, error) {
 
 func clientDecls(f *File, p *ir.Program) {
 	n := len(p.Sources)
+	origins := slices.ContainsFunc(p.Sources, func(s *ir.Source) bool { return s.Origin })
 	if n > 0 {
+		names := "Source description names"
+		switch {
+		case !slices.ContainsFunc(p.Sources, func(s *ir.Source) bool { return !s.Origin }):
+			names = "The origins of x-operation urls"
+		case origins:
+			names = "Source description names and the origins of x-operation urls"
+		}
 		if len(p.Credentials) > 0 {
-			f.Comment("Source description names, for WithServerURL and the authentication options.")
+			f.Comment(names + ", for WithServerURL and the authentication options.")
 		} else {
-			f.Comment("Source description names, for WithServerURL.")
+			f.Comment(names + ", for WithServerURL.")
 		}
 		f.Const().DefsFunc(func(g *Group) {
 			for _, s := range p.Sources {
@@ -124,6 +132,9 @@ func clientDecls(f *File, p *ir.Program) {
 	)
 	f.Comment("WithServerURL sets the base URL of a source description, replacing the default")
 	f.Comment("taken from its OpenAPI servers[0].")
+	if origins {
+		f.Comment("Given an origin of x-operation urls, it replaces that origin in each of them.")
+	}
 	f.Func().Id("WithServerURL").Params(Id("source"), Id("baseURL").String()).Id("Option").Block(
 		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
 			For(List(Id("i"), Id("name")).Op(":=").Range().Id("sourceNames")).Block(

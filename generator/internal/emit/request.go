@@ -338,7 +338,19 @@ func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code 
 	if st.HasBody() {
 		rb.body()
 	}
-	url := Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
+	var url *Statement
+	switch {
+	case st.Source != nil:
+		url = Id("c").Dot("servers").Index(Lit(st.Source.Index)).Op("+").Add(pathExpr(st.PathParts))
+	case len(st.PathParts) == 0:
+		url = stringExpr(st.BaseURL, nil) // an x-operation url that is one runtime expression
+	case strings.HasPrefix(st.PathParts[0].Lit, "/"):
+		// The runtime-built start of an x-operation url is a base URL: like a server's, a
+		// trailing '/' would double the path's first one.
+		url = Qual(runtimePkg, "ServerURL").Call(stringExpr(st.BaseURL, nil)).Op("+").Add(pathExpr(st.PathParts))
+	default:
+		url = stringExpr(st.BaseURL, nil).Op("+").Add(pathExpr(st.PathParts))
+	}
 	if len(st.Query) > 0 || st.QueryLiteral != "" {
 		b.Var().Id("q").Qual(runtimePkg, "Query")
 		if st.QueryLiteral != "" {

@@ -241,11 +241,17 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
 	var op *load.Operation
+	var opPos diag.Pos
+	var xURL string // an x-operation's url as written
 	switch {
+	case s.XOperation != nil:
+		op, st.Source, st.BaseURL, xURL = b.xOperation(sc, s)
 	case s.OperationID.Set():
 		op, st.Source = b.operation(s.OperationID)
+		opPos = s.OperationID.Pos
 	case s.OperationPath.Set():
 		op, st.Source = b.operationPath(s.OperationPath)
+		opPos = s.OperationPath.Pos
 	case s.WorkflowID.Set():
 		return b.workflowStep(sc, st, s)
 	case slices.ContainsFunc(s.Unsupported, func(u load.Str) bool { return u.Value == "channelPath" }):
@@ -256,7 +262,11 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	if op == nil {
 		return nil
 	}
+	b.warnLost(opPos, st.Source, op)
 	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
+	if op.Undescribed {
+		st.OperationID, st.Path = "x-operation", xURL
+	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
 	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
@@ -275,7 +285,8 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 
 // mergeParameters expands Reusable Objects and adds the workflow's parameters that the
 // step does not set itself (same name and location). A workflow parameter goes only to
-// operations that declare it (features AMB-P2).
+// operations that declare it (features AMB-P2), and to every x-operation, which declares
+// nothing.
 func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Operation) []*load.Parameter {
 	var out []*load.Parameter
 	set := map[[2]string]bool{}
@@ -287,7 +298,7 @@ func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Ope
 				}
 			}
 			key := [2]string{p.Name.Value, p.In.Value}
-			if set[key] || level == 1 && findParam(op, p.Name.Value, p.In.Value) == nil {
+			if set[key] || level == 1 && !op.Undescribed && findParam(op, p.Name.Value, p.In.Value) == nil {
 				continue
 			}
 			set[key] = true

@@ -32,6 +32,9 @@ type Source struct {
 	GoName     string // exported constant name
 	DefaultURL string // the description's servers[0] url; "" when it declares none
 	Index      int    // position in Program.Sources
+	// Origin marks the server of x-operation steps' literal urls (xoperation.go) rather
+	// than a source description: Name and DefaultURL are the origin, "https://host".
+	Origin bool
 }
 
 // Workflow is one workflow, compiled to one method.
@@ -92,9 +95,12 @@ type Step struct {
 	Var         string // local variable holding the step's outputs
 	Description string
 	OperationID string
+	// Source is the server the request goes to; nil for an x-operation whose url is built
+	// at run time, which BaseURL starts instead.
 	Source      *Source
+	BaseURL     *Value
 	Method      string
-	Path        string // OpenAPI path template
+	Path        string // OpenAPI path template; an x-operation's url as written
 	PathParts   []PathPart
 	Query       []*Param
 	Headers     []*Param

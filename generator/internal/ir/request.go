@@ -132,7 +132,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		// OpenAPI ignores Accept, Content-Type and Authorization header parameters (they are
 		// governed by content negotiation and security schemes), so they are never declared.
 		implicit := in == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(p.Name.Value))
-		if decl == nil && in != "path" && !implicit {
+		if decl == nil && in != "path" && !implicit && !op.Undescribed {
 			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", operationName(op), in, p.Name.Value)
 		}
 		if p.Value == nil {
@@ -392,6 +392,16 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	declared := requestContentTypes(op)
 	ct := rb.ContentType.Value
+	if ct == "" && len(declared) == 0 {
+		// With no media type declared (an x-operation, say), a Content-Type header the
+		// step sets is the only word on what the payload is; the request's content type
+		// would otherwise replace it.
+		for _, h := range st.Headers {
+			if h.Name == "Content-Type" && h.Value.Kind == VLit && h.Value.Type.Kind == types.String {
+				ct = h.Value.Text
+			}
+		}
+	}
 	if ct == "" {
 		ct = defaultContentType(declared)
 	}

@@ -92,6 +92,8 @@ type Step struct {
 	Pos       diag.Pos
 	// Unsupported lists fields that are valid Arazzo but cannot be compiled.
 	Unsupported []Str
+	// XOperation is the x-operation extension (xoperation.go); nil when absent.
+	XOperation *XOperation
 }
 
 // Action is a success or failure action, or a Reusable Object that references one.
@@ -444,7 +446,7 @@ func (d *decoder) outputs(v *yaml.Node) []*Output {
 
 func (d *decoder) step(n *yaml.Node) *Step {
 	s := &Step{Pos: d.pos(n)}
-	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "stepId":
 			s.ID = d.str(key, v)
@@ -476,6 +478,8 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			s.Timeout = d.str(key, v)
 		case "dependsOn":
 			s.DependsOn = d.strs(key, v)
+		case "x-operation":
+			s.XOperation = d.xOperation(k, v)
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}

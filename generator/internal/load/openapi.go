@@ -39,6 +39,8 @@ type OpenAPI struct {
 	// Dropped lists, in document order, the operations that the description declares but
 	// that are not in Operations because of an unresolved reference.
 	Dropped []Dropped
+	// dangling holds the references taken out before the model was built (danglingrefs.go).
+	dangling *danglingRefs
 }
 
 // Dropped is an operation left out of the model; Line is that of its operationId.
@@ -63,6 +65,12 @@ type Operation struct {
 	// operation's own (by name and location), in declaration order.
 	Params []*v3.Parameter
 	Line   int
+	// Undescribed marks an operation that no OpenAPI description declares (the call of an
+	// x-operation step): it has no parameters, request body or responses to check against.
+	Undescribed bool
+	// node and itemNode are the operation's and its path item's mappings, from which Lost
+	// finds what dangling references took out.
+	node, itemNode *yaml.Node
 }
 
 // Operation returns the operation with the given operationId.
@@ -111,6 +119,10 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	// not resolve, wherever it is: large real-world descriptions often have a few in parts
 	// no workflow uses. What does use one sees nothing there (an untyped schema, a missing
 	// parameter); the references are kept in Unresolved for a warning.
+	var dangling *danglingRefs
+	if bytes.Contains(data, []byte("$ref")) {
+		dangling = removeDanglingRefs(doc.GetSpecInfo().RootNode)
+	}
 	lowDoc, err := v3low.CreateDocumentFromConfig(doc.GetSpecInfo(), cfg)
 	if lowDoc == nil {
 		if err == nil {
@@ -122,7 +134,7 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	model := v3.NewDocument(lowDoc)
 	model.Rolodex = lowDoc.Index.GetRolodex()
 	// Circular references and other complaints leave a usable model; they are not our concern.
-	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err)}
+	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling}
 	if len(o.Model.Servers) > 0 {
 		o.ServerURL = serverURL(o.Model.Servers[0])
 	}
@@ -132,6 +144,10 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 				oper := &Operation{ID: op.OperationId, Method: strings.ToUpper(method), Path: path, Op: op, Params: mergeParams(item.Parameters, op.Parameters)}
 				if low := op.GoLow(); low != nil && low.KeyNode != nil {
 					oper.Line = low.KeyNode.Line
+					oper.node = low.RootNode
+				}
+				if low := item.GoLow(); low != nil {
+					oper.itemNode = low.RootNode
 				}
 				o.Operations = append(o.Operations, oper)
 				if op.OperationId != "" {
@@ -186,7 +202,12 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// mergeParams lists an operation's effective parameters. One with neither name nor
+// location is what is left of a $ref that pointed at nothing (danglingrefs.go): left out.
 func mergeParams(pathLevel, opLevel []*v3.Parameter) []*v3.Parameter {
+	taken := func(p *v3.Parameter) bool { return p.Name == "" && p.In == "" }
+	pathLevel = slices.DeleteFunc(slices.Clone(pathLevel), taken)
+	opLevel = slices.DeleteFunc(slices.Clone(opLevel), taken)
 	out := make([]*v3.Parameter, 0, len(pathLevel)+len(opLevel))
 	for _, p := range pathLevel {
 		overridden := false
@@ -235,11 +256,17 @@ func SchemaFromNode(n *yaml.Node) *base.SchemaProxy {
 
 var quotedRef = regexp.MustCompile("`([^`]+)`")
 
-// unresolved picks the references that point at nothing out of the errors of a build: the
+// unresolved picks the references that point at nothing out of the errors of a build (the
 // index reports each missing component once, the resolver some of them again at other
-// places. Each reference is listed once, at its first place.
-func unresolved(err error) []Unresolved {
+// places) and adds those taken out before it. Each reference is listed once, at its first
+// place.
+func unresolved(err error, removed []Unresolved) []Unresolved {
 	first := map[string]Unresolved{}
+	for _, u := range removed {
+		if prev, ok := first[u.Ref]; !ok || comparePos(u, prev) < 0 {
+			first[u.Ref] = u
+		}
+	}
 	for _, e := range utils.UnwrapErrors(err) {
 		var node *yaml.Node
 		var ie *index.IndexingError
