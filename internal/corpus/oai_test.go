@@ -22,7 +22,59 @@ type oaiExpectation struct {
 	diags []string
 }
 
-var oaiExamples = map[string]oaiExpectation{}
+var oaiExamples = map[string]oaiExpectation{
+	// animals.yaml was never in the specification's repository.
+	"1.0.0/ExtendedParametersExample.arazzo.yaml": {diags: []string{
+		`8:10: error: cannot read source "animals" from 1.0.0/animals.yaml`,
+	}},
+	// operationIds are case-sensitive: the description defines Par.
+	"1.0.0/FAPI-PAR.arazzo.yaml": {diags: []string{
+		`102:22: error: operation "PAR" is not defined in source "auth-api"`,
+		`hint: did you mean "Par"?`,
+	}},
+	// The pointer names a path item; an operationPath must name an operation.
+	"1.0.0/LoginAndRetrievePets.arazzo.yaml": {diags: []string{
+		`46:74: error: operationPath points at the path item /pet/findByStatus, not at one of its operations`,
+		`hint: did you mean '{$sourceDescriptions.petStoreDescription.url}#/paths/~1pet~1findByStatus/get'?`,
+	}},
+	"1.0.0/bnpl-arazzo.yaml": {diags: []string{
+		// The query parameter is AuthorizationToken in the description.
+		`217:13: warning: step "authenticateCustomerAndAuthorizeLoan" does not set required query parameter "AuthorizationToken"`,
+		`229:15: warning: operation getAuthorization does not declare query parameter "redirectAuthToken"`,
+		// A step's parameters are sent before it has outputs.
+		`231:16: error: step "authenticateCustomerAndAuthorizeLoan" cannot read its own outputs`,
+		// initiateBnplTransaction defines no such output.
+		`242:16: error: step "initiateBnplTransaction" has no output "loanTransactionId"`,
+		`253:16: error: step "initiateBnplTransaction" has no output "loanTransactionId"`,
+	}},
+	"1.0.0/oauth.arazzo.yaml": {pass: true},
+	"1.0.0/pet-coupons.arazzo.yaml": {diags: []string{
+		// The description's parameters are tags and petId.
+		`26:19: warning: operation findPetsByTags does not declare query parameter "pet_tags"`,
+		`36:17: error: step "find-coupons" does not set path parameter "petId" of operation getPetCoupons`,
+		`40:19: error: path /pet/{petId}/coupons of operation getPetCoupons has no parameter {pet_id}`,
+		// A workflowId step has no response.
+		`56:24: error: $statusCode cannot be used in step "place-order": it runs workflow "place-order"`,
+		`91:24: error: $statusCode cannot be used in step "place-order": it runs workflow "place-order"`,
+	}},
+	// Source names are case-sensitive: the source is petStoreDescription.
+	"spec-inline/1.0.0/arazzo-object-example.arazzo.yaml": {diags: []string{
+		`48:42: error: operationPath names source "petstoreDescription", which is not in sourceDescriptions`,
+		`hint: did you mean "petStoreDescription"?`,
+	}},
+	"spec-inline/1.0.1/arazzo-object-example.arazzo.yaml": {diags: []string{
+		`48:42: error: operationPath names source "petstoreDescription", which is not in sourceDescriptions`,
+		`hint: did you mean "petStoreDescription"?`,
+	}},
+	"spec-inline/1.1.0/arazzo-object-example.arazzo.yaml": {diags: []string{
+		`17:9: error: source description type "asyncapi" is not supported`,
+		`35:18: error: operationId "$sourceDescriptions.petstoreDescription.loginUser" names source "petstoreDescription", which is not in sourceDescriptions`,
+		`54:42: error: operationPath names source "petstoreDescription", which is not in sourceDescriptions`,
+		// The 1.1 schema wants channelPath, not operationPath, on an AsyncAPI step.
+		`73:20: error: operationPath "$sourceDescriptions.asyncOrderApiDescription.placeOrder" has no '#'`,
+		`74:5: error: action belongs to an AsyncAPI step`,
+	}},
+}
 
 // TestOAIExamples runs the example documents of the Arazzo specification, with its
 // url-map.json mapping their remote sources to local copies, and checks each outcome.
