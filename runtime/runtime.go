@@ -74,7 +74,8 @@ type Response struct {
 	Body       []byte
 
 	req         *Request
-	jsonChecked int8 // 0 unchecked, 1 valid JSON, 2 not JSON
+	sent        http.Header // the request's headers as sent: credentials and defaults included
+	jsonChecked int8        // 0 unchecked, 1 valid JSON, 2 not JSON
 }
 
 // Send performs req with d and reads the whole response body, at most maxBody bytes
