@@ -550,8 +550,10 @@ func condUsesResponse(c *ir.Cond) bool {
 
 func valueUsesResponse(v *ir.Value) bool {
 	switch v.Kind {
-	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader:
+	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody:
 		return true
+	case ir.VSelect:
+		return valueUsesResponse(v.Context)
 	}
 	for _, p := range slices.Concat(v.Parts, v.Elems) {
 		if valueUsesResponse(p) {
