@@ -8,7 +8,7 @@ import (
 func TestReplaceText(t *testing.T) {
 	tests := []struct {
 		name, doc, expr, text, want string
-		count                     int
+		count                       int
 	}{
 		{"element content", `<o><id>1</id><n>a</n></o>`, `/o/id`, "42", `<o><id>42</id><n>a</n></o>`, 1},
 		{"every selected element", `<o><i>1</i> <i>2</i></o>`, `//i`, "x", `<o><i>x</i> <i>x</i></o>`, 2},
