@@ -193,7 +193,7 @@ func pointInto(v *Value, tokens []string) *Value {
 			return nil
 		}
 	}
-	if v.Kind == VObject || v.Kind == VArray {
+	if v = refold(v); v.Kind == VObject || v.Kind == VArray {
 		return nil
 	}
 	return v
