@@ -60,3 +60,41 @@ func TestReplaceTextErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReplaceText checks that replacing the nodes an expression selects in any document
+// that parses yields a document that parses, and that the document element then holds
+// exactly the text it was given.
+func FuzzReplaceText(f *testing.F) {
+	for _, s := range []string{
+		fuzzDoc, "<a/>", "<a x='1' y=\"2\"/>", "<a>t<b/>u<!--c--><?p?></a>", "\xef\xbb\xbf<a>&amp;<![CDATA[<]]></a>",
+		"<p:a xmlns:p='urn:p' p:x='1'><p:b/></p:a>", "<a\n  x\t=\n'1'\n/>",
+	} {
+		f.Add([]byte(s))
+	}
+	const text = "a<&>\"' ]]>\r\n\t"
+	exprs := []*Expr{MustCompile("//@*"), MustCompile("//text()"), MustCompile("//*[not(*)]"), MustCompile("//*")}
+	root := MustCompile("/*")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := Parse(data); err != nil {
+			return
+		}
+		for _, e := range append(exprs, root) {
+			out, _, err := e.ReplaceText(data, text)
+			if err != nil {
+				if !strings.Contains(err.Error(), "only UTF-8") {
+					t.Fatalf("%s on %q: %v", e, data, err)
+				}
+				return
+			}
+			d, err := Parse(out)
+			if err != nil {
+				t.Fatalf("%s on %q gave %q, which does not parse: %v", e, data, out, err)
+			}
+			if e == root {
+				if got := d.Root().StringValue(); got != text {
+					t.Fatalf("/* on %q: the document element holds %q", data, got)
+				}
+			}
+		}
+	})
+}
