@@ -18,6 +18,9 @@ type Program struct {
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
 	Queries  []*Query
+	// ReadsSentRequest is set when a $request expression reads the request as it was sent
+	// (VRequestHeader, VRequestBody).
+	ReadsSentRequest bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
 

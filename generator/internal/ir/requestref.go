@@ -66,6 +66,9 @@ func (b *builder) requestRef(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 	if v == nil {
 		return nil
 	}
+	if v.Kind == VRequestHeader || v.Kind == VRequestBody {
+		b.prog.ReadsSentRequest = true
+	}
 	c := *v
 	c.Src = e.Raw
 	return &c
