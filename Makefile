@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/ecmaregex
 	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/xpath
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./runtime/xpath
+	$(GO) test -run '^$$' -fuzz '^FuzzReplaceText$$' -fuzztime $(FUZZTIME) ./runtime/xpath
 
 ## corpus: generate, compile and vet every document of ../shared/corpus/realworld (or $$CORPUS)
 corpus:

@@ -13,9 +13,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/emit"
@@ -158,7 +156,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 			continue
 		}
 		seen[s.Name.Value] = true
-		if oa := loadSource(cfg, s, diags); oa != nil {
+		if oa := loadSource(cfg, doc.Self.Value, s, diags); oa != nil {
 			openapi[s.Name.Value] = oa
 		}
 	}
@@ -166,7 +164,9 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
 }
 
-func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
+// loadSource reads and parses one OpenAPI source description; self is the document's
+// $self, the base of relative urls.
+func loadSource(cfg Config, self string, s *load.Source, diags *diag.List) *load.OpenAPI {
 	switch s.Type.Value {
 	case "", "openapi":
 	case "arazzo":
@@ -180,24 +180,19 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 	if !mapped {
 		file, mapped = cfg.URLs[s.URL.Value]
 	}
+	identity := ""
 	if !mapped {
-		u := s.URL.Value
-		switch {
-		case strings.HasPrefix(u, "http://"), strings.HasPrefix(u, "https://"):
+		var remote bool
+		file, identity, remote = sourceFile(self, cfg.File, s.URL.Value)
+		if remote {
 			diags.Errorf(s.URL.Pos, "remote-source", "source %q has a remote url; generation reads only local files", s.Name.Value).
 				WithHint("download it and map it with -source %s=PATH", s.Name.Value)
 			return nil
-		case strings.HasPrefix(u, "file://"):
-			u = strings.TrimPrefix(u, "file://")
 		}
-		if i := strings.IndexAny(u, "?#"); i >= 0 {
-			u = u[:i]
+		if f, ok := cfg.URLs[identity]; ok && identity != "" {
+			file, mapped = f, true
 		}
-		file = u
-		if !filepath.IsAbs(u) {
-			file = path.Join(path.Dir(filepath.ToSlash(cfg.File)), u)
-		}
-		if !cfg.allowed(file) {
+		if !mapped && !cfg.allowed(file) {
 			diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the Arazzo document's directory; generation reads only files under it unless allowed", s.Name.Value, file).
 				WithHint("allow its directory with -allow %s, or map the source with -source %s=PATH", filepath.Dir(filepath.FromSlash(file)), s.Name.Value)
 			return nil
@@ -206,7 +201,9 @@ func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
 	data, err := cfg.ReadFile(file)
 	if err != nil {
 		d := diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", s.Name.Value, file, readError(err))
-		if !mapped {
+		if identity != "" && !mapped {
+			d.WithHint("its url identifies %s (resolved against $self); keep a copy at %s or map it with -source %s=PATH", identity, file, s.Name.Value)
+		} else if !mapped {
 			d.WithHint("map it to a local file with -source %s=PATH", s.Name.Value)
 		}
 		return nil

@@ -72,23 +72,30 @@ func Found(v any, tokens ...string) bool {
 // MatchXPath reports whether the XPath expression, applied to the context as an XML document,
 // is true by XPath's boolean() rules.
 func MatchXPath(x *xpath.Expr, v any) bool {
-	var doc []byte
-	switch v := v.(type) {
-	case []byte:
-		doc = v
-	case string:
-		doc = []byte(v)
-	case json.RawMessage:
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			return false
-		}
-		doc = []byte(s)
-	default:
+	doc, ok := xmlText(v)
+	if !ok {
 		return false
 	}
 	ok, err := x.Match(doc)
 	return err == nil && ok
+}
+
+// xmlText returns the context as XML text: bytes (a response body) or a string as they are,
+// a JSON string's content; any other value has none.
+func xmlText(v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case []byte:
+		return v, true
+	case string:
+		return []byte(v), true
+	case json.RawMessage:
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return nil, false
+		}
+		return []byte(s), true
+	}
+	return nil, false
 }
 
 // MatchXPathText compiles an expression built at run time and matches it.

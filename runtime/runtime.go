@@ -30,6 +30,12 @@ const APIVersion1 = 1
 // or schema types (see types.go).
 const APIVersion2 = 2
 
+// APIVersion3 is referenced by generated code that uses Arazzo 1.1 Selector Objects or
+// JSONPath and XPath payload replacement targets (SelectJSONPath, SelectXPath,
+// ReplaceJSONPath, ReplaceXPath), or reads the request a step sent (Response.RequestHeader,
+// Response.RequestBody).
+const APIVersion3 = 3
+
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
 // requests. A Doer must honour the request's context: cancellation and timeouts reach an
 // in-flight request only through it.
@@ -74,7 +80,8 @@ type Response struct {
 	Body       []byte
 
 	req         *Request
-	jsonChecked int8 // 0 unchecked, 1 valid JSON, 2 not JSON
+	sent        http.Header // the request's headers as sent: credentials and defaults included
+	jsonChecked int8        // 0 unchecked, 1 valid JSON, 2 not JSON
 }
 
 // Send performs req with d and reads the whole response body, at most maxBody bytes

@@ -213,7 +213,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		}
 	}
 	respond(hres.StatusCode, hres.Header, len(data), nil)
-	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: &req}, nil
+	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: &req, sent: hr.Header}, nil
 }
 
 // readLimited reads a whole body of at most limit bytes. A declared Content-Length over the

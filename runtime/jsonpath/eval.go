@@ -157,48 +157,54 @@ func (sel *selector) apply(e *env, v any, out []any) []any {
 
 // slice implements RFC 9535 §2.3.4.2.2.
 func (sel *selector) slice(a []any, out []any) []any {
-	n := int64(len(a))
+	sel.eachSliced(len(a), func(i int) { out = append(out, a[i]) })
+	return out
+}
+
+// eachSliced calls f with the indexes a slice selector selects in an array of n elements,
+// in the order it selects them.
+func (sel *selector) eachSliced(n int, f func(i int)) {
 	step := int64(1)
 	if sel.hasStep {
 		step = sel.step
 	}
 	if step == 0 {
-		return out
+		return
 	}
+	size := int64(n)
 	norm := func(i int64) int64 {
 		if i < 0 {
-			return n + i
+			return size + i
 		}
 		return i
 	}
 	if step > 0 {
-		start, end := int64(0), n
+		start, end := int64(0), size
 		if sel.hasStart {
 			start = norm(sel.start)
 		}
 		if sel.hasEnd {
 			end = norm(sel.end)
 		}
-		lower := min(max(start, 0), n)
-		upper := min(max(end, 0), n)
+		lower := min(max(start, 0), size)
+		upper := min(max(end, 0), size)
 		for i := lower; i < upper; i += step {
-			out = append(out, a[i])
+			f(int(i))
 		}
-		return out
+		return
 	}
-	start, end := n-1, -n-1
+	start, end := size-1, -size-1
 	if sel.hasStart {
 		start = norm(sel.start)
 	}
 	if sel.hasEnd {
 		end = norm(sel.end)
 	}
-	upper := min(max(start, -1), n-1)
-	lower := min(max(end, -1), n-1)
+	upper := min(max(start, -1), size-1)
+	lower := min(max(end, -1), size-1)
 	for i := upper; lower < i; i += step {
-		out = append(out, a[i])
+		f(int(i))
 	}
-	return out
 }
 
 func (x orExpr) test(e *env, cur any) bool {

@@ -208,6 +208,12 @@ func (d *Document) Root() *Node { return d.root }
 // processed: entities it declares are unknown, and attribute defaults are not applied.
 // Every error is a *DocumentError.
 func Parse(doc []byte) (*Document, error) {
+	return parseDocument(doc, nil)
+}
+
+// parseDocument is Parse; with spans set it also records where each element and text node is in
+// doc (see replace.go).
+func parseDocument(doc []byte, spans map[*Node]*span) (*Document, error) {
 	doc = bytes.TrimPrefix(doc, []byte("\xef\xbb\xbf")) // encoding/xml reads a UTF-8 BOM as text
 	if len(bytes.TrimLeft(doc, " \t\r\n")) == 0 {
 		return nil, &DocumentError{Msg: "empty document"}
@@ -216,10 +222,22 @@ func Parse(doc []byte) (*Document, error) {
 	dec.Strict = true
 	dec.CharsetReader = charsetReader
 	b := newBuilder()
+	if spans != nil {
+		b.spans = spans
+		// Offsets count the bytes the decoder reads, which are the document's own bytes
+		// only when no charset conversion happens.
+		dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+			if l := strings.ToLower(label); l != "us-ascii" && l != "ascii" {
+				return nil, fmt.Errorf("encoding %q: only UTF-8 and US-ASCII documents can be edited", label)
+			}
+			return charsetReader(label, r)
+		}
+	}
 	for {
 		// RawToken, not Token: Token rewrites prefixes to URIs but leaves an undeclared
 		// prefix in place, indistinguishable from a URI, and drops the prefix that name()
 		// needs. Namespaces and element matching are checked here instead.
+		start := dec.InputOffset()
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
@@ -232,6 +250,7 @@ func Parse(doc []byte) (*Document, error) {
 			line, _ := dec.InputPos()
 			return nil, &DocumentError{Line: line, Msg: err.Error(), Err: err}
 		}
+		b.tokStart, b.tokEnd = start, dec.InputOffset()
 		if err := b.token(tok); err != nil {
 			line, _ := dec.InputPos()
 			err.Line = line
@@ -268,6 +287,13 @@ type builder struct {
 	ids      map[string]*Node
 	rootSeen bool
 	tokens   int
+
+	// spans, when set, receives the location of every element and text node; tokStart
+	// and tokEnd are the offsets of the current token, textStart and textEnd those of the
+	// pending character data.
+	spans              map[*Node]*span
+	tokStart, tokEnd   int64
+	textStart, textEnd int64
 }
 
 func newBuilder() *builder {
@@ -320,6 +346,9 @@ func (b *builder) flushText() *DocumentError {
 		return nil
 	}
 	n := b.alloc(TextNode)
+	if b.spans != nil {
+		b.spans[n] = &span{start: b.textStart, startEnd: b.textEnd}
+	}
 	n.data = string(text)
 	n.ord = b.ord
 	b.ord++
@@ -331,6 +360,10 @@ func (b *builder) token(tok xml.Token) *DocumentError {
 	b.tokens++
 	switch t := tok.(type) {
 	case xml.CharData:
+		if len(b.text) == 0 {
+			b.textStart = b.tokStart
+		}
+		b.textEnd = b.tokEnd
 		b.text = append(b.text, t...)
 		return nil
 	case xml.StartElement:
@@ -484,6 +517,9 @@ func (b *builder) start(t xml.StartElement) *DocumentError {
 	}
 	b.appendChild(b.parent(), n)
 	b.stack = append(b.stack, openElement{node: n, raw: t.Name, undoMark: mark})
+	if b.spans != nil {
+		b.spans[n] = &span{start: b.tokStart, startEnd: b.tokEnd}
+	}
 	return nil
 }
 
@@ -549,6 +585,9 @@ func (b *builder) end(t xml.EndElement) *DocumentError {
 	}
 	b.undo = b.undo[:top.undoMark]
 	b.stack = b.stack[:len(b.stack)-1]
+	if sp := b.spans[top.node]; sp != nil {
+		sp.endStart, sp.endEnd = b.tokStart, b.tokEnd
+	}
 	return nil
 }
 

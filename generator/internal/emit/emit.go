@@ -48,6 +48,7 @@ func Package(p *ir.Program) (Output, error) {
 	f.Line()
 	clientDecls(f, p)
 	patternVars(f, p)
+	queryVars(f, p)
 	for _, w := range p.Workflows {
 		workflow(f, p, w)
 	}
@@ -325,6 +326,19 @@ func valueExpr(v *ir.Value) *Statement {
 		return Id("resp").Dot("Value").Call(args...)
 	case ir.VTemplate:
 		return stringExpr(v, nil)
+	case ir.VRequestHeader:
+		return Id("resp").Dot("RequestHeader").Call(Lit(v.Name))
+	case ir.VRequestBody:
+		if v.Type.Kind == types.String {
+			return String().Call(Id("resp").Dot("RequestBody").Call())
+		}
+		args := []Code{Id("resp").Dot("RequestBody").Call()}
+		for _, t := range v.Pointer {
+			args = append(args, Lit(t))
+		}
+		return Qual(runtimePkg, "Pick").Call(args...)
+	case ir.VSelect:
+		return selectExpr(v)
 	}
 	return payloadExpr(v)
 }

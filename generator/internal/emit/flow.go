@@ -326,7 +326,9 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 
 // send renders an operation call: the request, the success criteria and the outputs.
 func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
-	used := len(st.Outputs.Fields) > 0 || len(st.Criteria) > 0 || usesResponse(st.OnSuccess)
+	// Criteria report through the response; outputs may be known without it ($request
+	// values the step's own parameters decide).
+	used := len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess)
 	req := request(b, st, func(reason string) *Statement {
 		return fail(Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
 			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
@@ -339,13 +341,13 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 		req = append(req, kv("Timeout", delay(float64(st.Timeout)/1000)))
 	}
 	call := Id("st").Dot("Send").Call(Op("&").Qual(runtimePkg, "Request").Add(lines(req)))
-	if !used {
+	if used {
+		b.List(Id("resp"), Err()).Op(":=").Add(call)
+		b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+	} else {
 		// A scoped err: the body's encoding may have declared one already.
 		b.If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
-		return
 	}
-	b.List(Id("resp"), Err()).Op(":=").Add(call)
-	b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 	for _, cr := range st.Criteria {
 		b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Id("resp").Dot("Unmet").Call(Lit(cr.Text)), Id("resp")))
 	}
@@ -550,8 +552,10 @@ func condUsesResponse(c *ir.Cond) bool {
 
 func valueUsesResponse(v *ir.Value) bool {
 	switch v.Kind {
-	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader:
+	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody:
 		return true
+	case ir.VSelect:
+		return valueUsesResponse(v.Context)
 	}
 	for _, p := range slices.Concat(v.Parts, v.Elems) {
 		if valueUsesResponse(p) {

@@ -204,7 +204,7 @@ func (r *requestBuilder) body() {
 	case st.BodyKind == ir.BodyText && len(st.Replacements) == 0:
 		b.Id("body").Op(":=").Index().Byte().Call(textExpr(st.BodyText))
 		return
-	case st.BodyKind == ir.BodyBytes:
+	case st.BodyKind == ir.BodyBytes && len(st.Replacements) == 0:
 		b.Id("body").Op(":=").Index().Byte().Call(stringExpr(st.Body, nil))
 		return
 	}
@@ -226,6 +226,8 @@ func (r *requestBuilder) body() {
 			}
 		case ir.BodyText:
 			g.Id("body").Op("=").Index().Byte().Call(textExpr(st.BodyText))
+		case ir.BodyBytes:
+			g.Id("body").Op("=").Index().Byte().Call(stringExpr(st.Body, nil))
 		case ir.BodyFormValue:
 			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "FormBody").Call(anyValue(st.Body))
 			check("cannot encode the form body")
@@ -244,11 +246,20 @@ func (r *requestBuilder) body() {
 			check("cannot encode the multipart body")
 		}
 		for _, rp := range st.Replacements {
-			args := []Code{Id("body"), anyValue(rp.Value)}
-			for _, t := range rp.Pointer {
-				args = append(args, Lit(t))
+			var replace *Statement
+			switch {
+			case rp.Query == nil:
+				args := []Code{Id("body"), anyValue(rp.Value)}
+				for _, t := range rp.Pointer {
+					args = append(args, Lit(t))
+				}
+				replace = Qual(runtimePkg, "ReplaceJSON").Call(args...)
+			case rp.Query.Kind == ir.JSONPath:
+				replace = Qual(runtimePkg, "ReplaceJSONPath").Call(Id("body"), Id(rp.Query.Var), anyValue(rp.Value))
+			default:
+				replace = Qual(runtimePkg, "ReplaceXPath").Call(Id("body"), Id(rp.Query.Var), anyValue(rp.Value))
 			}
-			g.List(Id("body"), Err()).Op("=").Qual(runtimePkg, "ReplaceJSON").Call(args...).Add(srcComment(rp.Value))
+			g.List(Id("body"), Err()).Op("=").Add(replace).Add(srcComment(rp.Value))
 			check("cannot apply the payload replacement at " + rp.Target)
 		}
 	})

@@ -14,8 +14,15 @@ import (
 // apiVersion is the runtime API version constant generated code refers to. Version 2
 // brought the schema types (Text, Compare, PickValue, MarshalExtra), the flow helpers (Wait,
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
-// almost always, so it always asks for version 2.
-func apiVersion(*ir.Program) string { return "APIVersion2" }
+// almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
+// JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
+// request a step sent.
+func apiVersion(p *ir.Program) string {
+	if len(p.Queries) > 0 || p.ReadsSentRequest {
+		return "APIVersion3"
+	}
+	return "APIVersion2"
+}
 
 // extendedGoType renders the Go type of the kinds beyond the first six; nil for those.
 func extendedGoType(t types.Type) *Statement {

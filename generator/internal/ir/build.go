@@ -195,6 +195,10 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			b.errorf(o.Name.Pos, "bad-name", "output name %q may contain only letters, digits, '.', '-' and '_'", o.Name.Value)
 			continue
 		}
+		if n := resolveNode(o.Value.Node); n != nil && n.Kind != yaml.ScalarNode && !b.isSelector(n) {
+			b.errorf(o.Value.Pos, "shape", "output %q must be a runtime expression (or, in Arazzo 1.1, a Selector Object)", o.Name.Value)
+			continue
+		}
 		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
 		if v == nil {
 			continue
@@ -284,12 +288,15 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 }
 
 // mergeParameters expands Reusable Objects and adds the workflow's parameters that the
-// step does not set itself (same name and location). A workflow parameter goes only to
-// operations that declare it (features AMB-P2), and to every x-operation, which declares
-// nothing.
+// step does not set itself (same name and location; header names are case-insensitive). A
+// workflow parameter goes only to operations that declare it (features AMB-P2), and to every
+// x-operation, which declares nothing. A list that sets one parameter twice, which Arazzo
+// does not allow, is read as the later setting replacing the earlier one, with a warning;
+// the request then carries one value, which is also what $request reads.
 func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Operation) []*load.Parameter {
 	var out []*load.Parameter
-	set := map[[2]string]bool{}
+	type setAt struct{ level, index int }
+	set := map[[2]string]setAt{}
 	for level, list := range [][]*load.Parameter{own, sc.doc.Parameters} {
 		for _, p := range list {
 			if p.Reference.Set() {
@@ -298,10 +305,21 @@ func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Ope
 				}
 			}
 			key := [2]string{p.Name.Value, p.In.Value}
-			if set[key] || level == 1 && !op.Undescribed && findParam(op, p.Name.Value, p.In.Value) == nil {
+			if p.In.Value == "header" {
+				key[0] = strings.ToLower(key[0])
+			}
+			prev, dup := set[key]
+			if dup && prev.level == level {
+				first := out[prev.index]
+				b.diags.Warnf(p.Name.Pos, "duplicate-parameter", "%s parameter %q sets %q (line %d) again; the later value is sent", p.In.Value, p.Name.Value, first.Name.Value, first.Name.Pos.Line).
+					WithHint("remove one of them: a step or workflow sets each parameter once (header names are case-insensitive)")
+				out[prev.index] = p
 				continue
 			}
-			set[key] = true
+			if dup || level == 1 && !op.Undescribed && findParam(op, p.Name.Value, p.In.Value) == nil {
+				continue
+			}
+			set[key] = setAt{level, len(out)}
 			out = append(out, p)
 		}
 	}
@@ -484,6 +502,9 @@ func (b *builder) value(sc *scope, n *yaml.Node, text string, pos diag.Pos) *Val
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
+		if b.isSelector(n) {
+			return b.selector(sc, n)
+		}
 		v := &Value{Kind: VObject, Type: types.Type{Kind: types.Raw}}
 		names := newNamer()
 		ok := true
@@ -731,6 +752,10 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 		b.errorf(pos, "unknown-workflow", "%s reads workflow %q, which is not in this workflow's dependsOn", e.Raw, e.Name).
 			WithHint("add %q to dependsOn", e.Name)
 		return nil
+	case expr.RequestHeader, expr.RequestQuery, expr.RequestPath, expr.RequestBody:
+		return b.requestRef(sc, e, pos)
+	case expr.Self:
+		return b.selfRef(e, pos)
 	}
 	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
 	return nil

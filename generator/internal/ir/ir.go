@@ -15,8 +15,12 @@ type Program struct {
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
-	// package variable.
+	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
+	Queries  []*Query
+	// ReadsSentRequest is set when a $request expression reads the request as it was sent
+	// (VRequestHeader, VRequestBody).
+	ReadsSentRequest bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
 
@@ -233,6 +237,15 @@ const (
 	VObject                          // a JSON object of Keys and Elems
 	VArray                           // a JSON array of Elems
 	VCallOutput                      // an output of a called workflow (Call, Field)
+	// VRequestHeader is a header of the current step's request as it was sent (Name),
+	// read at run time: one the step does not set itself (credentials, defaults).
+	VRequestHeader
+	// VRequestBody is the current step's request body as it was sent, at Pointer, read at
+	// run time: a body only encoding decides (templated text, run-time replacements).
+	// Its type is json.RawMessage for JSON bodies, string for the others.
+	VRequestBody
+	// VSelect is a Selector Object evaluated at run time: Query applied to Context.
+	VSelect
 )
 
 // Value is a compiled runtime value with its Go type.
@@ -253,12 +266,24 @@ type Value struct {
 	// FieldNames are the Go field names of an object's keys (a payload struct).
 	FieldNames []string
 	Elems      []*Value
+	// Context and Query are the context and the compiled selector of a VSelect.
+	Context *Value
+	Query   *Query
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
 	// Length makes the value the length of the value it names (elements of an array,
 	// members of an object, UTF-16 code units of a string), as read from the `.length` of
 	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.
 	Length bool
+}
+
+// Query is a JSONPath query or an XPath expression that generated code compiles once into
+// the package variable Var: a Selector Object's selector, or a payload replacement's target.
+// It was compiled when the code was generated, so a malformed one is a positioned error.
+type Query struct {
+	Kind CriterionKind // JSONPath or XPath
+	Text string
+	Var  string
 }
 
 // IsLiteral reports whether the whole value is known at generation time.

@@ -79,10 +79,13 @@ type FieldEncoding struct {
 	ContentType   string
 }
 
-// Replacement is a payload replacement applied to the encoded JSON body at run time,
-// because its target lies inside a value known only then.
+// Replacement is a payload replacement applied to the encoded body at run time, because
+// its target lies inside a value known only then: a JSON Pointer (Pointer) into a JSON body,
+// or a JSONPath query or an XPath expression (Query) selecting the nodes to replace in a
+// JSON or XML body.
 type Replacement struct {
 	Pointer []string
+	Query   *Query
 	Value   *Value
 	Target  string // the target as written, for messages
 }
@@ -137,9 +140,6 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		}
 		if p.Value == nil {
 			continue // reported by the decoder
-		}
-		if b.selectorIn(p.Value, "parameter values") {
-			continue
 		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
 		if v == nil {
@@ -274,45 +274,6 @@ func (b *builder) paramStyle(param *Param, in string, decl *v3.Parameter, p *loa
 	param.AllowReserved = decl.AllowReserved
 }
 
-// selectorIn reports (as an error) an Arazzo 1.1 Selector Object anywhere in a value of a
-// 1.1 document: they are not compiled yet, and reading one as a literal object would send
-// the selector itself. In 1.0 documents such an object is plain data.
-func (b *builder) selectorIn(n *yaml.Node, where string) bool {
-	if !strings.HasPrefix(b.in.Doc.Arazzo.Value, "1.1") {
-		return false
-	}
-	found := false
-	var walk func(n *yaml.Node, depth int)
-	walk = func(n *yaml.Node, depth int) {
-		n = resolveNode(n)
-		if n == nil || found || depth > 100 {
-			return
-		}
-		if isSelector(n) {
-			b.errorf(load.PosOf(b.file, n), "unsupported", "Selector Objects in %s are not supported yet", where)
-			found = true
-			return
-		}
-		for _, c := range n.Content {
-			walk(c, depth+1)
-		}
-	}
-	walk(n, 0)
-	return found
-}
-
-// isSelector reports whether a node is an Arazzo 1.1 Selector Object.
-func isSelector(n *yaml.Node) bool {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return false
-	}
-	keys := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		keys[n.Content[i].Value] = true
-	}
-	return keys["context"] && keys["selector"] && keys["type"]
-}
-
 func findParam(op *load.Operation, name, in string) *v3.Parameter {
 	for _, p := range op.Params {
 		if p.In == in && (p.Name == name || in == "header" && strings.EqualFold(p.Name, name)) {
@@ -437,9 +398,6 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	kind := classifyMedia(mt)
 	n := resolveNode(rb.Payload)
-	if b.selectorIn(n, "payloads") {
-		return
-	}
 	pos := load.PosOf(b.file, n)
 	isString := n.Kind == yaml.ScalarNode && n.Tag == "!!str"
 	switch {
@@ -447,7 +405,8 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 		b.jsonStringBody(sc, st, n, pos)
 	case kind == mediaJSON:
 		st.BodyKind, st.Body = BodyJSON, b.value(sc, n, n.Value, pos)
-	case isString:
+	case isString, b.isSelector(n):
+		// A Selector Object is a whole value, like a runtime expression.
 		b.stringBody(sc, st, n, pos, kind)
 	case kind == mediaForm || kind == mediaMultipart:
 		if n.Kind != yaml.MappingNode {
@@ -755,6 +714,9 @@ func (b *builder) stringBody(sc *scope, st *Step, n *yaml.Node, pos diag.Pos, ki
 // known only at run time (an input, an output) is applied to the encoded JSON body then, and
 // so is every later replacement, to keep their order.
 func (b *builder) replacements(sc *scope, st *Step, rb *load.RequestBody, kind mediaKind) {
+	if len(rb.Replacements) > 0 && kind == mediaForm && st.BodyKind == BodyText && !b.formTextToFields(st, rb) {
+		return
+	}
 	atRuntime := st.BodyKind == BodyText || st.BodyKind == BodyBytes || st.Body != nil && st.Body.Kind != VLit && st.Body.Kind != VObject && st.Body.Kind != VArray
 	for _, r := range rb.Replacements {
 		sel := r.TargetSelectorType.Value
@@ -767,12 +729,7 @@ func (b *builder) replacements(sc *scope, st *Step, rb *load.RequestBody, kind m
 		switch sel {
 		case "jsonpointer":
 		case "jsonpath", "xpath":
-			at := r.TargetSelectorType.Pos
-			if !r.TargetSelectorType.Set() {
-				at = r.Target.Pos
-			}
-			b.errorf(at, "unsupported", "%s replacement targets are not supported yet (only JSON Pointer)", sel).
-				WithHint("write the target as a JSON Pointer with targetSelectorType: jsonpointer")
+			b.queryReplacement(sc, st, r, sel, kind, &atRuntime)
 			continue
 		default:
 			b.errorf(r.TargetSelectorType.Pos, "bad-value", "targetSelectorType %q is not one of jsonpointer, jsonpath or xpath", sel)
@@ -782,16 +739,16 @@ func (b *builder) replacements(sc *scope, st *Step, rb *load.RequestBody, kind m
 		if !ok || r.Value == nil {
 			continue
 		}
-		if b.selectorIn(r.Value, "replacement values") {
-			continue
-		}
 		val := b.value(sc, r.Value, r.Value.Value, load.PosOf(b.file, r.Value))
 		if val == nil {
 			continue
 		}
 		jsonBody := kind == mediaJSON || st.BodyKind == BodyJSON
 		if !jsonBody && st.BodyKind != BodyForm && st.BodyKind != BodyMultipart {
-			b.errorf(r.Pos, "unsupported", "payload replacements apply to JSON payloads and to form and multipart payloads given as objects; this payload is %s text", st.ContentType)
+			d := b.errorf(r.Pos, "unsupported", "JSON Pointer replacement targets apply to JSON payloads and to form and multipart payloads; this payload is %s text", st.ContentType)
+			if kind == mediaXML {
+				d.WithHint("target the XML with an XPath expression (targetSelectorType: xpath, the default for XML)")
+			}
 			continue
 		}
 		if !atRuntime {
@@ -817,34 +774,16 @@ func (b *builder) replacements(sc *scope, st *Step, rb *load.RequestBody, kind m
 // replacementPointer decodes a replacement target: a JSON Pointer, or its URI fragment
 // form "#/…" (RFC 6901 §6). offs are the offsets of the tokens in the target text.
 func (b *builder) replacementPointer(r *load.Replacement) (tokens []string, offs []int, ok bool) {
-	t := r.Target.Value
-	start := 0
-	if strings.HasPrefix(t, "#") {
-		dec, err := urlUnescape(t[1:])
-		if err != nil {
-			b.errorf(r.Target.Pos, "bad-target", "malformed percent-encoding in replacement target %q", t)
-			return nil, nil, false
-		}
-		t, start = dec, 1
+	tokens, offs, bad, msg := pointerTokens(r.Target.Value, "replacement target")
+	if msg == "" {
+		return tokens, offs, true
 	}
-	if t == "" {
-		return []string{}, nil, true
+	at := r.Target.Pos
+	if bad > 0 {
+		at = innerPos(r.Target.Node, r.Target.Pos, bad)
 	}
-	if t[0] != '/' {
-		b.errorf(r.Target.Pos, "bad-target", "replacement target %q is not a JSON Pointer (it must start with '/')", r.Target.Value)
-		return nil, nil, false
-	}
-	pos := start + 1
-	for _, raw := range strings.Split(t[1:], "/") {
-		if i := badTilde(raw); i >= 0 {
-			b.errorf(innerPos(r.Target.Node, r.Target.Pos, pos+i), "bad-target", "'~' in a JSON Pointer must be written ~0 (and '/' as ~1)")
-			return nil, nil, false
-		}
-		tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(raw, "~1", "/"), "~0", "~"))
-		offs = append(offs, pos)
-		pos += len(raw) + 1
-	}
-	return tokens, offs, true
+	b.errorf(at, "bad-target", "%s", msg)
+	return nil, nil, false
 }
 
 // splice sets repl at tokens inside the payload v where the path runs through values known

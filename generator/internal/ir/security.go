@@ -172,8 +172,10 @@ func secretValue(v *Value) bool {
 	switch v.Kind {
 	case VInput, VStepOutput, VCallOutput:
 		return v.Field != nil && v.Field.Secret
-	case VResponseHeader:
+	case VResponseHeader, VRequestHeader:
 		return runtime.SensitiveHeader(v.Name)
+	case VSelect:
+		return secretValue(v.Context)
 	}
 	return slices.ContainsFunc(slices.Concat(v.Parts, v.Elems), secretValue)
 }

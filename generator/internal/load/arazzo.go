@@ -9,6 +9,8 @@ package load
 
 import (
 	"bytes"
+	"errors"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,8 +32,10 @@ func (s Str) Set() bool { return s.Node != nil }
 
 // Document is a decoded Arazzo document.
 type Document struct {
-	File               string // display path of the document
-	Arazzo             Str
+	File   string // display path of the document
+	Arazzo Str
+	// Self is the 1.1 $self: the document's URI, and the base URI of its references.
+	Self               Str
 	Title              string
 	SourceDescriptions []*Source
 	Workflows          []*Workflow
@@ -132,8 +136,10 @@ type Replacement struct {
 	// TargetSelectorType is the 1.1 targetSelectorType: a string, or the type of an
 	// Expression Type Object (positioned at that object).
 	TargetSelectorType Str
-	Value              *yaml.Node
-	Pos                diag.Pos
+	// TargetSelectorVersion is the version of an Expression Type Object.
+	TargetSelectorVersion Str
+	Value                 *yaml.Node
+	Pos                   diag.Pos
 }
 
 // Criterion is a success criterion.
@@ -147,7 +153,8 @@ type Criterion struct {
 	Pos     diag.Pos
 }
 
-// Output is a named output expression (document order is kept).
+// Output is a named output expression, or (Arazzo 1.1) a Selector Object whose mapping is
+// Value.Node; document order is kept.
 type Output struct {
 	Name  Str
 	Value Str
@@ -313,6 +320,25 @@ func (d *decoder) seq(key string, v *yaml.Node) []*yaml.Node {
 	return out
 }
 
+// self decodes $self, a URI reference without a fragment (Arazzo 1.1).
+func (d *decoder) self(v *yaml.Node) Str {
+	s := d.str("$self", v)
+	if s.Value == "" && v.Kind == yaml.ScalarNode {
+		d.diags.Errorf(s.Pos, "bad-value", "$self is empty; it must be a URI reference")
+		return Str{}
+	}
+	if _, err := url.Parse(s.Value); err != nil {
+		d.diags.Errorf(s.Pos, "bad-value", "$self %q is not a URI reference: %v", s.Value, errors.Unwrap(err))
+		return Str{}
+	}
+	if i := strings.IndexByte(s.Value, '#'); i >= 0 {
+		d.diags.Errorf(s.Pos, "bad-value", "$self %q has a fragment; it must identify the whole document", s.Value).
+			WithHint("write $self: %s", s.Value[:i])
+		return Str{}
+	}
+	return s
+}
+
 // Decode decodes an Arazzo document from its root node.
 func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 	d := &decoder{file: file, diags: diags}
@@ -342,8 +368,7 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 		case "components":
 			doc.Components = d.components(v)
 		case "$self":
-			// $self only sets the base URI for relative references, which are resolved
-			// against the document's own location anyway.
+			doc.Self = d.self(v)
 		}
 	})
 	if !ok {
@@ -439,7 +464,11 @@ func (d *decoder) outputs(v *yaml.Node) []*Output {
 	var outs []*Output
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], resolveAlias(v.Content[i+1])
-		outs = append(outs, &Output{Name: Str{Value: k.Value, Pos: d.pos(k), Node: k}, Value: d.str(k.Value, val)})
+		value := Str{Pos: d.pos(val), Node: val}
+		if val.Kind == yaml.ScalarNode {
+			value.Value = val.Value
+		} // else an Arazzo 1.1 Selector Object, or a mistake the builder reports
+		outs = append(outs, &Output{Name: Str{Value: k.Value, Pos: d.pos(k), Node: k}, Value: value})
 	}
 	return outs
 }
@@ -551,8 +580,11 @@ func (d *decoder) replacement(n *yaml.Node) *Replacement {
 			if v.Kind == yaml.MappingNode {
 				r.TargetSelectorType = Str{Pos: d.pos(v), Node: v}
 				d.fields(v, "targetSelectorType", []string{"type", "version"}, func(key string, k, tv *yaml.Node) {
-					if key == "type" {
+					switch key {
+					case "type":
 						r.TargetSelectorType.Value = tv.Value
+					case "version":
+						r.TargetSelectorVersion = d.str(key, tv)
 					}
 				})
 			} else {
