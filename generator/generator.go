@@ -13,9 +13,6 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
-	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/emit"
@@ -135,99 +132,11 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if doc == nil {
 		return nil
 	}
-	for name := range cfg.Sources {
-		found := false
-		for _, s := range doc.SourceDescriptions {
-			found = found || s.Name.Value == name
-		}
-		if !found {
-			diags.Errorf(doc.Pos, "unknown-source", "-source %s=…: the document has no sourceDescription named %q", name, name)
-		}
-	}
-	openapi := map[string]*load.OpenAPI{}
-	seen := map[string]bool{}
-	for _, s := range doc.SourceDescriptions {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if seen[s.Name.Value] {
-			diags.Errorf(s.Name.Pos, "duplicate", "sourceDescription name %q is used twice", s.Name.Value)
-			continue
-		}
-		seen[s.Name.Value] = true
-		if oa := loadSource(cfg, s, diags); oa != nil {
-			openapi[s.Name.Value] = oa
-		}
-	}
-	warnDropped(doc, openapi, diags)
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
-}
-
-func loadSource(cfg Config, s *load.Source, diags *diag.List) *load.OpenAPI {
-	switch s.Type.Value {
-	case "", "openapi":
-	case "arazzo":
-		diags.Errorf(s.Type.Pos, "unsupported", "arazzo source descriptions (sub-workflows in other documents) are not supported yet")
-		return nil
-	default:
-		diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi)", s.Type.Value)
+	entry := loadSources(ctx, cfg, doc, diags)
+	if ctx.Err() != nil {
 		return nil
 	}
-	file, mapped := cfg.Sources[s.Name.Value]
-	if !mapped {
-		file, mapped = cfg.URLs[s.URL.Value]
-	}
-	if !mapped {
-		u := s.URL.Value
-		switch {
-		case strings.HasPrefix(u, "http://"), strings.HasPrefix(u, "https://"):
-			diags.Errorf(s.URL.Pos, "remote-source", "source %q has a remote url; generation reads only local files", s.Name.Value).
-				WithHint("download it and map it with -source %s=PATH", s.Name.Value)
-			return nil
-		case strings.HasPrefix(u, "file://"):
-			u = strings.TrimPrefix(u, "file://")
-		}
-		if i := strings.IndexAny(u, "?#"); i >= 0 {
-			u = u[:i]
-		}
-		file = u
-		if !filepath.IsAbs(u) {
-			file = path.Join(path.Dir(filepath.ToSlash(cfg.File)), u)
-		}
-	}
-	data, err := cfg.ReadFile(file)
-	if err != nil {
-		d := diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", s.Name.Value, file, readError(err))
-		if !mapped {
-			d.WithHint("map it to a local file with -source %s=PATH", s.Name.Value)
-		}
-		return nil
-	}
-	oa, err := cfg.Cache.parseOpenAPI(file, data)
-	var bomb *load.AliasBombError
-	if errors.As(err, &bomb) {
-		diags.Errorf(diag.Pos{File: file, Line: bomb.Line, Col: bomb.Col}, "too-large", "%s", bomb.Error()).
-			WithHint("aliases that repeat aliases grow exponentially; write the values out or reduce the nesting")
-		return nil
-	}
-	if err != nil {
-		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
-			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)
-			return nil
-		}
-		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
-		return nil
-	}
-	// One warning per source, at the first dangling $ref: a large description can have
-	// hundreds, and what matters is that the description is at fault, not the workflow.
-	if n := len(oa.Unresolved); n > 0 {
-		u, more := oa.Unresolved[0], ""
-		if n > 1 {
-			more = fmt.Sprintf(" (and %d other references)", n-1)
-		}
-		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q points at nothing%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, more)
-	}
-	return oa
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, Workflows: cfg.Workflows}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

@@ -4,6 +4,7 @@
 package ir
 
 import (
+	"github.com/arazzogen/arazzogen/generator/internal/load"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
 )
 
@@ -32,11 +33,16 @@ type Source struct {
 	GoName     string // exported constant name
 	DefaultURL string // the description's servers[0] url; "" when it declares none
 	Index      int    // position in Program.Sources
+
+	api *load.OpenAPI
 }
 
 // Workflow is one workflow, compiled to one method.
 type Workflow struct {
-	ID           string
+	ID string
+	// Source is set for a workflow of another Arazzo document: the arazzo source names that
+	// lead to its document from the entry document, joined by dots (see external.go).
+	Source       string
 	GoName       string // method name
 	Summary      string
 	Description  string
@@ -52,10 +58,13 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+
+	def  *load.Workflow // what it was compiled from
+	home *document      // the document that defines it
 }
 
-// Call runs another workflow of the document: a workflowId step, a dependsOn entry, or a
-// goto/retry action naming a workflow.
+// Call runs another workflow, of the document or of another one: a workflowId step, a
+// dependsOn entry, or a goto/retry action naming a workflow.
 type Call struct {
 	Workflow *Workflow
 	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.
