@@ -67,6 +67,11 @@ type Result struct {
 	Diags []Diagnostic
 	// Stats measures the generated code; zero when nothing was generated.
 	Stats Stats
+	// Sources names the source descriptions the generated code calls, as WithServerURL and
+	// the command's -server take them: the entry document's by their names, those of
+	// referenced Arazzo documents as described in the README; empty when nothing was
+	// generated.
+	Sources []string
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -104,6 +109,9 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
 	res.Stats = statsOf(prog)
+	for _, s := range prog.Sources {
+		res.Sources = append(res.Sources, s.Name)
+	}
 	if cfg.CLI {
 		if cfg.ImportPath == "" {
 			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
