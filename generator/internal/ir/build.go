@@ -733,8 +733,8 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 				// $workflows.<id> names a workflow by its workflowId, which only this
 				// document's workflows are known by: another document's is always
 				// $sourceDescriptions.<name>.<workflowId>, which has no outputs form.
-				b.errorf(pos, "unsupported", "%s: $workflows.%s names a workflow of this document, but the %q in dependsOn is a workflow of another document, whose outputs runtime expressions cannot name", e.Raw, e.Name, e.Name).
-					WithHint("call it in a workflowId step and read its outputs there with $outputs.<name>, or through the step's outputs")
+				b.errorf(pos, "unsupported", "%s: $workflows names only this document's workflows, and %q in dependsOn is a workflow of another document (%s)", e.Raw, e.Name, d.Workflow.home.linked.Doc.File).
+					WithHint("run it in a workflowId step and read its outputs with $outputs.<name> in that step's outputs")
 				return nil
 			}
 		}

@@ -188,7 +188,7 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		return nil
 	}
 	if b.building[lw] {
-		b.errorf(id.Pos, "cycle", "workflow %q calls workflow %q, which is still running at that point: the calls would never finish", sc.wf.ID, lw.ID.Value)
+		b.errorf(id.Pos, "cycle", "workflow %q calls workflow %q, which is still running at that point: the calls would never finish", sc.wf.ID, ref)
 		return nil
 	}
 	callee := b.ensure(target, lw)
