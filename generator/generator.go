@@ -26,10 +26,12 @@ type Config struct {
 	File string
 	// Package is the Go package name of the generated code.
 	Package string
-	// Sources maps a sourceDescription name to a local file that replaces its url.
+	// Sources maps a sourceDescription name to a local file that replaces its url. A source
+	// of an Arazzo document that an arazzo source names is named by the arazzo source names
+	// that lead to it from this document, joined by dots: "tickets.museum-api".
 	Sources map[string]string
-	// URLs maps a sourceDescription url, exactly as written, to a local file that replaces
-	// it; Sources wins for a source that both map.
+	// URLs maps a sourceDescription url, exactly as written in any of the documents, to a
+	// local file that replaces it; Sources wins for a source that both map.
 	URLs map[string]string
 	// Cache, when set, shares parsed OpenAPI descriptions with other Generate calls.
 	Cache *SourceCache

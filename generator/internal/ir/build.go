@@ -226,7 +226,7 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 	if w.Inputs == nil {
 		return st
 	}
-	sp := load.SchemaFromNode(w.Inputs)
+	sp := load.SchemaFromNode(b.in.Doc.Inputs(w.Inputs))
 	names, schemas, required := types.Properties(sp)
 	fields := newNamer()
 	for i, n := range names {
