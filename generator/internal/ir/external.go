@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"go/token"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
@@ -198,10 +199,14 @@ func unexportedName(s string) string {
 	if first[0] >= '0' && first[0] <= '9' {
 		first = "x" + first
 	}
-	if len(ws) == 1 {
-		return first
+	name := first
+	if len(ws) > 1 {
+		name += GoName(strings.Join(ws[1:], " "))
 	}
-	return first + GoName(strings.Join(ws[1:], " "))
+	if token.IsKeyword(name) {
+		name += "Workflow"
+	}
+	return name
 }
 
 // Name is how errors and observers name the workflow: its workflowId, qualified by the
