@@ -108,8 +108,8 @@ type builder struct {
 	// compiled, to find call cycles.
 	built    map[*load.Workflow]*Workflow
 	building map[*load.Workflow]bool
-	// sourceNames are the names of the OpenAPI sources of every document; sources the
-	// program's entries for those the workflows call (external.go).
+	// sourceNames holds the name of every OpenAPI source of every document, and sources
+	// the program's entries for those the workflows call (external.go).
 	sourceNames map[sourceKey]string
 	sources     map[sourceKey]*Source
 	schemas     *types.Registry // Go types of schemas; see types.go

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"regexp"
 
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -39,8 +40,13 @@ func (l *Linked) Qualify(name string) string {
 // `arazzo` key), so that a source description without a type can be read as what it is:
 // Arazzo gives the type no default (features AMB-R1).
 func LooksLikeArazzo(data []byte) bool {
+	// Most descriptions are OpenAPI, some of them megabytes long: parse only those that can
+	// have the key at the top, in block YAML at the start of a line or anywhere in JSON.
 	if !bytes.Contains(data, []byte("arazzo")) {
-		return false // most descriptions are OpenAPI and never mention the word
+		return false
+	}
+	if trimmed := bytes.TrimSpace(data); !topArazzoKey.Match(data) && !bytes.HasPrefix(trimmed, []byte("{")) {
+		return false
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
@@ -57,3 +63,7 @@ func LooksLikeArazzo(data []byte) bool {
 	}
 	return false
 }
+
+// topArazzoKey matches an arazzo key at the start of a line: where block YAML puts the keys
+// of its root mapping.
+var topArazzoKey = regexp.MustCompile(`(?m)^["']?arazzo["']?\s*:`)
