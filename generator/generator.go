@@ -13,7 +13,6 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/emit"
@@ -27,10 +26,12 @@ type Config struct {
 	File string
 	// Package is the Go package name of the generated code.
 	Package string
-	// Sources maps a sourceDescription name to a local file that replaces its url.
+	// Sources maps a sourceDescription name to a local file that replaces its url. A source
+	// of an Arazzo document that an arazzo source names is named by the arazzo source names
+	// that lead to it from this document, joined by dots: "tickets.museum-api".
 	Sources map[string]string
-	// URLs maps a sourceDescription url, exactly as written, to a local file that replaces
-	// it; Sources wins for a source that both map.
+	// URLs maps a sourceDescription url, exactly as written in any of the documents, to a
+	// local file that replaces it; Sources wins for a source that both map.
 	URLs map[string]string
 	// Cache, when set, shares parsed OpenAPI descriptions with other Generate calls.
 	Cache *SourceCache
@@ -71,6 +72,11 @@ type Result struct {
 	Diags []Diagnostic
 	// Stats measures the generated code; zero when nothing was generated.
 	Stats Stats
+	// Sources names the source descriptions the generated code calls, as WithServerURL and
+	// the command's -server take them: the entry document's by their names, those of
+	// referenced Arazzo documents as described in the README; empty when nothing was
+	// generated.
+	Sources []string
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -108,6 +114,9 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
 	res.Stats = statsOf(prog)
+	for _, s := range prog.Sources {
+		res.Sources = append(res.Sources, s.Name)
+	}
 	if cfg.CLI {
 		if cfg.ImportPath == "" {
 			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
@@ -136,103 +145,11 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if doc == nil {
 		return nil
 	}
-	for name := range cfg.Sources {
-		found := false
-		for _, s := range doc.SourceDescriptions {
-			found = found || s.Name.Value == name
-		}
-		if !found {
-			diags.Errorf(doc.Pos, "unknown-source", "-source %s=…: the document has no sourceDescription named %q", name, name)
-		}
-	}
-	openapi := map[string]*load.OpenAPI{}
-	seen := map[string]bool{}
-	for _, s := range doc.SourceDescriptions {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if seen[s.Name.Value] {
-			diags.Errorf(s.Name.Pos, "duplicate", "sourceDescription name %q is used twice", s.Name.Value)
-			continue
-		}
-		seen[s.Name.Value] = true
-		if oa := loadSource(cfg, doc.Self.Value, s, diags); oa != nil {
-			openapi[s.Name.Value] = oa
-		}
-	}
-	warnDropped(doc, openapi, diags)
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: openapi, Workflows: cfg.Workflows}, diags)
-}
-
-// loadSource reads and parses one OpenAPI source description; self is the document's
-// $self, the base of relative urls.
-func loadSource(cfg Config, self string, s *load.Source, diags *diag.List) *load.OpenAPI {
-	switch s.Type.Value {
-	case "", "openapi":
-	case "arazzo":
-		diags.Errorf(s.Type.Pos, "unsupported", "arazzo source descriptions (sub-workflows in other documents) are not supported yet")
-		return nil
-	default:
-		diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi)", s.Type.Value)
+	entry := loadSources(ctx, cfg, doc, diags)
+	if ctx.Err() != nil {
 		return nil
 	}
-	file, mapped := cfg.Sources[s.Name.Value]
-	if !mapped {
-		file, mapped = cfg.URLs[s.URL.Value]
-	}
-	identity := ""
-	if !mapped {
-		var remote bool
-		file, identity, remote = sourceFile(self, cfg.File, s.URL.Value)
-		if remote {
-			diags.Errorf(s.URL.Pos, "remote-source", "source %q has a remote url; generation reads only local files", s.Name.Value).
-				WithHint("download it and map it with -source %s=PATH", s.Name.Value)
-			return nil
-		}
-		if f, ok := cfg.URLs[identity]; ok && identity != "" {
-			file, mapped = f, true
-		}
-		if !mapped && !cfg.allowed(file) {
-			diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the Arazzo document's directory; generation reads only files under it unless allowed", s.Name.Value, file).
-				WithHint("allow its directory with -allow %s, or map the source with -source %s=PATH", filepath.Dir(filepath.FromSlash(file)), s.Name.Value)
-			return nil
-		}
-	}
-	data, err := cfg.ReadFile(file)
-	if err != nil {
-		d := diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", s.Name.Value, file, readError(err))
-		if identity != "" && !mapped {
-			d.WithHint("its url identifies %s (resolved against $self); keep a copy at %s or map it with -source %s=PATH", identity, file, s.Name.Value)
-		} else if !mapped {
-			d.WithHint("map it to a local file with -source %s=PATH", s.Name.Value)
-		}
-		return nil
-	}
-	oa, err := cfg.Cache.parseOpenAPI(file, data)
-	var bomb *load.AliasBombError
-	if errors.As(err, &bomb) {
-		diags.Errorf(diag.Pos{File: file, Line: bomb.Line, Col: bomb.Col}, "too-large", "%s", bomb.Error()).
-			WithHint("aliases that repeat aliases grow exponentially; write the values out or reduce the nesting")
-		return nil
-	}
-	if err != nil {
-		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
-			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)
-			return nil
-		}
-		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
-		return nil
-	}
-	// One warning per source, at the first dangling $ref: a large description can have
-	// hundreds, and what matters is that the description is at fault, not the workflow.
-	if n := len(oa.Unresolved); n > 0 {
-		u, more := oa.Unresolved[0], ""
-		if n > 1 {
-			more = fmt.Sprintf(" (and %d other references)", n-1)
-		}
-		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q points at nothing%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, more)
-	}
-	return oa
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, Workflows: cfg.Workflows}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

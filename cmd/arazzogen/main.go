@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sources := sourceFlags{}
 	out := fs.String("o", "", "output `DIR` (default \".\")")
 	pkg := fs.String("package", "", "Go package `NAME` (default $GOPACKAGE under go generate, else DIR's base name)")
-	fs.Var(sources, "source", "map a sourceDescription to a local OpenAPI file: `NAME=PATH` (repeatable)")
+	fs.Var(sources, "source", "map a sourceDescription to a local file: `NAME=PATH` (repeatable; ARAZZOSOURCE.NAME names a source of the Arazzo document an arazzo source names)")
 	var allow listFlag
 	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")

@@ -72,13 +72,14 @@ type testCase struct {
 	name, pkg string
 	dir       string // where the case's files were written
 	doc       string // the Arazzo document's path
-	sources   []string
 	script    script
 	result    *generator.Result
 }
 
 var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
 
+// loadCases writes out every file of every case: arazzo.yaml is the document generated, the
+// others what it names (OpenAPI descriptions, the Arazzo documents of its arazzo sources).
 func loadCases(t *testing.T) []*testCase {
 	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "conformance", "*.txtar"))
 	if err != nil || len(files) == 0 {
@@ -110,15 +111,6 @@ func loadCases(t *testing.T) []*testCase {
 				}
 			case "arazzo.yaml":
 				c.doc = p
-				var doc struct {
-					SourceDescriptions []struct{ Name, Type string } `yaml:"sourceDescriptions"`
-				}
-				if err := yaml.Unmarshal(af.Data, &doc); err != nil {
-					t.Fatalf("%s: arazzo.yaml: %v", name, err)
-				}
-				for _, s := range doc.SourceDescriptions {
-					c.sources = append(c.sources, s.Name)
-				}
 			}
 		}
 		if c.doc == "" || len(c.script.Runs) == 0 {
@@ -277,7 +269,9 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	defer hs.Close()
 	srv.url = hs.URL
 	args := []string{r.Workflow}
-	for _, s := range c.sources {
+	// Every source the generated code calls, those of referenced Arazzo documents too,
+	// is served by the script.
+	for _, s := range c.result.Sources {
 		args = append(args, "-server", s+"="+hs.URL)
 	}
 	inputs, _ := json.Marshal(r.Inputs)

@@ -26,6 +26,9 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 
 	workflows := Index().Qual(cliPkg, "Workflow").ValuesFunc(func(g *Group) {
 		for _, w := range p.Workflows {
+			if w.External() {
+				continue // only the workflows it calls run it
+			}
 			g.Values(Dict{
 				Id("ID"):      Lit(w.ID),
 				Id("Summary"): Lit(w.Summary),

@@ -22,14 +22,14 @@ import (
 // failure handlers use.
 
 func workflow(f *File, p *ir.Program, w *ir.Workflow) {
-	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.ID))
+	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.Name()))
 	secretMethods(f, w.Inputs, "in", "inputs")
-	structType(f, w.Outputs, fmt.Sprintf("%s are the outputs of workflow %q.", w.Outputs.GoName, w.ID))
+	structType(f, w.Outputs, fmt.Sprintf("%s are the outputs of workflow %q.", w.Outputs.GoName, w.Name()))
 	secretMethods(f, w.Outputs, "out", "outputs")
 
-	doc := fmt.Sprintf("%s runs workflow %q.", w.GoName, w.ID)
+	doc := fmt.Sprintf("%s runs workflow %q.", w.GoName, w.Name())
 	if w.Summary != "" {
-		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.ID, strings.TrimSpace(w.Summary))
+		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.Name(), strings.TrimSpace(w.Summary))
 	}
 	for _, l := range comment(doc) {
 		f.Comment(l)
@@ -83,7 +83,7 @@ func flowLabels(w *ir.Workflow) labels {
 }
 
 func workflowBody(g *Group, w *ir.Workflow) {
-	g.Const().Id("workflow").Op("=").Lit(w.ID)
+	g.Const().Id("workflow").Op("=").Lit(w.Name())
 	g.Id("run").Op(":=").Id("c").Dot("rt").Dot("Start").Call(Id("ctx"), Id("workflow"))
 	g.Defer().Func().Params().Block(Err().Op("=").Id("run").Dot("End").Call(Err())).Call()
 	markSecrets(g, w.Inputs.Fields, func(f *ir.Field) *Statement { return Id("in").Dot(f.GoName) })
@@ -146,7 +146,7 @@ func workflowBody(g *Group, w *ir.Workflow) {
 	}
 	for _, d := range w.DependsOn {
 		g.Line()
-		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.ID)
+		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.Name())
 		g.BlockFunc(func(b *Group) {
 			prep, call := callExpr(d, Id("run").Dot("Context").Call(), func(err Code) *Statement { return Return(Nil(), err) })
 			for _, c := range prep {
@@ -249,7 +249,7 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 		timeout = fmt.Sprintf(", timeout %dms", st.Timeout)
 	}
 	if st.Call != nil {
-		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.ID, timeout)
+		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.Name(), timeout)
 	} else {
 		g.Commentf("Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
 	}

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -18,53 +19,55 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 )
 
-// Input is what the builder needs: the decoded document and its loaded OpenAPI sources.
+// Input is what the builder needs: the decoded document and its loaded sources.
 type Input struct {
 	Package string
 	Doc     *load.Document
-	// OpenAPI maps a sourceDescription name to its parsed description; sources that could
-	// not be loaded are absent (their error has been reported).
+	// OpenAPI maps a sourceDescription name to its parsed description, and Arazzo one to the
+	// Arazzo document it names with that document's own sources (external.go); sources
+	// that could not be loaded are absent (their error has been reported).
 	OpenAPI map[string]*load.OpenAPI
+	Arazzo  map[string]*load.Linked
 	// Workflows selects workflows by id; all when empty.
 	Workflows []string
 }
 
 // reserved names are declared by every generated package.
-var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "WithMaxStepRuns", "Sources"}
+var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "WithMaxStepRuns", "Sources", "sourceNames"}
+
+// clientMembers are the Client's methods and fields besides the workflows.
+var clientMembers = []string{"Close", "rt", "servers", "auth", "pending", "security", "maxRuns"}
 
 // Build checks the document and produces the program. Problems go to diags; the result is
 // only meaningful when diags has no errors.
 func Build(in Input, diags *diag.List) *Program {
-	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer("Close"),
-		docWorkflows: map[string]*load.Workflow{}, built: map[string]*Workflow{}, building: map[string]bool{}}
+	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer(clientMembers...),
+		built: map[*load.Workflow]*Workflow{}, building: map[*load.Workflow]bool{},
+		docs: map[*load.Document]*document{}, sourceNames: map[sourceKey]string{}, sources: map[sourceKey]*Source{}}
 	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
+	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo})
+	b.nameSources(docs)
+	entry := docs[0]
+	defer b.enter(entry)()
 	for _, id := range in.Workflows {
-		if !slices.ContainsFunc(in.Doc.Workflows, func(w *load.Workflow) bool { return w.ID.Value == id }) {
+		if entry.workflows[id] == nil {
 			diags.Errorf(in.Doc.Pos, "unknown-workflow", "workflow %q is selected for generation but the document does not define it", id)
 		}
 	}
-	seen := map[string]diag.Pos{}
-	var order []*load.Workflow
-	for _, w := range in.Doc.Workflows {
-		if prev, dup := seen[w.ID.Value]; dup && w.ID.Set() {
-			diags.Errorf(w.ID.Pos, "duplicate", "workflowId %q is already used at %s", w.ID.Value, prev)
-			continue
-		}
-		seen[w.ID.Value] = w.ID.Pos
-		b.docWorkflows[w.ID.Value] = w
-		order = append(order, w)
-	}
-	for _, w := range order {
+	for _, w := range entry.order {
 		if len(in.Workflows) == 0 || slices.Contains(in.Workflows, w.ID.Value) {
-			b.ensure(w)
+			b.ensure(entry, w)
 		}
 	}
-	// Workflows another one calls are built first; methods keep document order.
-	for _, w := range order {
-		if wf := b.built[w.ID.Value]; wf != nil {
-			p.Workflows = append(p.Workflows, wf)
+	// Workflows another one calls are built first; methods keep document order, the entry
+	// document's first.
+	for _, d := range docs {
+		for _, w := range d.order {
+			if wf := b.built[w]; wf != nil {
+				p.Workflows = append(p.Workflows, wf)
+			}
 		}
 	}
 	p.Types = b.finishTypes(p)
@@ -72,20 +75,21 @@ func Build(in Input, diags *diag.List) *Program {
 	return p
 }
 
-// ensure builds a workflow once; a workflow that calls itself, directly or not, is an error
-// (a call cycle could never finish) and yields nil.
-func (b *builder) ensure(w *load.Workflow) *Workflow {
-	id := w.ID.Value
-	if wf, ok := b.built[id]; ok {
+// ensure builds a workflow of document d once; a workflow that calls itself, directly or
+// not, is an error (a call cycle could never finish) and yields nil.
+func (b *builder) ensure(d *document, w *load.Workflow) *Workflow {
+	if wf, ok := b.built[w]; ok {
 		return wf
 	}
-	if b.building[id] {
+	if b.building[w] {
 		return nil
 	}
-	b.building[id] = true
+	b.building[w] = true
+	restore := b.enter(d)
 	wf := b.workflow(w)
-	delete(b.building, id)
-	b.built[id] = wf
+	restore()
+	delete(b.building, w)
+	b.built[w] = wf
 	return wf
 }
 
@@ -96,30 +100,39 @@ type builder struct {
 	prog      *Program
 	typeNames *namer
 	methods   *namer
-	// docWorkflows indexes the document's workflows by id; built holds those compiled
-	// (nil when compiling failed) and building those being compiled, to find call cycles.
-	docWorkflows map[string]*load.Workflow
-	built        map[string]*Workflow
-	building     map[string]bool
-	schemas      *types.Registry // Go types of schemas; see types.go
+	// doc is the document being compiled (see enter), which in.Doc, in.OpenAPI and file
+	// describe too: the entry document, or another one while its workflows compile.
+	doc  *document
+	docs map[*load.Document]*document
+	// built holds the workflows compiled (nil when compiling failed) and building those being
+	// compiled, to find call cycles.
+	built    map[*load.Workflow]*Workflow
+	building map[*load.Workflow]bool
+	// sourceNames holds the name of every OpenAPI source of every document, and sources
+	// the program's entries for those the workflows call (external.go).
+	sourceNames map[sourceKey]string
+	sources     map[sourceKey]*Source
+	schemas     *types.Registry // Go types of schemas; see types.go
 }
 
 func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {
 	return b.diags.Errorf(pos, code, format, args...)
 }
 
-// source returns (creating on first use) the program's entry for an OpenAPI source.
+// source returns (creating on first use) the program's entry for an OpenAPI source of the
+// document being compiled.
 func (b *builder) source(name string) *Source {
-	for _, s := range b.prog.Sources {
-		if s.Name == name {
-			return s
-		}
-	}
 	oa := b.in.OpenAPI[name]
-	s := &Source{Name: name, GoName: b.typeNames.name("Source" + GoName(name)), Index: len(b.prog.Sources)}
+	key := sourceKey{oa, name}
+	if s := b.sources[key]; s != nil {
+		return s
+	}
+	s := &Source{Name: cmp.Or(b.sourceNames[key], name), Index: len(b.prog.Sources), api: oa}
+	s.GoName = b.typeNames.name("Source" + GoName(s.Name))
 	if oa != nil {
 		s.DefaultURL = oa.ServerURL
 	}
+	b.sources[key] = s
 	b.prog.Sources = append(b.prog.Sources, s)
 	return s
 }
@@ -147,7 +160,10 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 		b.errorf(u.Pos, "unsupported", "workflow field %q is not supported yet", u.Value)
 	}
 	base := GoName(w.ID.Value)
-	wf := &Workflow{ID: w.ID.Value, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description}
+	if q := b.doc.linked.Qualifier; q != "" {
+		base = unexportedName(q + "." + w.ID.Value)
+	}
+	wf := &Workflow{ID: w.ID.Value, Source: b.doc.linked.Qualifier, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description, def: w, home: b.doc}
 	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
@@ -214,7 +230,7 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 	if w.Inputs == nil {
 		return st
 	}
-	sp := load.SchemaFromNode(w.Inputs)
+	sp := load.SchemaFromNode(b.in.Doc.Inputs(w.Inputs))
 	names, schemas, required := types.Properties(sp)
 	fields := newNamer()
 	for i, n := range names {
@@ -349,7 +365,8 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		}
 		oa := b.in.OpenAPI[srcName]
 		if oa == nil {
-			return nil, nil // the source failed to load and was reported
+			b.arazzoNotOperations(id.Pos, "operationId "+strconv.Quote(id.Value), srcName)
+			return nil, nil // or the source failed to load and was reported
 		}
 		if op := oa.Operation(ref); op != nil {
 			return op, b.source(srcName)
@@ -743,10 +760,20 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 			return nil
 		}
 		for _, d := range sc.wf.DependsOn {
-			if d.Workflow.ID == e.Name {
+			if d.Workflow.ID == e.Name && d.Workflow.home == b.doc {
 				out := e
 				out.Name, out.Field = e.Field, ""
 				return b.callOutput(sc, d, out, pos)
+			}
+		}
+		for _, d := range sc.wf.DependsOn {
+			if d.Workflow.ID == e.Name {
+				// $workflows.<id> names a workflow by its workflowId, which only this
+				// document's workflows are known by: another document's is always
+				// $sourceDescriptions.<name>.<workflowId>, which has no outputs form.
+				b.errorf(pos, "unsupported", "%s: $workflows names only this document's workflows, and %q in dependsOn is a workflow of another document (%s)", e.Raw, e.Name, d.Workflow.home.linked.Doc.File).
+					WithHint("run it in a workflowId step and read its outputs with $outputs.<name> in that step's outputs")
+				return nil
 			}
 		}
 		b.errorf(pos, "unknown-workflow", "%s reads workflow %q, which is not in this workflow's dependsOn", e.Raw, e.Name).

@@ -165,31 +165,33 @@ func (b *builder) action(sc *scope, st *Step, la *load.Action, failure bool, pen
 	return a
 }
 
-// call compiles a call of another workflow of this document: a workflowId step, a goto or
-// retry action, or a dependsOn entry. params map to the callee's inputs by name; when nil,
-// the callee receives the caller's inputs of the same names.
+// call compiles a call of another workflow, of this document or, written
+// $sourceDescriptions.<name>.<workflowId>, of the Arazzo document an arazzo source names
+// (external.go): a workflowId step, a goto or retry action, or a dependsOn entry. params
+// map to the callee's inputs by name; when nil, the callee receives the caller's inputs of
+// the same names.
 func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 	ref := id.Value
+	target, lw := b.doc, b.doc.workflows[ref]
 	if strings.HasPrefix(ref, "$") {
 		e, err := expr.Parse(ref)
-		if err == nil && e.Kind == expr.SourceDescriptions {
-			b.errorf(id.Pos, "unsupported", "workflows of other Arazzo documents ($sourceDescriptions.%s.%s) are not supported yet", e.Name, e.Field)
-		} else {
+		if err != nil || e.Kind != expr.SourceDescriptions {
 			b.errorf(id.Pos, "expression", "workflowId %q is neither a workflowId of this document nor $sourceDescriptions.<name>.<workflowId>", ref)
+			return nil
 		}
-		return nil
-	}
-	lw := b.docWorkflows[ref]
-	if lw == nil {
+		if target, lw = b.externalWorkflow(id, e); lw == nil {
+			return nil
+		}
+	} else if lw == nil {
 		d := b.errorf(id.Pos, "unknown-workflow", "the document has no workflow %q", ref)
-		hintNames(d, ref, sortedKeys(b.docWorkflows), "workflows")
+		b.hintWorkflow(d, ref)
 		return nil
 	}
-	if b.building[ref] {
+	if b.building[lw] {
 		b.errorf(id.Pos, "cycle", "workflow %q calls workflow %q, which is still running at that point: the calls would never finish", sc.wf.ID, ref)
 		return nil
 	}
-	callee := b.ensure(lw)
+	callee := b.ensure(target, lw)
 	if callee == nil {
 		return nil // its errors are reported
 	}

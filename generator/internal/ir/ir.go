@@ -4,6 +4,7 @@
 package ir
 
 import (
+	"github.com/arazzogen/arazzogen/generator/internal/load"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
 )
 
@@ -39,11 +40,16 @@ type Source struct {
 	// Origin marks the server of x-operation steps' literal urls (xoperation.go) rather
 	// than a source description: Name and DefaultURL are the origin, "https://host".
 	Origin bool
+
+	api *load.OpenAPI
 }
 
 // Workflow is one workflow, compiled to one method.
 type Workflow struct {
-	ID           string
+	ID string
+	// Source is set for a workflow of another Arazzo document: the arazzo source names that
+	// lead to its document from the entry document, joined by dots (see external.go).
+	Source       string
 	GoName       string // method name
 	Summary      string
 	Description  string
@@ -59,10 +65,13 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+
+	def  *load.Workflow // what it was compiled from
+	home *document      // the document that defines it
 }
 
-// Call runs another workflow of the document: a workflowId step, a dependsOn entry, or a
-// goto/retry action naming a workflow.
+// Call runs another workflow, of the document or of another one: a workflowId step, a
+// dependsOn entry, or a goto/retry action naming a workflow.
 type Call struct {
 	Workflow *Workflow
 	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.

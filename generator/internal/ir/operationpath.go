@@ -40,7 +40,8 @@ func (b *builder) operationPath(ps load.Str) (*load.Operation, *Source) {
 	}
 	oa := b.in.OpenAPI[name]
 	if oa == nil {
-		return nil, nil // the source failed to load, which was reported
+		b.arazzoNotOperations(ps.Pos, "operationPath", name)
+		return nil, nil // or the source failed to load, which was reported
 	}
 	tokens, ok := b.pointerTokens(s, hash+1, at)
 	if !ok {

@@ -147,8 +147,8 @@ func (s *securityPass) workflow(wf *Workflow) {
 // inputs marks the inputs whose names or schemas are secret.
 func (s *securityPass) inputs(wf *Workflow) {
 	var schemas map[string]*base.SchemaProxy
-	if lw := s.b.docWorkflows[wf.ID]; lw != nil && lw.Inputs != nil {
-		names, props, _ := types.Properties(load.SchemaFromNode(lw.Inputs))
+	if lw := wf.def; lw != nil && lw.Inputs != nil {
+		names, props, _ := types.Properties(load.SchemaFromNode(wf.home.linked.Doc.Inputs(lw.Inputs)))
 		schemas = map[string]*base.SchemaProxy{}
 		for i, n := range names {
 			schemas[n] = props[i]
@@ -214,7 +214,7 @@ func (s *securityPass) operation(st *Step) *load.Operation {
 	if st.Source == nil || st.Call != nil {
 		return nil
 	}
-	oa := s.b.in.OpenAPI[st.Source.Name]
+	oa := st.Source.api
 	if oa == nil {
 		return nil
 	}
@@ -287,7 +287,7 @@ func (s *securityPass) requirement(wf *Workflow, st *Step) *Requirement {
 	if op == nil {
 		return nil
 	}
-	oa := s.b.in.OpenAPI[st.Source.Name]
+	oa := st.Source.api
 	reqs := op.Op.Security
 	if reqs == nil {
 		reqs = oa.Model.Security
@@ -400,7 +400,7 @@ func (s *securityPass) warn(wf *Workflow, st *Step, c scheme) {
 	}
 	s.warned[key] = true
 	pos := diag.Pos{File: s.b.file}
-	if lw := s.b.docWorkflows[wf.ID]; lw != nil {
+	if lw := wf.def; lw != nil {
 		for _, ls := range lw.Steps {
 			if ls.ID.Value == st.ID {
 				pos = ls.OperationID.Pos

@@ -40,7 +40,7 @@ func inputHint(structName, workflowID, input string) types.Hint {
 func (b *builder) responseType(sc *scope, pointer []string) (t types.Type, known bool) {
 	op := sc.current.OperationID
 	h := types.Hint{Name: GoName(op) + "Response", Where: "the response body of operation " + op}
-	if oa := b.in.OpenAPI[sc.current.Source.Name]; oa != nil {
+	if oa := sc.current.Source.api; oa != nil {
 		h.File = path.Base(filepath.ToSlash(oa.File))
 	}
 	return b.schemas.At(sc.response, h, pointer)

@@ -1,0 +1,234 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	"github.com/arazzogen/arazzogen/generator/internal/load"
+)
+
+// sourceLoader loads the source descriptions of the entry document and, through its arazzo
+// sources, of every Arazzo document it reaches, recursively. Each file is read and parsed
+// once per Generate call: a description that several documents name is one description
+// (one server URL, one set of credentials), and documents that name each other, directly or
+// not, end the recursion at the document already loaded instead of going round.
+type sourceLoader struct {
+	ctx   context.Context
+	cfg   Config
+	diags *diag.List
+	docs  map[string]*load.Linked  // by identity of the file; nil when it could not be loaded
+	apis  map[string]*load.OpenAPI // likewise
+	// keys are the qualified source names the documents have, which -source may map.
+	keys map[string]bool
+}
+
+// loadSources loads what the entry document's sources name, and reports -source mappings
+// that name no source.
+func loadSources(ctx context.Context, cfg Config, doc *load.Document, diags *diag.List) *load.Linked {
+	l := &sourceLoader{ctx: ctx, cfg: cfg, diags: diags, docs: map[string]*load.Linked{}, apis: map[string]*load.OpenAPI{}, keys: map[string]bool{}}
+	entry := &load.Linked{Doc: doc}
+	l.docs[identity(cfg.File)] = entry
+	l.sources(entry)
+	warnDropped(doc, entry.OpenAPI, diags)
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for name := range cfg.Sources {
+			if !yield(name) {
+				return
+			}
+		}
+	}) {
+		if l.keys[name] {
+			continue
+		}
+		if strings.Contains(name, ".") {
+			diags.Errorf(doc.Pos, "unknown-source", "-source %s=…: no document that the arazzo sources reach has a sourceDescription %q", name, name).
+				WithHint("a source of a referenced document is named by the arazzo source names that lead to it: ARAZZOSOURCE.NAME")
+		} else {
+			diags.Errorf(doc.Pos, "unknown-source", "-source %s=…: the document has no sourceDescription named %q", name, name)
+		}
+	}
+	return entry
+}
+
+// sources loads the sources of one document.
+func (l *sourceLoader) sources(ln *load.Linked) {
+	doc := ln.Doc
+	seen := map[string]bool{}
+	for _, s := range doc.SourceDescriptions {
+		if l.ctx.Err() != nil {
+			return
+		}
+		name := s.Name.Value
+		if seen[name] {
+			l.diags.Errorf(s.Name.Pos, "duplicate", "sourceDescription name %q is used twice", name)
+			continue
+		}
+		seen[name] = true
+		key := ln.Qualify(name)
+		l.keys[key] = true
+		switch s.Type.Value {
+		case "", "openapi", "arazzo":
+		default:
+			l.diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi or arazzo)", s.Type.Value)
+			continue
+		}
+		file, published, mapped, ok := l.resolve(doc, key, s)
+		if !ok {
+			continue
+		}
+		id := identity(file)
+		if child, ok := l.docs[id]; ok {
+			l.link(ln, s, child)
+			continue
+		}
+		if oa, ok := l.apis[id]; ok {
+			l.addOpenAPI(ln, s, oa)
+			continue
+		}
+		data, err := l.cfg.ReadFile(file)
+		if err != nil {
+			d := l.diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", name, file, readError(err))
+			if published != "" && !mapped {
+				d.WithHint("its url identifies %s (resolved against $self); keep a copy at %s or map it with -source %s=PATH", published, file, key)
+			} else if !mapped {
+				d.WithHint("map it to a local file with -source %s=PATH", key)
+			}
+			continue
+		}
+		isArazzo := load.LooksLikeArazzo(data)
+		if s.Type.Value == "arazzo" && !isArazzo {
+			l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as arazzo, but %s is not an Arazzo document (it has no top-level arazzo field)", name, file)
+			continue
+		}
+		if isArazzo {
+			l.link(ln, s, l.arazzo(id, file, data, key))
+			continue
+		}
+		oa := loadOpenAPI(l.cfg.Cache, s, file, data, l.diags)
+		l.apis[id] = oa
+		l.addOpenAPI(ln, s, oa)
+	}
+}
+
+// identity is how a file is recognised when several documents name it.
+func identity(file string) string { return path.Clean(filepath.ToSlash(file)) }
+
+// addOpenAPI records that source s of ln is the OpenAPI description oa (nil when it could
+// not be loaded).
+func (l *sourceLoader) addOpenAPI(ln *load.Linked, s *load.Source, oa *load.OpenAPI) {
+	if oa == nil {
+		return
+	}
+	if s.Type.Value == "arazzo" {
+		l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as arazzo, but %s is an OpenAPI description", s.Name.Value, oa.File).
+			WithHint("write type: openapi")
+		return
+	}
+	if ln.OpenAPI == nil {
+		ln.OpenAPI = map[string]*load.OpenAPI{}
+	}
+	ln.OpenAPI[s.Name.Value] = oa
+}
+
+// link records that source s of ln is the Arazzo document child (nil when it could not be
+// loaded).
+func (l *sourceLoader) link(ln *load.Linked, s *load.Source, child *load.Linked) {
+	if child == nil {
+		return
+	}
+	if s.Type.Value == "openapi" {
+		l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as openapi, but %s is an Arazzo document", s.Name.Value, child.Doc.File).
+			WithHint("write type: arazzo")
+		return
+	}
+	if ln.Arazzo == nil {
+		ln.Arazzo = map[string]*load.Linked{}
+	}
+	ln.Arazzo[s.Name.Value] = child
+}
+
+// arazzo decodes an Arazzo document that a source names and loads its own sources. Its
+// problems are reported at their places in its own file. The document is registered before
+// its sources load, so that a document among them that names it back finds it.
+func (l *sourceLoader) arazzo(id, file string, data []byte, key string) *load.Linked {
+	l.docs[id] = nil // until it decodes; a broken document is reported once
+	root := load.ParseYAML(file, data, l.diags)
+	if root == nil {
+		return nil
+	}
+	doc := load.Decode(file, root, l.diags)
+	if doc == nil {
+		return nil
+	}
+	ln := &load.Linked{Doc: doc, Qualifier: key}
+	l.docs[id] = ln
+	l.sources(ln)
+	warnDropped(doc, ln.OpenAPI, l.diags)
+	return ln
+}
+
+// resolve finds the file a source names: a -source mapping of its qualified name, a mapping
+// of its url, or its url resolved against the document that names it (its $self, see
+// sourceFile). Remote urls are refused unless mapped: generation reads only local files.
+// So are files outside the entry document's directory tree and the -allow directories
+// (see allowedRoots). identity is the published document a relative url names under an
+// http(s) $self.
+func (l *sourceLoader) resolve(doc *load.Document, key string, s *load.Source) (file, published string, mapped, ok bool) {
+	file, mapped = l.cfg.Sources[key]
+	if !mapped {
+		file, mapped = l.cfg.URLs[s.URL.Value]
+	}
+	if mapped {
+		return file, "", true, true
+	}
+	file, published, remote := sourceFile(doc.Self.Value, doc.File, s.URL.Value)
+	if remote {
+		l.diags.Errorf(s.URL.Pos, "remote-source", "source %q has a remote url; generation reads only local files", s.Name.Value).
+			WithHint("download it and map it with -source %s=PATH", key)
+		return "", "", false, false
+	}
+	if f, ok := l.cfg.URLs[published]; ok && published != "" {
+		return f, published, true, true
+	}
+	if !l.cfg.allowed(file) {
+		l.diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the Arazzo document's directory; generation reads only files under it unless allowed", s.Name.Value, file).
+			WithHint("allow its directory with -allow %s, or map the source with -source %s=PATH", filepath.Dir(filepath.FromSlash(file)), key)
+		return "", "", false, false
+	}
+	return file, published, false, true
+}
+
+// loadOpenAPI parses an OpenAPI description that source s names.
+func loadOpenAPI(cache *SourceCache, s *load.Source, file string, data []byte, diags *diag.List) *load.OpenAPI {
+	oa, err := cache.parseOpenAPI(file, data)
+	var bomb *load.AliasBombError
+	if errors.As(err, &bomb) {
+		diags.Errorf(diag.Pos{File: file, Line: bomb.Line, Col: bomb.Col}, "too-large", "%s", bomb.Error()).
+			WithHint("aliases that repeat aliases grow exponentially; write the values out or reduce the nesting")
+		return nil
+	}
+	if err != nil {
+		if line, col, msg := load.YAMLErrorPos(err); line > 0 {
+			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML in source %q: %s", s.Name.Value, msg)
+			return nil
+		}
+		diags.Errorf(s.URL.Pos, "openapi", "cannot load source %q (%s): %s", s.Name.Value, file, err)
+		return nil
+	}
+	// One warning per description, at the first dangling $ref: a large description can have
+	// hundreds, and what matters is that the description is at fault, not the workflow.
+	if n := len(oa.Unresolved); n > 0 {
+		u, more := oa.Unresolved[0], ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d other references)", n-1)
+		}
+		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q points at nothing%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, more)
+	}
+	return oa
+}
