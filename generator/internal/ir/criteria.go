@@ -189,10 +189,7 @@ func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion
 			if !ok {
 				return nil
 			}
-			out.WriteString(cr.Context.Src)
-			if len(tokens) > 0 {
-				out.WriteString(pointerText(tokens))
-			}
+			out.WriteString(contextQuery(cr.Context, tokens))
 			queries++
 			i = end
 		default:
@@ -240,4 +237,17 @@ func queryEnd(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// contextQuery spells the value at tokens inside a criterion's context as a runtime
+// expression. Inside the whole inputs object (habit WholeInputs) the first token is the
+// input, which the grammar can name: "$inputs.files#/0" rather than "$inputs#/files/0".
+func contextQuery(ctx *Value, tokens []string) string {
+	if ctx.Kind == VObject && ctx.Src == "$inputs" && len(tokens) > 0 {
+		return expr.Expr{Kind: expr.Inputs, Name: tokens[0], HasPointer: len(tokens) > 1, Pointer: tokens[1:]}.Strict()
+	}
+	if len(tokens) == 0 {
+		return ctx.Src
+	}
+	return ctx.Src + pointerText(tokens)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -61,9 +62,11 @@ type Workflow struct {
 	Summary     string
 	Description string
 	Inputs      *yaml.Node // JSON Schema, or nil
-	DependsOn   []Str
-	Parameters  []*Parameter
-	Steps       []*Step
+	// InputsSchema is Inputs as a schema, its "$ref"s into the document resolved.
+	InputsSchema *base.SchemaProxy
+	DependsOn    []Str
+	Parameters   []*Parameter
+	Steps        []*Step
 	// SuccessActions and FailureActions apply to every step (steps' own actions first).
 	SuccessActions []*Action
 	FailureActions []*Action
@@ -358,6 +361,7 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 	if len(doc.Workflows) == 0 {
 		diags.Errorf(doc.Pos, "missing-field", "the document has no workflows")
 	}
+	d.inputSchemas(doc, root)
 	return doc
 }
 
