@@ -78,8 +78,9 @@ const (
 	// inputs, which the grammar cannot name ("$inputs." needs a name in 1.0.1 and 1.1).
 	// Name is empty; the caller reads a pointer's first token as the input name.
 	WholeInputs
-	// DotDrill: "$steps.s.outputs.list.data[0]", dots and brackets after a known name
-	// (features AMB-E4). Only the caller knows the names, so only the caller sets it.
+	// DotDrill: dots and brackets after a value (features AMB-E4): "$response.body.data[0]"
+	// read as "$response.body#/data/0" by the parser, and "$steps.s.outputs.list.id" by the
+	// caller, which knows that "list" is the output.
 	DotDrill
 )
 
@@ -450,9 +451,10 @@ func (p *parser) source(e *Expr, root string) *Error {
 			return errAt(p.i, "expected a parameter name")
 		}
 		return nil
-	case root != "$message" && p.eatWord("body"):
-		return p.pointer(e)
-	case root == "$message" && p.eatWord("payload"):
+	case root != "$message" && p.eatWord("body"), root == "$message" && p.eatWord("payload"):
+		if p.dotPath(e) {
+			return nil
+		}
 		return p.pointer(e)
 	}
 	want := "header.<name>, query.<name>, path.<name> or body"
@@ -463,6 +465,42 @@ func (p *parser) source(e *Expr, root string) *Error {
 		want = "header.<name> or payload"
 	}
 	return errAt(p.i, "expected %s after %s.", want, root)
+}
+
+// dotPath reads ".data[0].id" after body or payload (habit DotDrill, features AMB-E4) as
+// the pointer tokens it names; a '.' not followed by a name ends it and stays text.
+func (p *parser) dotPath(e *Expr) bool {
+	var tokens []string
+	for p.i < len(p.s) && !p.stop(p.s[p.i]) {
+		if p.s[p.i] == '.' {
+			j := p.i + 1
+			for j < len(p.s) && isStrictIdentChar(p.s[j]) && !p.stop(p.s[j]) {
+				j++
+			}
+			if j == p.i+1 {
+				break
+			}
+			tokens = append(tokens, p.s[p.i+1:j])
+			p.i = j
+			continue
+		}
+		if p.s[p.i] == '[' && len(tokens) > 0 {
+			end := strings.IndexByte(p.s[p.i:], ']')
+			if end < 2 {
+				break
+			}
+			tokens = append(tokens, strings.Trim(p.s[p.i+1:p.i+end], `'"`))
+			p.i += end + 1
+			continue
+		}
+		break
+	}
+	if len(tokens) == 0 {
+		return false
+	}
+	e.HasPointer, e.Pointer = true, tokens
+	e.Habits |= DotDrill
+	return true
 }
 
 // pointer parses an optional "#/json/pointer" suffix.

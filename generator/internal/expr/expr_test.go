@@ -86,6 +86,8 @@ func TestParseHabits(t *testing.T) {
 		{"$steps.login.token", Expr{Kind: Steps, Name: "login", Field: "token", Habits: OmittedOutputs}, "$steps.login.outputs.token"},
 		{"$steps.a.output.x#/0", Expr{Kind: Steps, Name: "a", Field: "output.x", HasPointer: true, Pointer: []string{"0"}, Habits: OmittedOutputs}, "$steps.a.outputs.output.x#/0"},
 		{"$workflows.w.result", Expr{Kind: Workflows, Name: "w", Field: "result", Habits: OmittedWorkflowField}, "$workflows.w.outputs.result"},
+		{"$response.body.data[0].id", Expr{Kind: ResponseBody, HasPointer: true, Pointer: []string{"data", "0", "id"}, Habits: DotDrill}, "$response.body#/data/0/id"},
+		{"$message.payload.orderId", Expr{Kind: MessagePayload, HasPointer: true, Pointer: []string{"orderId"}, Habits: DotDrill}, "$message.payload#/orderId"},
 		{"$inputs", Expr{Kind: Inputs, Habits: WholeInputs}, "$inputs"},
 		{"$inputs#/files/0", Expr{Kind: Inputs, HasPointer: true, Pointer: []string{"files", "0"}, Habits: WholeInputs}, "$inputs#/files/0"},
 	}
@@ -116,6 +118,11 @@ func TestParseHabits(t *testing.T) {
 	// "$inputs" is an expression on its own or before a pointer, but not inside text.
 	if !LooksLikeExpression("$inputs") || !LooksLikeExpression("$inputs#/a") || LooksLikeExpression("$inputs are") {
 		t.Error("LooksLikeExpression must accept $inputs alone or with a pointer, and only then")
+	}
+	// In text, a dot path ends where the text goes on.
+	v, err := ParseValue("id $response.body.id. Next")
+	if err != nil || len(v.Parts) != 3 || v.Parts[1].Expr == nil || v.Parts[1].Expr.Strict() != "$response.body#/id" || v.Parts[2].Lit != ". Next" {
+		t.Errorf("ParseValue(id $response.body.id. Next) = %+v, %v", v.Parts, err)
 	}
 	if v, err := ParseValue("the $inputs object"); err != nil || !v.IsLiteral() {
 		t.Errorf("ParseValue(the $inputs object) = %+v, %v; want literal text", v, err)

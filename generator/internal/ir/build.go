@@ -736,6 +736,9 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			e.Name = f.JSONName
 			return drill(&Value{Kind: VInput, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
+		if sc.doc.InputsUnresolved {
+			return nil // the inputs schema's broken $ref is reported
+		}
 		d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
 		hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
 		return nil

@@ -518,12 +518,16 @@ func (b *builder) rangeContentType(sc *scope, rangeMT string, declared []string,
 			inside = append(inside, d)
 		}
 	}
-	if len(inside) > 0 {
-		return defaultContentType(inside), "the media type the operation declares for it"
+	switch len(inside) {
+	case 0:
+	case 1:
+		return inside[0], "the operation's media type inside the range"
+	default:
+		return defaultContentType(inside), "the first of the operation's media types inside the range, JSON ones first"
 	}
-	want, shape := "application/json", "the payload is a structured value"
+	want, shape := "application/json", "a structured value"
 	if b.stringPayload(sc, resolveNode(payload)) {
-		want, shape = "application/octet-stream", "the payload is a string"
+		want, shape = "application/octet-stream", "a string"
 		if rangeMT == "text/*" {
 			want = "text/plain"
 		}
@@ -531,7 +535,7 @@ func (b *builder) rangeContentType(sc *scope, rangeMT string, declared []string,
 	if matchMedia(want, []string{rangeMT}) == "" {
 		return "", ""
 	}
-	return want, "as " + shape + " and the operation declares no media type inside the range"
+	return want, "by the payload's shape (" + shape + "), as the operation declares no media type inside the range"
 }
 
 // stringPayload reports whether a payload is a string: literal text, a template, or an

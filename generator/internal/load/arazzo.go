@@ -64,9 +64,12 @@ type Workflow struct {
 	Inputs      *yaml.Node // JSON Schema, or nil
 	// InputsSchema is Inputs as a schema, its "$ref"s into the document resolved.
 	InputsSchema *base.SchemaProxy
-	DependsOn    []Str
-	Parameters   []*Parameter
-	Steps        []*Step
+	// InputsUnresolved is set when a "$ref" of Inputs points at nothing (reported); its
+	// inputs are unknown, so references to them are not reported again.
+	InputsUnresolved bool
+	DependsOn        []Str
+	Parameters       []*Parameter
+	Steps            []*Step
 	// SuccessActions and FailureActions apply to every step (steps' own actions first).
 	SuccessActions []*Action
 	FailureActions []*Action

@@ -22,7 +22,11 @@ func (d *decoder) inputSchemas(doc *Document, root *yaml.Node) {
 		if w.Inputs == nil {
 			continue
 		}
-		refs := d.checkRefs(root, w.Inputs)
+		refs, bad := d.checkRefs(root, w.Inputs)
+		if bad {
+			w.InputsUnresolved = true
+			continue
+		}
 		if !refs {
 			w.InputsSchema = SchemaFromNode(w.Inputs)
 			continue
@@ -38,10 +42,9 @@ func (d *decoder) inputSchemas(doc *Document, root *yaml.Node) {
 	}
 }
 
-// checkRefs reports the "$ref"s under n that do not point inside the document, and
-// whether n holds any "$ref" at all.
-func (d *decoder) checkRefs(root, n *yaml.Node) bool {
-	found := false
+// checkRefs reports the "$ref"s under n that do not point inside the document; found
+// tells whether n holds any "$ref" at all, bad whether one was reported.
+func (d *decoder) checkRefs(root, n *yaml.Node) (found, bad bool) {
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
 		if n == nil || depth > maxSchemaDepth {
@@ -56,9 +59,11 @@ func (d *decoder) checkRefs(root, n *yaml.Node) bool {
 				found = true
 				switch {
 				case !strings.HasPrefix(v.Value, "#"):
+					bad = true
 					d.diags.Errorf(d.pos(v), "bad-ref", "$ref %q points outside the Arazzo document; references in workflow inputs are resolved inside it", v.Value).
 						WithHint("move the schema into components.inputs and refer to it as #/components/inputs/<name>")
 				case pointerTarget(root, v.Value[1:]) == nil:
+					bad = true
 					d.diags.Errorf(d.pos(v), "bad-ref", "$ref %q points at nothing in the document", v.Value)
 				}
 			}
@@ -68,7 +73,7 @@ func (d *decoder) checkRefs(root, n *yaml.Node) bool {
 		}
 	}
 	walk(n, 0)
-	return found
+	return found, bad
 }
 
 // maxSchemaDepth bounds the walk of an inputs schema (its nodes are a tree once aliases
