@@ -197,19 +197,15 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 	fields := newNamer()
 	var values []*Value
 	for _, o := range outs {
-		if !outputKeyRE.MatchString(o.Name.Value) && !jsonTagName(o.Name.Value) {
-			b.errorf(o.Name.Pos, "bad-name", "output name %q may contain only letters, digits, '.', '-' and '_'; this one cannot even be kept as written, as a Go struct tag cannot hold it", o.Name.Value).
-				WithHint("rename the output to %q", grammarName(o.Name.Value, false))
-			continue
-		}
 		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
 		if v == nil {
 			continue
 		}
 		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type}
 		if !outputKeyRE.MatchString(o.Name.Value) {
-			// The name has one use (the JSON key and the Go field derived from it), so
-			// it is kept as written.
+			// The name has one use (the JSON key, and the Go field derived from it), so it
+			// is kept as written; a struct tag cannot hold every name, a method can.
+			f.KeyedByMethod = !jsonTagName(o.Name.Value)
 			b.diags.Warnf(o.Name.Pos, "bad-name", "output name %q has characters other than letters, digits, '.', '-' and '_', which output names may not; keeping it as the JSON name of field %s", o.Name.Value, f.GoName).
 				WithHint("rename the output to %q", grammarName(o.Name.Value, false))
 		}
