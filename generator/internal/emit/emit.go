@@ -259,9 +259,30 @@ func structType(f *File, s *ir.Struct, doc string) {
 			if fl.OmitEmpty {
 				tag += ",omitempty"
 			}
+			if fl.KeyedByMethod {
+				tag = "-" // MarshalJSON writes it
+			}
 			g.Id(fl.GoName).Add(goType(fl.Type)).Tag(map[string]string{"json": tag})
 		}
 	})
+	f.Line()
+	keyedMarshal(f, s)
+}
+
+// keyedMarshal gives a struct with a JSON name that no struct tag can hold (see
+// ir.Field.KeyedByMethod) a MarshalJSON that writes every field under its name, in order.
+func keyedMarshal(f *File, s *ir.Struct) {
+	if !slices.ContainsFunc(s.Fields, func(fl *ir.Field) bool { return fl.KeyedByMethod }) {
+		return
+	}
+	f.Comment("MarshalJSON writes each field under its Arazzo name, which a struct tag cannot hold for all of them.")
+	f.Func().Params(Id("v").Id(s.GoName)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
+		Return(Qual(jsonPkg, "Marshal").Call(Qual(runtimePkg, "Object").ValuesFunc(func(g *Group) {
+			for _, fl := range s.Fields {
+				g.Values(Dict{Id("Key"): Lit(fl.JSONName), Id("Value"): Id("v").Dot(fl.GoName)})
+			}
+		}))),
+	)
 	f.Line()
 }
 

@@ -104,7 +104,8 @@ func payloadExpr(v *ir.Value) *Statement {
 		if !tagSafeKeys(v.Keys) {
 			return Qual(runtimePkg, "Object").ValuesFunc(func(g *Group) {
 				for i, k := range v.Keys {
-					g.Values(Lit(k), payloadExpr(v.Elems[i]))
+					// Keyed: vet's composites check refuses unkeyed fields of an imported struct.
+					g.Values(Dict{Id("Key"): Lit(k), Id("Value"): payloadExpr(v.Elems[i])})
 				}
 			})
 		}

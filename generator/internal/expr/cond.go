@@ -31,7 +31,8 @@ const (
 	LitString
 )
 
-// Lit is a literal: null, true/false, a number, or a single-quoted string.
+// Lit is a literal: null, true/false, a number, or a single-quoted (or, leniently,
+// double-quoted) string.
 type Lit struct {
 	Kind  LitKind
 	Bool  bool
@@ -39,6 +40,9 @@ type Lit struct {
 	Text  string // the number as written, or the unquoted string
 	IsInt bool
 	Off   int
+	// DoubleQuoted marks a string written "like this": conditions quote strings with
+	// single quotes, and the habit is read as if it did (the caller warns).
+	DoubleQuoted bool
 }
 
 // Ref is a runtime expression used as an operand.
@@ -193,6 +197,15 @@ func (p *condParser) primary() (Cond, *Error) {
 			p.i++
 		}
 		return &Lit{Kind: LitString, Text: b.String(), Off: start}, nil
+	case c == '"':
+		// A double-quoted string ends at the next double quote; it has no escapes, so the
+		// reading is the text in between, as a single-quoted literal would hold it.
+		end := strings.IndexByte(p.s[p.i+1:], '"')
+		if end < 0 {
+			return nil, errAt(start, "string literal is not closed by a double quote (and conditions quote strings with single quotes)")
+		}
+		p.i += end + 2
+		return &Lit{Kind: LitString, Text: p.s[start+1 : start+1+end], Off: start, DoubleQuoted: true}, nil
 	case c == '-' || c == '+' || c == '.' || '0' <= c && c <= '9':
 		end := p.i + 1
 		for end < len(p.s) && strings.IndexByte("0123456789.eE+-", p.s[end]) >= 0 {
@@ -222,9 +235,6 @@ func (p *condParser) primary() (Cond, *Error) {
 	case "null":
 		p.i = word
 		return &Lit{Kind: LitNull, Text: "null", Off: start}, nil
-	}
-	if c == '"' {
-		return nil, errAt(start, "string literals in conditions are single-quoted ('like this')")
 	}
 	return nil, errAt(start, "expected a runtime expression, a literal or '(' but found %q", p.s[start:max(word, start+1)])
 }

@@ -7,7 +7,9 @@
 package expr
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -52,6 +54,117 @@ type Expr struct {
 	HasPointer bool
 	// Raw is the source text of the expression.
 	Raw string
+	// Habits records the spellings outside the grammar that the parser read leniently;
+	// Strict renders the expression as the grammar spells it.
+	Habits Habit
+}
+
+// Habit is a set of lenient readings of real-world spellings (README, "Real-world
+// documents"). Each has exactly one reading; the caller warns and names Strict.
+type Habit uint8
+
+const (
+	// PointerWithoutSlash: "#access_token" read as "#/access_token".
+	PointerWithoutSlash Habit = 1 << iota
+	// HeadersPlural: "$response.headers.X" read as "$response.header.X".
+	HeadersPlural
+	// OmittedOutputs: "$steps.s.name" without ".outputs.". Field holds the name; only the
+	// caller knows whether it is an output of s (then it reads "$steps.s.outputs.name").
+	OmittedOutputs
+	// OmittedWorkflowField: "$workflows.w.name" without ".outputs." or ".inputs.";
+	// WorkflowField is empty and the caller decides as for OmittedOutputs.
+	OmittedWorkflowField
+	// WholeInputs: "$inputs" alone, or with a pointer ("$inputs#/files"): the object of all
+	// inputs, which the grammar cannot name ("$inputs." needs a name in 1.0.1 and 1.1).
+	// Name is empty; the caller reads a pointer's first token as the input name.
+	WholeInputs
+	// DotDrill: dots and brackets after a value (features AMB-E4): "$response.body.data[0]"
+	// read as "$response.body#/data/0" by the parser, and "$steps.s.outputs.list.id" by the
+	// caller, which knows that "list" is the output.
+	DotDrill
+)
+
+// Describe says in words what the habits of h do that the grammar does not allow.
+func (h Habit) Describe() string {
+	var out []string
+	if h&PointerWithoutSlash != 0 {
+		out = append(out, "starts its JSON pointer without '/'")
+	}
+	if h&HeadersPlural != 0 {
+		out = append(out, "says 'headers' where the grammar says 'header'")
+	}
+	if h&OmittedOutputs != 0 {
+		out = append(out, "leaves out '.outputs.' after the step id")
+	}
+	if h&OmittedWorkflowField != 0 {
+		out = append(out, "leaves out '.outputs.' after the workflow id")
+	}
+	if h&WholeInputs != 0 {
+		out = append(out, "treats $inputs as one object, which runtime expressions cannot (they name one input: $inputs.<name>)")
+	}
+	if h&DotDrill != 0 {
+		out = append(out, "drills into a value with dots or brackets, which runtime expressions do not have")
+	}
+	return strings.Join(out, " and ")
+}
+
+// Strict renders the expression in the grammar's own spelling: the habits it was read
+// with are gone. A WholeInputs expression has no such spelling and renders as "$inputs".
+func (e Expr) Strict() string {
+	var b strings.Builder
+	switch e.Kind {
+	case URL:
+		return "$url"
+	case Method:
+		return "$method"
+	case StatusCode:
+		return "$statusCode"
+	case Self:
+		return "$self"
+	case RequestHeader:
+		return "$request.header." + e.Name
+	case RequestQuery:
+		return "$request.query." + e.Name
+	case RequestPath:
+		return "$request.path." + e.Name
+	case ResponseHeader:
+		return "$response.header." + e.Name
+	case MessageHeader:
+		return "$message.header." + e.Name
+	case RequestBody:
+		b.WriteString("$request.body")
+	case ResponseBody:
+		b.WriteString("$response.body")
+	case MessagePayload:
+		b.WriteString("$message.payload")
+	case Inputs, Outputs:
+		b.WriteString(map[Kind]string{Inputs: "$inputs", Outputs: "$outputs"}[e.Kind])
+		if e.Name != "" {
+			b.WriteString("." + e.Name)
+		}
+	case Steps:
+		b.WriteString("$steps." + e.Name + ".outputs." + e.Field)
+	case Workflows:
+		b.WriteString("$workflows." + e.Name + "." + cmp.Or(e.WorkflowField, "outputs") + "." + e.Field)
+	case SourceDescriptions:
+		return "$sourceDescriptions." + e.Name + "." + e.Field
+	case Components:
+		return "$components." + e.Name + "." + e.Field
+	}
+	if e.HasPointer {
+		b.WriteString(PointerText(e.Pointer))
+	}
+	return b.String()
+}
+
+// PointerText renders JSON Pointer tokens after '#', escaping '~' and '/'.
+func PointerText(tokens []string) string {
+	var b strings.Builder
+	b.WriteByte('#')
+	for _, t := range tokens {
+		b.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
 }
 
 func (e Expr) String() string { return e.Raw }
@@ -117,6 +230,9 @@ func LooksLikeExpression(s string) bool {
 	for _, r := range roots {
 		if strings.HasPrefix(s, r.text) {
 			rest := s[len(r.text):]
+			if r.kind == Inputs && (rest == "" || rest[0] == '#') {
+				return true // the whole inputs object (habit WholeInputs)
+			}
 			if r.dot {
 				return strings.HasPrefix(rest, ".")
 			}
@@ -163,6 +279,14 @@ func scan(s string, stop stopper) (Expr, int, *Error) {
 		e.Raw = s[:p.i]
 		return e, p.i, nil
 	}
+	if root.kind == Inputs && (p.i == len(s) || s[p.i] == '#' || !isIdentChar(s[p.i])) {
+		e.Habits |= WholeInputs
+		if err := p.pointer(&e); err != nil {
+			return Expr{}, 0, err
+		}
+		e.Raw = s[:p.i]
+		return e, p.i, nil
+	}
 	if !p.eat('.') {
 		return Expr{}, 0, errAt(p.i, "expected '.' after %s", root.text)
 	}
@@ -178,9 +302,9 @@ func scan(s string, stop stopper) (Expr, int, *Error) {
 	case Steps:
 		e.Name, err = p.ident(isStrictIdentChar, "step id")
 		if err == nil && !p.eatWord(".outputs.") {
-			err = errAt(p.i, "expected '.outputs.<name>' after $steps.%s", e.Name)
-		}
-		if err == nil {
+			err = p.omittedField(&e.Field, fmt.Sprintf("expected '.outputs.<name>' after $steps.%s", e.Name), "outputs")
+			e.Habits |= OmittedOutputs
+		} else if err == nil {
 			e.Field, err = p.ident(isIdentChar, "output name")
 		}
 		if err == nil {
@@ -195,10 +319,11 @@ func scan(s string, stop stopper) (Expr, int, *Error) {
 			case p.eatWord(".outputs."):
 				e.WorkflowField = "outputs"
 			default:
-				err = errAt(p.i, "expected '.inputs.<name>' or '.outputs.<name>' after $workflows.%s", e.Name)
+				err = p.omittedField(&e.Field, fmt.Sprintf("expected '.inputs.<name>' or '.outputs.<name>' after $workflows.%s", e.Name), "inputs", "outputs")
+				e.Habits |= OmittedWorkflowField
 			}
 		}
-		if err == nil {
+		if err == nil && e.WorkflowField != "" {
 			e.Field, err = p.ident(isIdentChar, "name")
 		}
 		if err == nil {
@@ -258,6 +383,24 @@ func (p *parser) eatWord(w string) bool {
 	return false
 }
 
+// omittedField reads the name of "$steps.s.<name>" or "$workflows.w.<name>", where the
+// grammar wants ".outputs." first (habits OmittedOutputs and OmittedWorkflowField). The
+// keywords alone ("$steps.s.outputs") stay the grammar's error msg, as does anything that
+// is not a name.
+func (p *parser) omittedField(field *string, msg string, keywords ...string) *Error {
+	start := p.i
+	if !p.eat('.') {
+		return errAt(start, "%s", msg)
+	}
+	name, err := p.ident(isIdentChar, "name")
+	if err != nil || slices.Contains(keywords, name) {
+		p.i = start
+		return errAt(start, "%s", msg)
+	}
+	*field = name
+	return nil
+}
+
 func (p *parser) ident(ok func(byte) bool, what string) (string, *Error) {
 	start := p.i
 	for p.i < len(p.s) && ok(p.s[p.i]) && !p.stop(p.s[p.i]) {
@@ -284,7 +427,10 @@ func (p *parser) rest() string {
 
 func (p *parser) source(e *Expr, root string) *Error {
 	switch {
-	case p.eatWord("header."):
+	case p.eatWord("header."), root != "$message" && p.eatWord("headers."):
+		if p.s[p.i-len("headers."):p.i] == "headers." {
+			e.Habits |= HeadersPlural
+		}
 		e.Kind = map[string]Kind{"$request": RequestHeader, "$response": ResponseHeader, "$message": MessageHeader}[root]
 		start := p.i
 		for p.i < len(p.s) && isTchar(p.s[p.i]) && !p.stop(p.s[p.i]) {
@@ -305,9 +451,10 @@ func (p *parser) source(e *Expr, root string) *Error {
 			return errAt(p.i, "expected a parameter name")
 		}
 		return nil
-	case root != "$message" && p.eatWord("body"):
-		return p.pointer(e)
-	case root == "$message" && p.eatWord("payload"):
+	case root != "$message" && p.eatWord("body"), root == "$message" && p.eatWord("payload"):
+		if p.dotPath(e) {
+			return nil
+		}
 		return p.pointer(e)
 	}
 	want := "header.<name>, query.<name>, path.<name> or body"
@@ -320,6 +467,42 @@ func (p *parser) source(e *Expr, root string) *Error {
 	return errAt(p.i, "expected %s after %s.", want, root)
 }
 
+// dotPath reads ".data[0].id" after body or payload (habit DotDrill, features AMB-E4) as
+// the pointer tokens it names; a '.' not followed by a name ends it and stays text.
+func (p *parser) dotPath(e *Expr) bool {
+	var tokens []string
+	for p.i < len(p.s) && !p.stop(p.s[p.i]) {
+		if p.s[p.i] == '.' {
+			j := p.i + 1
+			for j < len(p.s) && isStrictIdentChar(p.s[j]) && !p.stop(p.s[j]) {
+				j++
+			}
+			if j == p.i+1 {
+				break
+			}
+			tokens = append(tokens, p.s[p.i+1:j])
+			p.i = j
+			continue
+		}
+		if p.s[p.i] == '[' && len(tokens) > 0 {
+			end := strings.IndexByte(p.s[p.i:], ']')
+			if end < 2 {
+				break
+			}
+			tokens = append(tokens, strings.Trim(p.s[p.i+1:p.i+end], `'"`))
+			p.i += end + 1
+			continue
+		}
+		break
+	}
+	if len(tokens) == 0 {
+		return false
+	}
+	e.HasPointer, e.Pointer = true, tokens
+	e.Habits |= DotDrill
+	return true
+}
+
 // pointer parses an optional "#/json/pointer" suffix.
 func (p *parser) pointer(e *Expr) *Error {
 	if !p.eat('#') {
@@ -327,11 +510,16 @@ func (p *parser) pointer(e *Expr) *Error {
 	}
 	e.HasPointer = true
 	e.Pointer = []string{}
-	for p.i < len(p.s) && !p.stop(p.s[p.i]) {
-		if p.s[p.i] != '/' {
+	for first := true; p.i < len(p.s) && !p.stop(p.s[p.i]); first = false {
+		if p.s[p.i] != '/' && !first {
 			return errAt(p.i, "a JSON pointer is a sequence of '/'-prefixed tokens")
 		}
-		p.i++
+		if p.s[p.i] == '/' {
+			p.i++
+		} else {
+			// "#access_token": the first token without its '/' has one reading.
+			e.Habits |= PointerWithoutSlash
+		}
 		var tok strings.Builder
 		for p.i < len(p.s) && p.s[p.i] != '/' && !p.stop(p.s[p.i]) {
 			c := p.s[p.i]

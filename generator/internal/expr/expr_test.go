@@ -46,9 +46,14 @@ func TestParseErrors(t *testing.T) {
 		message string
 	}{
 		{"$foo.bar", 0, "unknown expression root"},
-		{"$steps.a.output.x", 8, "expected '.outputs.<name>'"},
+		{"$steps.a", 8, "expected '.outputs.<name>'"},
+		{"$steps.a.outputs", 8, "expected '.outputs.<name>'"},
+		{"$steps.a.outputs.", 17, "expected output name"},
+		{"$workflows.w.inputs", 12, "expected '.inputs.<name>' or '.outputs.<name>'"},
+		{"$workflows.w", 12, "expected '.inputs.<name>' or '.outputs.<name>'"},
 		{"$response.query.x", 10, "expected header.<name> or body"},
-		{"$inputs.a#x", 10, "'/'-prefixed"},
+		{"$message.headers.x", 9, "expected header.<name> or payload"},
+		{"$inputsX", 7, "expected '.'"},
 		{"$inputs.a#/b~2", 12, "~0"},
 		{"$statusCodes", 0, "unknown expression root"},
 		{"$components.widgets.x", 12, "unknown component type"},
@@ -63,6 +68,64 @@ func TestParseErrors(t *testing.T) {
 		if pe.Offset != tt.offset || !strings.Contains(pe.Msg, tt.message) {
 			t.Errorf("Parse(%q) error at %d %q, want at %d containing %q", tt.in, pe.Offset, pe.Msg, tt.offset, tt.message)
 		}
+	}
+}
+
+// Habits are spellings outside the grammar with one reading: the parser reads them and
+// records them, so that the generator can warn and name the strict spelling.
+func TestParseHabits(t *testing.T) {
+	tests := []struct {
+		in     string
+		want   Expr
+		strict string
+	}{
+		{"$response.body#access_token", Expr{Kind: ResponseBody, HasPointer: true, Pointer: []string{"access_token"}, Habits: PointerWithoutSlash}, "$response.body#/access_token"},
+		{"$inputs.a#x/0", Expr{Kind: Inputs, Name: "a", HasPointer: true, Pointer: []string{"x", "0"}, Habits: PointerWithoutSlash}, "$inputs.a#/x/0"},
+		{"$response.headers.X-Total", Expr{Kind: ResponseHeader, Name: "X-Total", Habits: HeadersPlural}, "$response.header.X-Total"},
+		{"$request.headers.Accept", Expr{Kind: RequestHeader, Name: "Accept", Habits: HeadersPlural}, "$request.header.Accept"},
+		{"$steps.login.token", Expr{Kind: Steps, Name: "login", Field: "token", Habits: OmittedOutputs}, "$steps.login.outputs.token"},
+		{"$steps.a.output.x#/0", Expr{Kind: Steps, Name: "a", Field: "output.x", HasPointer: true, Pointer: []string{"0"}, Habits: OmittedOutputs}, "$steps.a.outputs.output.x#/0"},
+		{"$workflows.w.result", Expr{Kind: Workflows, Name: "w", Field: "result", Habits: OmittedWorkflowField}, "$workflows.w.outputs.result"},
+		{"$response.body.data[0].id", Expr{Kind: ResponseBody, HasPointer: true, Pointer: []string{"data", "0", "id"}, Habits: DotDrill}, "$response.body#/data/0/id"},
+		{"$message.payload.orderId", Expr{Kind: MessagePayload, HasPointer: true, Pointer: []string{"orderId"}, Habits: DotDrill}, "$message.payload#/orderId"},
+		{"$inputs", Expr{Kind: Inputs, Habits: WholeInputs}, "$inputs"},
+		{"$inputs#/files/0", Expr{Kind: Inputs, HasPointer: true, Pointer: []string{"files", "0"}, Habits: WholeInputs}, "$inputs#/files/0"},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		tt.want.Raw = tt.in
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+		if s := got.Strict(); s != tt.strict {
+			t.Errorf("Parse(%q).Strict() = %q, want %q", tt.in, s, tt.strict)
+		}
+		if got.Habits.Describe() == "" {
+			t.Errorf("Parse(%q): habits %b have no description", tt.in, got.Habits)
+		}
+	}
+	// A strict expression has no habits, and Strict gives back its text.
+	for _, s := range []string{"$steps.s.outputs.list#/0/id", "$workflows.w.outputs.o#/x", "$response.header.X-Rate-Limit", "$inputs.customer#/first~1name", "$components.parameters.page"} {
+		e, err := Parse(s)
+		if err != nil || e.Habits != 0 || e.Strict() != s {
+			t.Errorf("Parse(%q) = %+v, %v; Strict() = %q", s, e, err, e.Strict())
+		}
+	}
+	// "$inputs" is an expression on its own or before a pointer, but not inside text.
+	if !LooksLikeExpression("$inputs") || !LooksLikeExpression("$inputs#/a") || LooksLikeExpression("$inputs are") {
+		t.Error("LooksLikeExpression must accept $inputs alone or with a pointer, and only then")
+	}
+	// In text, a dot path ends where the text goes on.
+	v, err := ParseValue("id $response.body.id. Next")
+	if err != nil || len(v.Parts) != 3 || v.Parts[1].Expr == nil || v.Parts[1].Expr.Strict() != "$response.body#/id" || v.Parts[2].Lit != ". Next" {
+		t.Errorf("ParseValue(id $response.body.id. Next) = %+v, %v", v.Parts, err)
+	}
+	if v, err := ParseValue("the $inputs object"); err != nil || !v.IsLiteral() {
+		t.Errorf("ParseValue(the $inputs object) = %+v, %v; want literal text", v, err)
 	}
 }
 
@@ -150,7 +213,18 @@ func TestParseCondition(t *testing.T) {
 			t.Errorf("ParseCondition(%q) = %s, want %s", in, got, want)
 		}
 	}
-	for in, off := range map[string]int{"$statusCode ==": 14, "($statusCode == 200": 19, `$x == "a"`: 0, "$statusCode == 200 200": 19} {
+	// A double-quoted string (a habit) is the text up to the next double quote, marked so
+	// that the generator can warn; a single-quoted one is not marked.
+	c, err := ParseCondition(`$response.body#/state == "it's done" && $inputs.a != 'x'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	and := c.(*Binary)
+	dq, sq := and.L.(*Binary).R.(*Lit), and.R.(*Binary).R.(*Lit)
+	if dq.Kind != LitString || dq.Text != "it's done" || !dq.DoubleQuoted || dq.Off != 25 || sq.DoubleQuoted {
+		t.Errorf("double-quoted literal read as %+v, single-quoted as %+v", dq, sq)
+	}
+	for in, off := range map[string]int{"$statusCode ==": 14, "($statusCode == 200": 19, `$x == "a"`: 0, "$statusCode == 200 200": 19, `$statusCode == "200`: 15} {
 		_, err := ParseCondition(in)
 		pe, ok := err.(*Error)
 		if !ok {

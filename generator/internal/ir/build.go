@@ -3,6 +3,7 @@ package ir
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/expr"
@@ -198,8 +200,12 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	return wf
 }
 
-// outputKeyRE is the Arazzo rule for output names.
-var outputKeyRE = regexp.MustCompile(`^[a-zA-Z0-9.\-_]+$`)
+// outputKeyRE is the Arazzo rule for output names (and the 1.1 grammar's identifier, for
+// input names); stepIDRE is identifier-strict, for step ids in expressions.
+var (
+	outputKeyRE = regexp.MustCompile(`^[a-zA-Z0-9.\-_]+$`)
+	stepIDRE    = regexp.MustCompile(`^[a-zA-Z0-9\-_]+$`)
+)
 
 // outputs compiles named output expressions into the fields of into and returns their
 // values, parallel to the fields.
@@ -207,10 +213,6 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 	fields := newNamer()
 	var values []*Value
 	for _, o := range outs {
-		if !outputKeyRE.MatchString(o.Name.Value) {
-			b.errorf(o.Name.Pos, "bad-name", "output name %q may contain only letters, digits, '.', '-' and '_'", o.Name.Value)
-			continue
-		}
 		if n := resolveNode(o.Value.Node); n != nil && n.Kind != yaml.ScalarNode && !b.isSelector(n) {
 			b.errorf(o.Value.Pos, "shape", "output %q must be a runtime expression (or, in Arazzo 1.1, a Selector Object)", o.Name.Value)
 			continue
@@ -219,10 +221,35 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 		if v == nil {
 			continue
 		}
-		into.Fields = append(into.Fields, &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type})
+		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type}
+		if !outputKeyRE.MatchString(o.Name.Value) {
+			// The name has one use (the JSON key, and the Go field derived from it), so it
+			// is kept as written; a struct tag cannot hold every name, a method can.
+			f.KeyedByMethod = !jsonTagName(o.Name.Value)
+			b.diags.Warnf(o.Name.Pos, "bad-name", "output name %q has characters other than letters, digits, '.', '-' and '_', which output names may not; keeping it as the JSON name of field %s", o.Name.Value, f.GoName).
+				WithHint("rename the output to %q", grammarName(o.Name.Value, false))
+		}
+		into.Fields = append(into.Fields, f)
 		values = append(values, v)
 	}
 	return values
+}
+
+// jsonTagName reports whether encoding/json accepts s as the name in a struct tag (its
+// isValidTag rule), so that a field can carry it as its JSON key.
+func jsonTagName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case unicode.IsLetter(c) || unicode.IsDigit(c):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (b *builder) inputs(w *load.Workflow, name string) *Struct {
@@ -230,7 +257,7 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 	if w.Inputs == nil {
 		return st
 	}
-	sp := load.SchemaFromNode(b.in.Doc.Inputs(w.Inputs))
+	sp := w.InputsSchema
 	names, schemas, required := types.Properties(sp)
 	fields := newNamer()
 	for i, n := range names {
@@ -466,6 +493,11 @@ func (b *builder) cond(sc *scope, c expr.Cond, at load.Str) *Cond {
 		}
 		return &Cond{Op: "!", L: x}
 	case *expr.Lit:
+		if c.DoubleQuoted {
+			single := "'" + strings.ReplaceAll(c.Text, "'", "''") + "'"
+			b.diags.Warnf(innerPos(at.Node, at.Pos, c.Off), "double-quoted-string", "string literal %q is double-quoted, but conditions quote strings with single quotes; reading it as %s", c.Text, single).
+				WithHint("write %s", single)
+		}
 		return &Cond{Value: condLiteral(c)}
 	case *expr.Ref:
 		v := b.ref(sc, c.Expr, innerPos(at.Node, at.Pos, c.Off))
@@ -613,6 +645,13 @@ func foldLiteral(v *Value) *Value {
 }
 
 func (b *builder) stringValue(sc *scope, n *yaml.Node, s string, pos diag.Pos) *Value {
+	if e, ok := b.spelledName(sc, s, pos); ok {
+		v := b.ref(sc, e, pos)
+		if v != nil {
+			v.Src = s
+		}
+		return v
+	}
 	pv, err := expr.ParseValue(s)
 	if err != nil {
 		pe := err.(*expr.Error)
@@ -653,27 +692,100 @@ func (b *builder) stringValue(sc *scope, n *yaml.Node, s string, pos diag.Pos) *
 	return v
 }
 
-// ref resolves one runtime expression in a scope.
+// spelledName reads a whole value that the grammar cannot parse but that spells
+// "$inputs.<name>" or "$steps.<id>.outputs.<name>" with declared names exactly: names
+// outside the grammar ("tagName[]", "$.xgafv", "Search ArticlesResponse", step ids with
+// spaces) have that one reading. It warns, naming the names to change.
+func (b *builder) spelledName(sc *scope, s string, pos diag.Pos) (expr.Expr, bool) {
+	if !expr.LooksLikeExpression(s) {
+		return expr.Expr{}, false
+	}
+	if _, err := expr.Parse(s); err == nil {
+		return expr.Expr{}, false
+	}
+	var e expr.Expr
+	var renames []string
+	if rest, ok := strings.CutPrefix(s, "$inputs."); ok && slices.Contains(jsonNames(sc.wf.Inputs.Fields), rest) {
+		e = expr.Expr{Kind: expr.Inputs, Name: rest, Raw: s}
+		if !outputKeyRE.MatchString(rest) {
+			renames = append(renames, fmt.Sprintf("input %q to %q", rest, grammarName(rest, false)))
+		}
+	}
+	for _, st := range sc.wf.Steps {
+		rest, ok := strings.CutPrefix(s, "$steps."+st.ID+".outputs.")
+		if !ok || !slices.Contains(jsonNames(st.Outputs.Fields), rest) {
+			continue
+		}
+		e = expr.Expr{Kind: expr.Steps, Name: st.ID, Field: rest, Raw: s}
+		if !stepIDRE.MatchString(st.ID) {
+			renames = append(renames, fmt.Sprintf("step %q to %q", st.ID, grammarName(st.ID, true)))
+		}
+		if !outputKeyRE.MatchString(rest) {
+			renames = append(renames, fmt.Sprintf("output %q to %q", rest, grammarName(rest, false)))
+		}
+		break
+	}
+	if len(renames) == 0 {
+		return expr.Expr{}, false // the names fit the grammar; the text around them does not
+	}
+	b.diags.Warnf(pos, "name-outside-grammar", "runtime expression %q is outside the expression grammar, whose names are letters, digits, '.', '-' and '_' (no dots in step ids); it spells declared names exactly, so it is read as them", s).
+		WithHint("rename %s, and refer to the new names", strings.Join(renames, " and "))
+	return e, true
+}
+
+// grammarName is name with every run of characters that the expression grammar does not
+// allow in names replaced by '_' (and dots too for step and workflow ids, strict).
+func grammarName(name string, strict bool) string {
+	var sb strings.Builder
+	under := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' && !strict {
+			sb.WriteByte(c)
+			under = false
+		} else if !under {
+			sb.WriteByte('_')
+			under = true
+		}
+	}
+	if out := strings.Trim(sb.String(), "_."); out != "" {
+		return out
+	}
+	return "name"
+}
+
+// ref resolves one runtime expression in a scope. An expression read leniently (a habit
+// of expr.Habit) gets one warning naming its strict spelling.
 func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
+	v := b.resolve(sc, &e, pos)
+	if v != nil && e.Habits != 0 {
+		b.warnHabits(pos, e)
+	}
+	return v
+}
+
+// resolve compiles e, completing its habits' readings in place (the output a
+// "$steps.s.name" names, the base name of a dot drill, …).
+func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 	switch e.Kind {
 	case expr.Inputs:
-		for _, f := range sc.wf.Inputs.Fields {
-			if f.JSONName == e.Name {
-				return drill(&Value{Kind: VInput, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
+		if e.Habits&expr.WholeInputs != 0 {
+			if len(e.Pointer) == 0 {
+				return wholeInputs(sc.wf.Inputs)
 			}
+			// "$inputs#/files/0": the first token names the input.
+			e.Name, e.Pointer = e.Pointer[0], e.Pointer[1:]
+			e.HasPointer = len(e.Pointer) > 0
 		}
-		var names []string
-		for _, f := range sc.wf.Inputs.Fields {
-			names = append(names, f.JSONName)
+		if f := lookupField(sc.wf.Inputs.Fields, e.Name, e); f != nil {
+			e.Name = f.JSONName
+			return drill(&Value{Kind: VInput, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
-		if base, tokens, ok := dotDrill(e.Name, names); ok && !e.HasPointer {
-			de := e
-			de.Name, de.HasPointer, de.Pointer = base, true, tokens
-			b.warnDotDrill(pos, e.Raw, "$inputs."+base, tokens)
-			return b.ref(sc, de, pos)
+		if sc.doc.InputsUnresolved {
+			return nil // the inputs schema's broken $ref is reported
 		}
 		d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
-		hintNames(d, e.Name, names, "inputs")
+		hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
 		return nil
 	case expr.Steps:
 		st := sc.steps[e.Name]
@@ -697,32 +809,25 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 			hintNames(d, e.Name, ids, "steps")
 			return nil
 		}
-		for _, f := range st.Outputs.Fields {
-			if f.JSONName == e.Field {
-				return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
-			}
+		if f := lookupField(st.Outputs.Fields, e.Field, e); f != nil {
+			e.Field = f.JSONName
+			return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
-		var names []string
-		for _, f := range st.Outputs.Fields {
-			names = append(names, f.JSONName)
+		var d *diag.Diagnostic
+		if e.Habits&expr.OmittedOutputs != 0 {
+			d = b.errorf(pos, "unknown-output", "%s is not a step output reference: the grammar wants $steps.%s.outputs.<name>, and step %q has no output %q", e.Raw, st.ID, st.ID, e.Field)
+		} else {
+			d = b.errorf(pos, "unknown-output", "step %q has no output %q", st.ID, e.Field)
 		}
-		if base, tokens, ok := dotDrill(e.Field, names); ok && !e.HasPointer {
-			de := e
-			de.Field, de.HasPointer, de.Pointer = base, true, tokens
-			b.warnDotDrill(pos, e.Raw, "$steps."+st.ID+".outputs."+base, tokens)
-			return b.ref(sc, de, pos)
-		}
-		d := b.errorf(pos, "unknown-output", "step %q has no output %q", st.ID, e.Field)
-		hintNames(d, e.Field, names, "outputs")
+		hintNames(d, e.Field, jsonNames(st.Outputs.Fields), "outputs")
 		return nil
 	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
+		if !sc.hasResp && sc.callee != nil {
+			b.errorf(pos, "no-response", "%s cannot be used in step %q: the step runs workflow %q, and a workflow has no HTTP response of its own", e.Raw, sc.current.ID, sc.callee.Workflow.ID).
+				WithHint("a workflow step succeeds when the workflow does; test its outputs ($outputs.<name>) instead")
+			return nil
+		}
 		if !sc.hasResp {
-			if sc.callee != nil && sc.current != nil {
-				// A workflowId step has no HTTP exchange of its own to read.
-				b.errorf(pos, "no-response", "%s cannot be used in step %q: it runs workflow %q, which has no response of its own", e.Raw, sc.current.ID, sc.callee.Workflow.ID).
-					WithHint("a workflow step succeeds when the workflow does; read the workflow's outputs with $outputs.<name>")
-				return nil
-			}
 			where := "before its response exists"
 			if sc.current == nil {
 				where = "outside a step"
@@ -750,20 +855,21 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 		return v
 	case expr.Outputs:
 		if sc.callee != nil {
-			return b.callOutput(sc, sc.callee, e, pos)
+			return b.callOutput(sc, sc.callee, e, &e.Name, pos)
 		}
 		b.errorf(pos, "unsupported", "%s reads this workflow's own outputs, which exist only when it ends; refer to the step output instead", e.Raw)
 		return nil
 	case expr.Workflows:
-		if e.WorkflowField != "outputs" {
+		if e.WorkflowField == "inputs" {
 			b.errorf(pos, "unsupported", "%s: only the outputs of a workflow in dependsOn can be read", e.Raw)
 			return nil
 		}
 		for _, d := range sc.wf.DependsOn {
 			if d.Workflow.ID == e.Name && d.Workflow.home == b.doc {
-				out := e
-				out.Name, out.Field = e.Field, ""
-				return b.callOutput(sc, d, out, pos)
+				// Without ".outputs." (habit OmittedWorkflowField) the name can only be
+				// one of the outputs, the one part of another workflow that can be read.
+				e.WorkflowField = "outputs"
+				return b.callOutput(sc, d, e, &e.Field, pos)
 			}
 		}
 		for _, d := range sc.wf.DependsOn {
@@ -780,12 +886,67 @@ func (b *builder) ref(sc *scope, e expr.Expr, pos diag.Pos) *Value {
 			WithHint("add %q to dependsOn", e.Name)
 		return nil
 	case expr.RequestHeader, expr.RequestQuery, expr.RequestPath, expr.RequestBody:
-		return b.requestRef(sc, e, pos)
+		return b.requestRef(sc, *e, pos)
 	case expr.Self:
-		return b.selfRef(e, pos)
+		return b.selfRef(*e, pos)
 	}
 	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
 	return nil
+}
+
+// wholeInputs is the value of "$inputs" alone (habit WholeInputs): an object of every
+// input, encoded as the inputs are (an optional input that was not given is left out).
+func wholeInputs(in *Struct) *Value {
+	v := &Value{Kind: VObject, Type: types.Type{Kind: types.Raw}, Src: "$inputs"}
+	for _, f := range in.Fields {
+		v.Keys = append(v.Keys, f.JSONName)
+		v.FieldNames = append(v.FieldNames, f.GoName)
+		v.Elems = append(v.Elems, &Value{Kind: VInput, Field: f, Type: f.Type, Src: "$inputs." + f.JSONName})
+	}
+	return v
+}
+
+// warnHabits reports the lenient reading of an expression with its strict spelling.
+func (b *builder) warnHabits(pos diag.Pos, e expr.Expr) {
+	if e.Habits&expr.WholeInputs != 0 && e.Name == "" {
+		b.diags.Warnf(pos, "expression-habit", "runtime expression %s %s; reading it as the object of all the workflow's inputs", e.Raw, e.Habits.Describe()).
+			WithHint("read the input the value needs, as in $inputs.<name>")
+		return
+	}
+	strict := e.Strict()
+	b.diags.Warnf(pos, "expression-habit", "runtime expression %s %s; reading it as %s", e.Raw, e.Habits.Describe(), strict).
+		WithHint("write %s", strict)
+}
+
+// lookupField finds the field (an input or output) that name names: exactly, or by the
+// dot-drill habit, which moves the rest of name into e's pointer.
+func lookupField(fields []*Field, name string, e *expr.Expr) *Field {
+	find := func(n string) *Field {
+		for _, f := range fields {
+			if f.JSONName == n {
+				return f
+			}
+		}
+		return nil
+	}
+	if f := find(name); f != nil || e.HasPointer {
+		return f
+	}
+	base, tokens, ok := dotDrill(name, jsonNames(fields))
+	if !ok {
+		return nil
+	}
+	e.HasPointer, e.Pointer = true, tokens
+	e.Habits |= expr.DotDrill
+	return find(base)
+}
+
+func jsonNames(fields []*Field) []string {
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.JSONName)
+	}
+	return names
 }
 
 // drill applies a "#/pointer" suffix to an input or step output.
@@ -794,12 +955,35 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 		return v
 	}
 	if !selectable(v.Type) {
-		b.errorf(pos, "bad-pointer", "%s has type %s; a JSON pointer can only select inside an object or array value", strings.SplitN(e.Raw, "#", 2)[0], v.Type)
+		whole := e
+		whole.HasPointer, whole.Pointer = false, nil
+		d := b.errorf(pos, "bad-pointer", "%s has type %s, so %s cannot select inside it: a JSON pointer selects inside an object or array value", whole.Strict(), v.Type, pointerText(e.Pointer))
+		if src := definition(v); src != "" {
+			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type)
+		}
 		return nil
 	}
 	v.Pointer = e.Pointer
 	v.Type = types.Type{Kind: types.Raw} // the selected JSON value, whatever the type of the whole
 	return v
+}
+
+// definition is the expression that defines an output value, or "" when v is none.
+func definition(v *Value) string {
+	var fields []*Field
+	var values []*Value
+	switch v.Kind {
+	case VStepOutput:
+		fields, values = v.Step.Outputs.Fields, v.Step.OutputValues
+	case VCallOutput:
+		fields, values = v.Call.Workflow.Outputs.Fields, v.Call.Workflow.OutputValues
+	default:
+		return ""
+	}
+	if i := slices.Index(fields, v.Field); i >= 0 && i < len(values) {
+		return values[i].Src
+	}
+	return ""
 }
 
 func pointerText(tokens []string) string {
@@ -896,10 +1080,4 @@ func dotDrill(name string, known []string) (base string, tokens []string, ok boo
 		return name[:i], tokens, true
 	}
 	return "", nil, false
-}
-
-func (b *builder) warnDotDrill(pos diag.Pos, raw, base string, tokens []string) {
-	strict := base + pointerText(tokens)
-	b.diags.Warnf(pos, "dot-drill", "%s drills into %s with dots or brackets, which runtime expressions do not have; reading it as %s", raw, base, strict).
-		WithHint("write %s", strict)
 }

@@ -192,10 +192,7 @@ func (b *builder) jsonPathComparison(sc *scope, c *load.Criterion, cr *Criterion
 			if !ok {
 				return nil
 			}
-			ref := cr.Context.Src
-			if len(tokens) > 0 {
-				ref += pointerText(tokens)
-			}
+			ref := contextQuery(cr.Context, tokens)
 			if strings.HasSuffix(text[i:end], ".length") {
 				counted[ref] = true
 			}
@@ -270,4 +267,17 @@ func queryEnd(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// contextQuery spells the value at tokens inside a criterion's context as a runtime
+// expression. Inside the whole inputs object (habit WholeInputs) the first token is the
+// input, which the grammar can name: "$inputs.files#/0" rather than "$inputs#/files/0".
+func contextQuery(ctx *Value, tokens []string) string {
+	if ctx.Kind == VObject && ctx.Src == "$inputs" && len(tokens) > 0 {
+		return expr.Expr{Kind: expr.Inputs, Name: tokens[0], HasPointer: len(tokens) > 1, Pointer: tokens[1:]}.Strict()
+	}
+	if len(tokens) == 0 {
+		return ctx.Src
+	}
+	return ctx.Src + pointerText(tokens)
 }

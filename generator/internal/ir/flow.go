@@ -410,18 +410,18 @@ func unconditional(actions []*Action) bool {
 }
 
 // callOutput resolves $outputs.<name> inside a workflowId step to the callee's output.
-func (b *builder) callOutput(sc *scope, call *Call, e expr.Expr, pos diag.Pos) *Value {
-	for _, f := range call.Workflow.Outputs.Fields {
-		if f.JSONName == e.Name {
-			call.Used = true
-			return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, e, b, pos)
-		}
+func (b *builder) callOutput(sc *scope, call *Call, e *expr.Expr, name *string, pos diag.Pos) *Value {
+	if f := lookupField(call.Workflow.Outputs.Fields, *name, e); f != nil {
+		*name = f.JSONName
+		call.Used = true
+		return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 	}
-	var names []string
-	for _, f := range call.Workflow.Outputs.Fields {
-		names = append(names, f.JSONName)
+	var d *diag.Diagnostic
+	if e.Habits&expr.OmittedWorkflowField != 0 {
+		d = b.errorf(pos, "unknown-output", "%s is not a workflow output reference: the grammar wants $workflows.%s.outputs.<name>, and workflow %q has no output %q", e.Raw, e.Name, call.Workflow.ID, *name)
+	} else {
+		d = b.errorf(pos, "unknown-output", "workflow %q has no output %q", call.Workflow.ID, *name)
 	}
-	d := b.errorf(pos, "unknown-output", "workflow %q has no output %q", call.Workflow.ID, e.Name)
-	hintNames(d, e.Name, names, "outputs")
+	hintNames(d, *name, jsonNames(call.Workflow.Outputs.Fields), "outputs")
 	return nil
 }

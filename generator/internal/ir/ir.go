@@ -96,6 +96,9 @@ type Field struct {
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
 	Doc       string
+	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
+	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
+	KeyedByMethod bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
 	// name is secret by runtime.SecretName, its schema has format: password, or it is an
 	// output holding a secret value (see security.go).

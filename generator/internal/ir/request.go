@@ -372,9 +372,15 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 		return
 	}
 	if strings.Contains(mt, "*") {
-		b.errorf(rb.ContentType.Pos, "bad-value", "content type %q is a range; a request needs one media type", ct).
-			WithHint("set requestBody.contentType to the media type to send")
-		return
+		concrete, why := b.rangeContentType(sc, mt, declared, rb.Payload)
+		if concrete == "" {
+			b.errorf(rb.ContentType.Pos, "bad-value", "content type %q is a range; a request needs one media type", ct).
+				WithHint("set requestBody.contentType to the media type to send")
+			return
+		}
+		b.diags.Warnf(rb.ContentType.Pos, "content-type-range", "content type %q is a range, but a request is sent as one media type; sending %s, %s", ct, concrete, why).
+			WithHint("write contentType: %s", concrete)
+		ct, mt = concrete, concrete
 	}
 	matched := matchMedia(mt, declared)
 	if rb.ContentType.Set() && len(declared) > 0 && matched == "" {
@@ -461,6 +467,62 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	if kind == mediaJSON {
 		b.checkPayload(rb, op, st.ContentType)
 	}
+}
+
+// rangeContentType reads a media range given as contentType ("*/*", "application/*"),
+// which a request cannot be sent as. The reading, with the reason for it:
+//  1. the media types the operation declares inside the range, chosen among as when
+//     contentType is absent (JSON first);
+//  2. else by the payload's shape: application/json for structured values (objects,
+//     arrays, numbers, booleans, null, and expressions of those types), and for strings
+//     (text, templates, string or byte expressions) text/plain in a text/* range and
+//     application/octet-stream otherwise.
+//
+// It returns "" when the range covers none of these.
+func (b *builder) rangeContentType(sc *scope, rangeMT string, declared []string, payload *yaml.Node) (mediaType, why string) {
+	var inside []string
+	for _, d := range declared {
+		dm, _, err := mime.ParseMediaType(d)
+		if err == nil && !strings.Contains(dm, "*") && matchMedia(dm, []string{rangeMT}) != "" {
+			inside = append(inside, d)
+		}
+	}
+	switch len(inside) {
+	case 0:
+	case 1:
+		return inside[0], "the operation's media type inside the range"
+	default:
+		return defaultContentType(inside), "the first of the operation's media types inside the range, JSON ones first"
+	}
+	want, shape := "application/json", "a structured value"
+	if b.stringPayload(sc, resolveNode(payload)) {
+		want, shape = "application/octet-stream", "a string"
+		if rangeMT == "text/*" {
+			want = "text/plain"
+		}
+	}
+	if matchMedia(want, []string{rangeMT}) == "" {
+		return "", ""
+	}
+	return want, "by the payload's shape (" + shape + "), as the operation declares no media type inside the range"
+}
+
+// stringPayload reports whether a payload is a string: literal text, a template, or an
+// expression whose value is a string or bytes. The expression is resolved quietly here;
+// compiling the body reports its problems once.
+func (b *builder) stringPayload(sc *scope, n *yaml.Node) bool {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return false
+	}
+	pv, err := expr.ParseValue(n.Value)
+	if err != nil || pv.Whole == nil {
+		return true
+	}
+	saved := b.diags
+	b.diags = &diag.List{}
+	v := b.ref(sc, *pv.Whole, load.PosOf(b.file, n))
+	b.diags = saved
+	return v != nil && (v.Type.Kind == types.String || v.Type.Kind == types.Bytes)
 }
 
 // defaultContentType picks the media type of a body whose contentType is absent (features

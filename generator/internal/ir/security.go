@@ -148,7 +148,7 @@ func (s *securityPass) workflow(wf *Workflow) {
 func (s *securityPass) inputs(wf *Workflow) {
 	var schemas map[string]*base.SchemaProxy
 	if lw := wf.def; lw != nil && lw.Inputs != nil {
-		names, props, _ := types.Properties(load.SchemaFromNode(wf.home.linked.Doc.Inputs(lw.Inputs)))
+		names, props, _ := types.Properties(lw.InputsSchema)
 		schemas = map[string]*base.SchemaProxy{}
 		for i, n := range names {
 			schemas[n] = props[i]

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -65,9 +66,14 @@ type Workflow struct {
 	Summary     string
 	Description string
 	Inputs      *yaml.Node // JSON Schema, or nil
-	DependsOn   []Str
-	Parameters  []*Parameter
-	Steps       []*Step
+	// InputsSchema is Inputs as a schema, its "$ref"s into the document resolved.
+	InputsSchema *base.SchemaProxy
+	// InputsUnresolved is set when a "$ref" of Inputs points at nothing (reported); its
+	// inputs are unknown, so references to them are not reported again.
+	InputsUnresolved bool
+	DependsOn        []Str
+	Parameters       []*Parameter
+	Steps            []*Step
 	// SuccessActions and FailureActions apply to every step (steps' own actions first).
 	SuccessActions []*Action
 	FailureActions []*Action
@@ -385,6 +391,7 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 	if len(doc.Workflows) == 0 {
 		diags.Errorf(doc.Pos, "missing-field", "the document has no workflows")
 	}
+	d.inputSchemas(doc, root)
 	return doc
 }
 

@@ -1,128 +1,121 @@
 package load
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	"github.com/pb33f/libopenapi/datamodel/low"
+	lowbase "github.com/pb33f/libopenapi/datamodel/low/base"
+	"github.com/pb33f/libopenapi/index"
 	yaml "go.yaml.in/yaml/v4"
 )
 
-// Inputs returns a workflow's inputs schema with the document-local references in it
-// ("$ref: '#/components/inputs/pagination'", features §5.4 and §10.4) replaced by what they
-// point at, so that the schema can be read without the document around it. References are
-// resolved in this document only: components are scoped to the document that defines them.
-// A reference that points at nothing, outside the document, or back into itself (a
-// recursive schema) is left as it is, and what it stands for stays untyped. n is not
-// changed.
-func (d *Document) Inputs(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
+// inputSchemas sets the InputsSchema of every workflow. A "$ref" in an inputs schema (the
+// whole schema, as in `inputs: {$ref: "#/components/inputs/x"}`, or any schema inside it)
+// is resolved against the Arazzo document itself; one that points at nothing there, or
+// outside the document, is an error at the reference.
+func (d *decoder) inputSchemas(doc *Document, root *yaml.Node) {
+	var idx *index.SpecIndex
+	for _, w := range doc.Workflows {
+		if w.Inputs == nil {
+			continue
+		}
+		refs, bad := d.checkRefs(root, w.Inputs)
+		if bad {
+			w.InputsUnresolved = true
+			continue
+		}
+		if !refs {
+			w.InputsSchema = SchemaFromNode(w.Inputs)
+			continue
+		}
+		if idx == nil {
+			idx = index.NewSpecIndexWithConfig(root, index.CreateClosedAPIIndexConfig())
+		}
+		lsp := new(lowbase.SchemaProxy)
+		if err := lsp.Build(context.Background(), nil, w.Inputs, idx); err != nil {
+			continue
+		}
+		w.InputsSchema = base.NewSchemaProxy(&low.NodeReference[*lowbase.SchemaProxy]{Value: lsp, ValueNode: w.Inputs})
 	}
-	r := inputRefs{components: d.Components.Node, active: map[*yaml.Node]bool{}}
-	return r.copy(n, 0)
 }
 
-type inputRefs struct {
-	components *yaml.Node
-	active     map[*yaml.Node]bool // targets being expanded, to stop recursion
+// checkRefs reports the "$ref"s under n that do not point inside the document; found
+// tells whether n holds any "$ref" at all, bad whether one was reported.
+func (d *decoder) checkRefs(root, n *yaml.Node) (found, bad bool) {
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > maxSchemaDepth {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if k.Value != "$ref" || v.Kind != yaml.ScalarNode {
+					continue
+				}
+				found = true
+				switch {
+				case !strings.HasPrefix(v.Value, "#"):
+					bad = true
+					d.diags.Errorf(d.pos(v), "bad-ref", "$ref %q points outside the Arazzo document; references in workflow inputs are resolved inside it", v.Value).
+						WithHint("move the schema into components.inputs and refer to it as #/components/inputs/<name>")
+				case pointerTarget(root, v.Value[1:]) == nil:
+					bad = true
+					d.diags.Errorf(d.pos(v), "bad-ref", "$ref %q points at nothing in the document", v.Value)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return found, bad
 }
 
-// maxInputDepth bounds the copy, as aliases could otherwise make it large.
-const maxInputDepth = 200
+// maxSchemaDepth bounds the walk of an inputs schema (its nodes are a tree once aliases
+// are expanded, which MaxExpandedNodes bounds in size).
+const maxSchemaDepth = 256
 
-func (r *inputRefs) copy(n *yaml.Node, depth int) *yaml.Node {
-	n = resolveAlias(n)
-	if n == nil || depth > maxInputDepth {
+// pointerTarget follows a JSON Pointer ("/components/inputs/x") from the document's root.
+func pointerTarget(root *yaml.Node, ptr string) *yaml.Node {
+	n := root
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if ptr == "" {
 		return n
 	}
-	if n.Kind == yaml.MappingNode {
-		if target := r.target(n); target != nil {
-			r.active[target] = true
-			resolved := r.copy(target, depth+1)
-			delete(r.active, target)
-			return withSiblings(n, resolved, func(c *yaml.Node) *yaml.Node { return r.copy(c, depth+1) })
-		}
-	}
-	if len(n.Content) == 0 {
-		return n // scalars are shared: nothing changes them
-	}
-	out := *n
-	out.Content = make([]*yaml.Node, len(n.Content))
-	for i, c := range n.Content {
-		out.Content[i] = r.copy(c, depth+1)
-	}
-	return &out
-}
-
-// target returns the node that a mapping's $ref points at, when it is a reference this
-// document resolves.
-func (r *inputRefs) target(n *yaml.Node) *yaml.Node {
-	ref := ""
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "$ref" {
-			ref = n.Content[i+1].Value
-		}
-	}
-	rest, ok := strings.CutPrefix(ref, "#/components/")
-	if !ok || r.components == nil {
+	if !strings.HasPrefix(ptr, "/") {
 		return nil
 	}
-	cur := r.components
-	for _, tok := range strings.Split(rest, "/") {
+	for _, tok := range strings.Split(ptr[1:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		cur = child(resolveAlias(cur), tok)
-		if cur == nil {
+		n = resolveAlias(n)
+		switch {
+		case n == nil:
+			return nil
+		case n.Kind == yaml.MappingNode:
+			var next *yaml.Node
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == tok {
+					next = n.Content[i+1]
+					break
+				}
+			}
+			n = next
+		case n.Kind == yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		default:
 			return nil
 		}
 	}
-	cur = resolveAlias(cur)
-	if r.active[cur] {
-		return nil
-	}
-	return cur
-}
-
-// child is the value of key in a mapping, or the element at an index of a sequence.
-func child(n *yaml.Node, key string) *yaml.Node {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				return n.Content[i+1]
-			}
-		}
-	case yaml.SequenceNode:
-		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
-			return n.Content[i]
-		}
-	}
-	return nil
-}
-
-// withSiblings is the resolved target of a $ref mapping. Keywords beside the $ref (JSON
-// Schema 2020-12 applies both) are kept, with the target as an allOf entry, which the type
-// mapping reads as the schema it wraps.
-func withSiblings(ref, resolved *yaml.Node, copy func(*yaml.Node) *yaml.Node) *yaml.Node {
-	if len(ref.Content) == 2 {
-		return resolved
-	}
-	out := *ref
-	out.Content = nil
-	allOf := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	for i := 0; i+1 < len(ref.Content); i += 2 {
-		k, v := ref.Content[i], ref.Content[i+1]
-		switch k.Value {
-		case "$ref":
-			continue
-		case "allOf":
-			if v = copy(v); v.Kind == yaml.SequenceNode {
-				allOf.Content = append(allOf.Content, v.Content...)
-			}
-			continue
-		}
-		out.Content = append(out.Content, k, copy(v))
-	}
-	allOf.Content = append(allOf.Content, resolved)
-	out.Content = append(out.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "allOf"}, allOf)
-	return &out
+	return resolveAlias(n)
 }

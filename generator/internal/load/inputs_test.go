@@ -1,68 +1,71 @@
 package load
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
-	yaml "go.yaml.in/yaml/v4"
 )
 
-func TestInputsResolvesComponentReferences(t *testing.T) {
+// Workflow inputs given as a $ref into components.inputs, whole or per property, are
+// resolved against the document; a recursive reference stays a reference.
+func TestInputsSchemaRefs(t *testing.T) {
 	src := `arazzo: 1.0.1
-info: {title: T, version: "1"}
-sourceDescriptions: [{name: a, url: a.yaml}]
+info: {title: t, version: "1"}
+sourceDescriptions: [{name: s, url: ./s.yaml}]
 workflows:
-  - workflowId: w
+  - workflowId: whole
+    inputs: {$ref: "#/components/inputs/order"}
+    steps: [{stepId: a, operationId: x}]
+  - workflowId: inline
     inputs:
-      $ref: '#/components/inputs/order'
-    steps: [{stepId: s, operationId: op}]
+      type: object
+      properties:
+        id: {type: string}
+    steps: [{stepId: a, operationId: x}]
 components:
   inputs:
     order:
       type: object
       properties:
-        store:
-          $ref: '#/components/inputs/store'
-          description: where
-        tree: {$ref: '#/components/inputs/node'}
-        gone: {$ref: '#/components/inputs/missing'}
-        remote: {$ref: 'other.yaml#/components/inputs/store'}
-    store: {type: string}
-    node:
+        id: {type: string}
+        filter: {$ref: "#/components/inputs/filter"}
+    filter:
       type: object
       properties:
-        children: {type: array, items: {$ref: '#/components/inputs/node'}}
+        q: {type: integer}
+        parent: {$ref: "#/components/inputs/filter"}
 `
 	var diags diag.List
-	doc := Decode("f.yaml", ParseYAML("f.yaml", []byte(src), &diags), &diags)
-	if diags.HasErrors() {
-		t.Fatal(diags.Sorted())
+	root := ParseYAML("wf.yaml", []byte(src), &diags)
+	doc := Decode("wf.yaml", root, &diags)
+	if diags.HasErrors() || doc == nil {
+		t.Fatalf("decode: %v", diags.Sorted())
 	}
-	original, _ := yaml.Marshal(doc.Workflows[0].Inputs)
-	got, err := yaml.Marshal(doc.Inputs(doc.Workflows[0].Inputs))
-	if err != nil {
-		t.Fatal(err)
+	whole := doc.Workflows[0].InputsSchema.Schema()
+	if whole == nil || whole.Properties == nil {
+		t.Fatal("inputs: {$ref} was not resolved")
 	}
-	// The store keeps its description beside the schema it references; a recursive schema
-	// is expanded once and then left as a reference; references to nothing or to other
-	// documents stay as they are.
-	want := `type: object
-properties:
-    store:
-        description: where
-        allOf:
-            - {type: string}
-    tree:
-        type: object
-        properties:
-            children: {type: array, items: {$ref: '#/components/inputs/node'}}
-    gone: {$ref: '#/components/inputs/missing'}
-    remote: {$ref: 'other.yaml#/components/inputs/store'}
-`
-	if string(got) != want {
-		t.Errorf("resolved:\n%s\nwant:\n%s", got, want)
+	var names []string
+	for name := range whole.Properties.KeysFromOldest() {
+		names = append(names, name)
 	}
-	if after, _ := yaml.Marshal(doc.Workflows[0].Inputs); string(after) != string(original) {
-		t.Errorf("the document's inputs changed:\n%s\nwas:\n%s", after, original)
+	if !slices.Equal(names, []string{"id", "filter"}) {
+		t.Fatalf("inputs properties %v, want [id filter]", names)
+	}
+	filter := whole.Properties.GetOrZero("filter")
+	if filter.GetReference() != "#/components/inputs/filter" || filter.Schema() == nil {
+		t.Fatalf("nested $ref %q not resolved", filter.GetReference())
+	}
+	q := filter.Schema().Properties.GetOrZero("q").Schema()
+	if q == nil || !slices.Equal(q.Type, []string{"integer"}) {
+		t.Errorf("filter.q = %+v, want an integer schema", q)
+	}
+	parent := filter.Schema().Properties.GetOrZero("parent")
+	if parent.GetReference() != "#/components/inputs/filter" {
+		t.Errorf("the recursive reference reads %q", parent.GetReference())
+	}
+	if s := doc.Workflows[1].InputsSchema.Schema(); s == nil || s.Properties.GetOrZero("id") == nil {
+		t.Error("inline inputs without $ref lost their properties")
 	}
 }
