@@ -63,10 +63,14 @@ var oaiExamples = map[string]oaiExpectation{
 	"spec-inline/1.0.0/arazzo-object-example.arazzo.yaml": {diags: []string{
 		`48:42: error: operationPath names source "petstoreDescription", which is not in sourceDescriptions`,
 		`hint: did you mean "petStoreDescription"?`,
+		// The login step is loginStep; the mistake shows although the step's target failed.
+		`55:16: error: workflow "loginUserAndRetrievePet" has no step "loginUser"`,
 	}},
 	"spec-inline/1.0.1/arazzo-object-example.arazzo.yaml": {diags: []string{
 		`48:42: error: operationPath names source "petstoreDescription", which is not in sourceDescriptions`,
 		`hint: did you mean "petStoreDescription"?`,
+		// The login step is loginStep; the mistake shows although the step's target failed.
+		`55:16: error: workflow "loginUserAndRetrievePet" has no step "loginUser"`,
 	}},
 	"spec-inline/1.1.0/arazzo-object-example.arazzo.yaml": {diags: []string{
 		`17:9: error: source description type "asyncapi" is not supported`,

@@ -307,6 +307,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		b.errorf(s.Pos, "missing-field", "step %q has none of operationId, operationPath or workflowId", s.ID.Value)
 	}
 	if op == nil {
+		b.checkUnbound(sc, st, s)
 		return nil
 	}
 	b.warnLost(opPos, st.Source, op)
@@ -328,6 +329,26 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OutputValues = b.outputs(sc, s.Outputs, st.Outputs)
 	b.actionsOf(sc, st, s)
 	return st
+}
+
+// checkUnbound reports the mistakes in the expressions of a step whose target could not be
+// resolved, so that one wrong operationId does not hide a wrong step name in its parameters:
+// every problem is reported at once. Without an operation there is nothing to build; the
+// step stays failed, and later references to it draw no errors of their own.
+func (b *builder) checkUnbound(sc *scope, st *Step, s *load.Step) {
+	sc.current, sc.hasResp, sc.response = st, false, nil
+	for _, p := range s.Parameters {
+		if p.Reference.Set() || p.Value == nil {
+			continue
+		}
+		b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+	}
+	sc.hasResp = true // untyped: there is no response schema
+	for _, c := range s.SuccessCriteria {
+		b.criterion(sc, c)
+	}
+	b.outputs(sc, s.Outputs, st.Outputs)
+	sc.current, sc.hasResp = nil, false
 }
 
 // mergeParameters expands Reusable Objects and adds the workflow's parameters that the
