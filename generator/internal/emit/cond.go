@@ -20,17 +20,23 @@ func patternVars(f *File, p *ir.Program) {
 	f.Comment("Patterns of the success criteria, compiled once.")
 	f.Var().DefsFunc(func(g *Group) {
 		for _, cr := range p.Patterns {
-			switch cr.Kind {
-			case ir.Regex:
-				g.Id(cr.Var).Op("=").Qual(regexPkg, "MustCompile").Call(Lit(cr.Pattern))
-			case ir.JSONPath:
-				g.Id(cr.Var).Op("=").Qual(jsonPathPkg, "MustParse").Call(Lit(cr.Pattern))
-			case ir.XPath:
-				g.Id(cr.Var).Op("=").Qual(xpathPkg, "MustCompile").Call(Lit(cr.Pattern))
-			}
+			compiledVar(g, cr.Kind, cr.Var, cr.Pattern)
 		}
 	})
 	f.Line()
+}
+
+// compiledVar declares name as the pattern text compiled by the runtime package of its
+// language; the generator compiled it with the same package, so the Must form cannot panic.
+func compiledVar(g *Group, kind ir.CriterionKind, name, text string) {
+	switch kind {
+	case ir.Regex:
+		g.Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(Lit(text))
+	case ir.JSONPath:
+		g.Id(name).Op("=").Qual(jsonPathPkg, "MustParse").Call(Lit(text))
+	case ir.XPath:
+		g.Id(name).Op("=").Qual(xpathPkg, "MustCompile").Call(Lit(text))
+	}
 }
 
 // criterionExpr renders a criterion as a Go boolean expression.

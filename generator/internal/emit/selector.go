@@ -16,12 +16,7 @@ func queryVars(f *File, p *ir.Program) {
 	f.Comment("Selectors and payload replacement targets, compiled once.")
 	f.Var().DefsFunc(func(g *Group) {
 		for _, q := range p.Queries {
-			switch q.Kind {
-			case ir.JSONPath:
-				g.Id(q.Var).Op("=").Qual(jsonPathPkg, "MustParse").Call(Lit(q.Text))
-			case ir.XPath:
-				g.Id(q.Var).Op("=").Qual(xpathPkg, "MustCompile").Call(Lit(q.Text))
-			}
+			compiledVar(g, q.Kind, q.Var, q.Text)
 		}
 	})
 	f.Line()
