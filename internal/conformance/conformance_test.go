@@ -66,6 +66,9 @@ type response struct {
 	Headers map[string]string `yaml:"headers"`
 	JSON    any               `yaml:"json"`
 	Text    *string           `yaml:"text"`
+	// Delay holds the answer back (a Go duration), to test deadlines; the wait ends early
+	// when the client gives up.
+	Delay string `yaml:"delay"`
 }
 
 type testCase struct {
@@ -250,6 +253,17 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status := resp.Status
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if resp.Delay != "" {
+		d, err := time.ParseDuration(resp.Delay)
+		if err != nil {
+			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
+		}
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
