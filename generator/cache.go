@@ -1,7 +1,7 @@
 package generator
 
 import (
-	"crypto/sha256"
+	"bytes"
 	"sync"
 	"sync/atomic"
 
@@ -12,8 +12,9 @@ import (
 // many Arazzo documents parses each description once even when many documents reference it.
 // Large descriptions take far longer to parse than everything else the generator does.
 //
-// An entry is keyed by the resolved file path and the SHA-256 of its bytes: the path because
-// libopenapi resolves relative $refs against it and diagnostics name it, the bytes so that a
+// An entry is found by the resolved file path and its bytes: the path because libopenapi
+// resolves relative $refs against it and diagnostics name it, the bytes (compared with a
+// copy kept in the entry, which costs far less than hashing them on every lookup) so that a
 // file changed between two calls is parsed again. Parse errors are cached too, so every
 // document that references a broken description reports the same error.
 //
@@ -23,7 +24,7 @@ import (
 // never evicted; a cache lives as long as the run that needs it.
 type SourceCache struct {
 	mu      sync.Mutex
-	entries map[sourceKey]*sourceEntry
+	entries map[string][]*sourceEntry // by file
 	hits    atomic.Int64
 	misses  atomic.Int64
 }
@@ -33,12 +34,8 @@ type CacheStats struct {
 	Hits, Misses int64
 }
 
-type sourceKey struct {
-	file string
-	sum  [sha256.Size]byte
-}
-
 type sourceEntry struct {
+	data []byte        // a copy of the bytes parsed
 	done chan struct{} // closed when the parse below has finished
 	oa   *load.OpenAPI
 	err  error
@@ -49,7 +46,7 @@ type sourceEntry struct {
 
 // NewSourceCache returns an empty cache.
 func NewSourceCache() *SourceCache {
-	return &SourceCache{entries: map[sourceKey]*sourceEntry{}}
+	return &SourceCache{entries: map[string][]*sourceEntry{}}
 }
 
 // Stats returns the number of hits and misses so far.
@@ -62,12 +59,18 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 	if c == nil {
 		return load.ParseOpenAPI(file, data)
 	}
-	key := sourceKey{file: file, sum: sha256.Sum256(data)}
 	c.mu.Lock()
-	e, ok := c.entries[key]
+	var e *sourceEntry
+	for _, x := range c.entries[file] {
+		if bytes.Equal(x.data, data) {
+			e = x
+			break
+		}
+	}
+	ok := e != nil
 	if !ok {
-		e = &sourceEntry{done: make(chan struct{})}
-		c.entries[key] = e
+		e = &sourceEntry{data: bytes.Clone(data), done: make(chan struct{})}
+		c.entries[file] = append(c.entries[file], e)
 	}
 	c.mu.Unlock()
 	if !ok {

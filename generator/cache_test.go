@@ -208,3 +208,39 @@ func TestStats(t *testing.T) {
 		t.Errorf("a document with errors has Stats %+v, want zero", res.Stats)
 	}
 }
+
+// A ReadFile that reads every file into one reused buffer changes the bytes of an earlier
+// call after the fact; the cache must still tell a changed description from the one it
+// parsed.
+func TestSourceCacheReusedBuffer(t *testing.T) {
+	files := newPetFiles()
+	var buf []byte
+	read := func(name string) ([]byte, error) {
+		data, err := files.read(name)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf[:0], data...)
+		return buf, nil
+	}
+	cache := generator.NewSourceCache()
+	gen := func() *generator.Result {
+		res, err := generator.Generate(context.Background(), generator.Config{
+			File: petDocs[0], Package: "pets", Cache: cache, ReadFile: read,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	before := gen()
+	// The same length, so that the stale bytes and the new ones differ only in content.
+	files.set("api/pets.yaml", strings.Replace(petAPI, "age: {type: integer}", "age: {type: boolean}", 1))
+	after := gen()
+	if reflect.DeepEqual(before.Files, after.Files) {
+		t.Error("a changed description read into the same buffer gave the code of the old one")
+	}
+	if got, want := cache.Stats(), (generator.CacheStats{Misses: 2}); got != want {
+		t.Errorf("cache stats = %+v, want %+v", got, want)
+	}
+}
