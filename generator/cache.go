@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -20,11 +21,19 @@ import (
 //
 // The cached model is shared: the stages after loading only read it (libopenapi builds its
 // high-level schemas lazily behind its own locks). A SourceCache is safe for concurrent use;
-// callers that need the same description at the same time wait for one parse. Entries are
-// never evicted; a cache lives as long as the run that needs it.
+// callers that need the same description at the same time wait for one parse.
+//
+// A cache keeps the SourceCacheSize descriptions used most recently and forgets older ones
+// (a model in use stays valid; only a later lookup parses it again). Documents that share a
+// description are usually generated close together, and a parsed description holds about
+// 25 times its size in memory: keeping every one for the whole run made a run over the
+// real-world corpus hold 1.2 GB, and the garbage collector's work on that heap slowed
+// everything else down.
 type SourceCache struct {
-	mu      sync.Mutex
-	entries map[string][]*sourceEntry // by file
+	mu sync.Mutex
+	// entries are the descriptions kept, the most recently used last.
+	entries []*sourceEntry
+	size    int // how many entries are kept
 	hits    atomic.Int64
 	misses  atomic.Int64
 }
@@ -34,7 +43,11 @@ type CacheStats struct {
 	Hits, Misses int64
 }
 
+// SourceCacheSize is how many parsed descriptions a SourceCache keeps.
+const SourceCacheSize = 16
+
 type sourceEntry struct {
+	file string
 	data []byte        // a copy of the bytes parsed
 	done chan struct{} // closed when the parse below has finished
 	oa   *load.OpenAPI
@@ -46,7 +59,7 @@ type sourceEntry struct {
 
 // NewSourceCache returns an empty cache.
 func NewSourceCache() *SourceCache {
-	return &SourceCache{entries: map[string][]*sourceEntry{}}
+	return &SourceCache{size: SourceCacheSize}
 }
 
 // Stats returns the number of hits and misses so far.
@@ -60,17 +73,15 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 		return load.ParseOpenAPI(file, data)
 	}
 	c.mu.Lock()
-	var e *sourceEntry
-	for _, x := range c.entries[file] {
-		if bytes.Equal(x.data, data) {
-			e = x
-			break
-		}
-	}
+	e := c.lookup(file, data)
 	ok := e != nil
 	if !ok {
-		e = &sourceEntry{data: bytes.Clone(data), done: make(chan struct{})}
-		c.entries[file] = append(c.entries[file], e)
+		e = &sourceEntry{file: file, data: bytes.Clone(data), done: make(chan struct{})}
+		c.entries = append(c.entries, e)
+		if len(c.entries) > c.size {
+			c.entries[0] = nil
+			c.entries = c.entries[1:]
+		}
 	}
 	c.mu.Unlock()
 	if !ok {
@@ -94,4 +105,17 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 		panic(e.panicked)
 	}
 	return e.oa, e.err
+}
+
+// lookup returns the entry of file with data and makes it the most recently used, or nil.
+// c.mu is held.
+func (c *SourceCache) lookup(file string, data []byte) *sourceEntry {
+	for i, e := range slices.Backward(c.entries) {
+		if e.file == file && bytes.Equal(e.data, data) {
+			copy(c.entries[i:], c.entries[i+1:])
+			c.entries[len(c.entries)-1] = e
+			return e
+		}
+	}
+	return nil
 }

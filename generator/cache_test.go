@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"strings"
@@ -243,4 +244,41 @@ func TestSourceCacheReusedBuffer(t *testing.T) {
 	if got, want := cache.Stats(), (generator.CacheStats{Misses: 2}); got != want {
 		t.Errorf("cache stats = %+v, want %+v", got, want)
 	}
+}
+
+// A cache keeps the SourceCacheSize descriptions used most recently: one used again stays,
+// the least recently used one is parsed again.
+func TestSourceCacheKeepsRecentlyUsed(t *testing.T) {
+	files := &memFiles{files: map[string]string{}}
+	doc := func(i int) string { return fmt.Sprintf("d%d.arazzo.yaml", i) }
+	for i := range generator.SourceCacheSize + 1 {
+		files.set(doc(i), petDoc(fmt.Sprintf("api%d.yaml", i)))
+		files.set(fmt.Sprintf("api%d.yaml", i), petAPI)
+	}
+	cache := generator.NewSourceCache()
+	want := generator.CacheStats{}
+	check := func(i int, hit bool) {
+		t.Helper()
+		res := generate(t, files, cache, doc(i))
+		if res.HasErrors() {
+			t.Fatalf("%s: %v", doc(i), res.Diags)
+		}
+		if hit {
+			want.Hits++
+		} else {
+			want.Misses++
+		}
+		if got := cache.Stats(); got != want {
+			t.Fatalf("after %s: cache stats = %+v, want %+v", doc(i), got, want)
+		}
+	}
+	for i := range generator.SourceCacheSize {
+		check(i, false)
+	}
+	check(0, true) // now the most recently used; 1 is the least
+	check(generator.SourceCacheSize, false)
+	check(0, true)
+	check(1, false) // forgotten to make room
+	check(2, false) // forgotten to make room for 1
+	check(generator.SourceCacheSize, true)
 }
