@@ -5,7 +5,9 @@
 // in-process HTTP server: the generated client, a hand-written net/http client (package
 // handwritten, the floor) and libopenapi's Arazzo engine (package engine).
 // BenchmarkWorkflowsInMemory does the same without sockets, to show the client-side cost
-// alone. TestSameRequestsAndOutputs checks that the three send the same bytes over one
+// alone. BenchmarkExchange is one bare exchange (a POST and its response read, nothing
+// decoded) over loopback and in memory: the least any client spends per step, against which
+// benchreport measures how much of a loopback run is sockets. TestSameRequestsAndOutputs checks that the three send the same bytes over one
 // kept-alive connection and return the same outputs, so that the comparison is between equals.
 //
 // BenchmarkCorpusGenerate and BenchmarkCorpusParseFloor time generating every document of

@@ -228,7 +228,8 @@ var workflows = []*workflow{
 type cannedServer struct {
 	replies map[string]map[string][]byte // method → escaped path → body
 
-	conns atomic.Int64 // connections opened to the server
+	conns    atomic.Int64 // connections opened to the server
+	requests atomic.Int64 // requests answered
 
 	mu       sync.Mutex
 	capture  bool
@@ -265,6 +266,7 @@ func newCannedServer(replies map[string]string) *cannedServer {
 }
 
 func (s *cannedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
 	if s.capture {
 		body, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
@@ -297,7 +299,13 @@ func (s *cannedServer) take() []captured {
 // returns it with a client whose transport keeps connections to it open.
 func serve(tb testing.TB, w *workflow, capture bool) (*httptest.Server, *cannedServer) {
 	tb.Helper()
-	cs := newCannedServer(w.replies)
+	return serveReplies(tb, w.replies, capture)
+}
+
+// serveReplies is serve for any replies (see workflow.replies).
+func serveReplies(tb testing.TB, replies map[string]string, capture bool) (*httptest.Server, *cannedServer) {
+	tb.Helper()
+	cs := newCannedServer(replies)
 	cs.capture = capture
 	srv := httptest.NewUnstartedServer(cs)
 	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {

@@ -1,7 +1,8 @@
 package generator
 
 import (
-	"crypto/sha256"
+	"bytes"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -12,18 +13,27 @@ import (
 // many Arazzo documents parses each description once even when many documents reference it.
 // Large descriptions take far longer to parse than everything else the generator does.
 //
-// An entry is keyed by the resolved file path and the SHA-256 of its bytes: the path because
-// libopenapi resolves relative $refs against it and diagnostics name it, the bytes so that a
+// An entry is found by the resolved file path and its bytes: the path because libopenapi
+// resolves relative $refs against it and diagnostics name it, the bytes (compared with a
+// copy kept in the entry, which costs far less than hashing them on every lookup) so that a
 // file changed between two calls is parsed again. Parse errors are cached too, so every
 // document that references a broken description reports the same error.
 //
 // The cached model is shared: the stages after loading only read it (libopenapi builds its
 // high-level schemas lazily behind its own locks). A SourceCache is safe for concurrent use;
-// callers that need the same description at the same time wait for one parse. Entries are
-// never evicted; a cache lives as long as the run that needs it.
+// callers that need the same description at the same time wait for one parse.
+//
+// A cache keeps the SourceCacheSize descriptions used most recently and forgets older ones
+// (a model in use stays valid; only a later lookup parses it again). Documents that share a
+// description are usually generated close together, and a parsed description holds about
+// 25 times its size in memory: keeping every one for the whole run made a run over the
+// real-world corpus hold 1.2 GB, and the garbage collector's work on that heap slowed
+// everything else down.
 type SourceCache struct {
-	mu      sync.Mutex
-	entries map[sourceKey]*sourceEntry
+	mu sync.Mutex
+	// entries are the descriptions kept, the most recently used last.
+	entries []*sourceEntry
+	size    int // how many entries are kept
 	hits    atomic.Int64
 	misses  atomic.Int64
 }
@@ -33,12 +43,12 @@ type CacheStats struct {
 	Hits, Misses int64
 }
 
-type sourceKey struct {
-	file string
-	sum  [sha256.Size]byte
-}
+// SourceCacheSize is how many parsed descriptions a SourceCache keeps.
+const SourceCacheSize = 16
 
 type sourceEntry struct {
+	file string
+	data []byte        // a copy of the bytes parsed
 	done chan struct{} // closed when the parse below has finished
 	oa   *load.OpenAPI
 	err  error
@@ -49,7 +59,7 @@ type sourceEntry struct {
 
 // NewSourceCache returns an empty cache.
 func NewSourceCache() *SourceCache {
-	return &SourceCache{entries: map[sourceKey]*sourceEntry{}}
+	return &SourceCache{size: SourceCacheSize}
 }
 
 // Stats returns the number of hits and misses so far.
@@ -62,12 +72,16 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 	if c == nil {
 		return load.ParseOpenAPI(file, data)
 	}
-	key := sourceKey{file: file, sum: sha256.Sum256(data)}
 	c.mu.Lock()
-	e, ok := c.entries[key]
+	e := c.lookup(file, data)
+	ok := e != nil
 	if !ok {
-		e = &sourceEntry{done: make(chan struct{})}
-		c.entries[key] = e
+		e = &sourceEntry{file: file, data: bytes.Clone(data), done: make(chan struct{})}
+		c.entries = append(c.entries, e)
+		if len(c.entries) > c.size {
+			c.entries[0] = nil
+			c.entries = c.entries[1:]
+		}
 	}
 	c.mu.Unlock()
 	if !ok {
@@ -91,4 +105,17 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 		panic(e.panicked)
 	}
 	return e.oa, e.err
+}
+
+// lookup returns the entry of file with data and makes it the most recently used, or nil.
+// c.mu is held.
+func (c *SourceCache) lookup(file string, data []byte) *sourceEntry {
+	for i, e := range slices.Backward(c.entries) {
+		if e.file == file && bytes.Equal(e.data, data) {
+			copy(c.entries[i:], c.entries[i+1:])
+			c.entries[len(c.entries)-1] = e
+			return e
+		}
+	}
+	return nil
 }

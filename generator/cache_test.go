@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"strings"
@@ -209,4 +210,77 @@ func TestStats(t *testing.T) {
 	if res := generate(t, broken, nil, petDocs[0]); res.Stats != (generator.Stats{}) {
 		t.Errorf("a document with errors has Stats %+v, want zero", res.Stats)
 	}
+}
+
+// A ReadFile that reads every file into one reused buffer changes the bytes of an earlier
+// call after the fact; the cache must still tell a changed description from the one it
+// parsed.
+func TestSourceCacheReusedBuffer(t *testing.T) {
+	files := newPetFiles()
+	var buf []byte
+	read := func(name string) ([]byte, error) {
+		data, err := files.read(name)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf[:0], data...)
+		return buf, nil
+	}
+	cache := generator.NewSourceCache()
+	gen := func() *generator.Result {
+		res, err := generator.Generate(context.Background(), generator.Config{
+			File: petDocs[0], Package: "pets", Cache: cache, ReadFile: read,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	before := gen()
+	// The same length, so that the stale bytes and the new ones differ only in content.
+	files.set("api/pets.yaml", strings.Replace(petAPI, "age: {type: integer}", "age: {type: boolean}", 1))
+	after := gen()
+	if reflect.DeepEqual(before.Files, after.Files) {
+		t.Error("a changed description read into the same buffer gave the code of the old one")
+	}
+	if got, want := cache.Stats(), (generator.CacheStats{Misses: 2}); got != want {
+		t.Errorf("cache stats = %+v, want %+v", got, want)
+	}
+}
+
+// A cache keeps the SourceCacheSize descriptions used most recently: one used again stays,
+// the least recently used one is parsed again.
+func TestSourceCacheKeepsRecentlyUsed(t *testing.T) {
+	files := &memFiles{files: map[string]string{}}
+	doc := func(i int) string { return fmt.Sprintf("d%d.arazzo.yaml", i) }
+	for i := range generator.SourceCacheSize + 1 {
+		files.set(doc(i), petDoc(fmt.Sprintf("api%d.yaml", i)))
+		files.set(fmt.Sprintf("api%d.yaml", i), petAPI)
+	}
+	cache := generator.NewSourceCache()
+	want := generator.CacheStats{}
+	check := func(i int, hit bool) {
+		t.Helper()
+		res := generate(t, files, cache, doc(i))
+		if res.HasErrors() {
+			t.Fatalf("%s: %v", doc(i), res.Diags)
+		}
+		if hit {
+			want.Hits++
+		} else {
+			want.Misses++
+		}
+		if got := cache.Stats(); got != want {
+			t.Fatalf("after %s: cache stats = %+v, want %+v", doc(i), got, want)
+		}
+	}
+	for i := range generator.SourceCacheSize {
+		check(i, false)
+	}
+	check(0, true) // now the most recently used; 1 is the least
+	check(generator.SourceCacheSize, false)
+	check(0, true)
+	check(1, false) // forgotten to make room
+	check(2, false) // forgotten to make room for 1
+	check(generator.SourceCacheSize, true)
 }

@@ -284,6 +284,13 @@ type Run struct {
 	secrets []string
 	open    []*Step
 	ended   bool
+
+	// Room for the first steps, open steps and secrets of a run, so that a short workflow
+	// allocates none of them on its own.
+	steps      [3]Step
+	nSteps     int
+	openBuf    [2]*Step
+	secretsBuf [3]string
 }
 
 // Start begins a run of workflow, reporting WorkflowStart. Every Start must be matched by
@@ -291,6 +298,7 @@ type Run struct {
 func (t *Transport) Start(ctx context.Context, workflow string) *Run {
 	obs := t.observer()
 	r := &Run{t: t, obs: obs, workflow: workflow, start: time.Now()}
+	r.open, r.secrets = r.openBuf[:0], r.secretsBuf[:0]
 	r.ctx = obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow})
 	return r
 }
@@ -320,9 +328,17 @@ func (r *Run) secretList() []string {
 // Step begins a step, reporting StepStart. End it with Step.End; a step still open when
 // the run ends is ended with the run's error.
 func (r *Run) Step(name string) *Step {
-	s := &Step{run: r, name: name, start: time.Now()}
-	s.ctx = r.obs.StepStart(r.ctx, StepEvent{Workflow: r.workflow, Step: name})
+	start := time.Now()
+	ctx := r.obs.StepStart(r.ctx, StepEvent{Workflow: r.workflow, Step: name})
 	r.mu.Lock()
+	var s *Step
+	if r.nSteps < len(r.steps) {
+		s = &r.steps[r.nSteps]
+		r.nSteps++
+	} else {
+		s = new(Step)
+	}
+	*s = Step{run: r, name: name, ctx: ctx, start: start}
 	r.open = append(r.open, s)
 	r.mu.Unlock()
 	return s
@@ -341,9 +357,11 @@ func (r *Run) End(err error) error {
 	if ended {
 		return err
 	}
-	var se *StepError
-	if errors.As(err, &se) {
-		se.addSecrets(secrets)
+	if err != nil {
+		var se *StepError
+		if errors.As(err, &se) {
+			se.addSecrets(secrets)
+		}
 	}
 	// A *StepError now redacts itself and is returned as it is; an error that wraps one, or
 	// any other error, is wrapped when its message still shows a secret.

@@ -270,3 +270,45 @@ func TestStepErrRetryAndEndOnce(t *testing.T) {
 		t.Errorf("events:\n%s", strings.Join(obs.lines, "\n"))
 	}
 }
+
+// Without an observer, a run of a short workflow allocates the Run and nothing else: its
+// first three steps, the list of open steps and its first three secrets live in the Run. Steps past those it
+// has room for still work.
+func TestRunAllocations(t *testing.T) {
+	tr := &Transport{}
+	ctx := context.Background()
+	names, secrets := []string{"a", "b", "c"}, []string{"secret-a", "secret-b", ""} // empty: ignored
+	allocs := testing.AllocsPerRun(100, func() {
+		run := tr.Start(ctx, "w")
+		run.Secret("input-secret")
+		for i, name := range names {
+			st := run.Step(name)
+			run.Secret(secrets[i])
+			st.End(nil)
+		}
+		if err := run.End(nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("a three-step run allocates %v times, want 1 (the Run)", allocs)
+	}
+
+	run := tr.Start(ctx, "w")
+	var steps []*Step
+	for i := range 10 {
+		steps = append(steps, run.Step(fmt.Sprint("s", i)))
+	}
+	for i, st := range steps {
+		if st.name != fmt.Sprint("s", i) || st.run != run {
+			t.Errorf("step %d is %q of %p", i, st.name, st.run)
+		}
+	}
+	steps[9].End(nil)
+	err := run.End(errors.New("boom"))
+	for i, st := range steps {
+		if !st.ended {
+			t.Errorf("step %d not ended by the run's End (%v)", i, err)
+		}
+	}
+}

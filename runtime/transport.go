@@ -91,8 +91,17 @@ func (t *Transport) Send(ctx context.Context, req *Request) (*Response, error) {
 	return t.send(ctx, req, "", "", nil)
 }
 
+// exchange holds what one call of send allocates, in one allocation: the response, the copy
+// of the request it refers to, and the cause of the request timeout.
+type exchange struct {
+	resp  Response
+	req   Request
+	cause timeoutCause
+}
+
 func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string) (*Response, error) {
-	req := *in // the copy carries what this call learns; the caller's Request is not changed
+	x := &exchange{req: *in} // the copy carries what this call learns; the caller's Request is not changed
+	req := &x.req
 	if req.Workflow == "" {
 		req.Workflow = workflow
 	}
@@ -103,7 +112,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	obs := t.observer()
 	start := time.Now()
 	if ctx.Err() != nil {
-		return nil, ctxFail(ctx, &req, 0, start, " before the request was sent")
+		return nil, ctxFail(ctx, req, 0, start, " before the request was sent")
 	}
 	timeout, which := t.Timeout, "request timeout"
 	if req.Timeout > 0 {
@@ -111,7 +120,8 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	}
 	if timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, timeout, &timeoutCause{d: timeout, which: which})
+		x.cause = timeoutCause{d: timeout, which: which}
+		ctx, cancel = context.WithTimeoutCause(ctx, timeout, &x.cause)
 		defer cancel()
 	}
 	var body io.Reader
@@ -138,7 +148,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		err := req.Auth.Apply(actx, hr)
 		req.secrets = append(req.secrets, sink.values...)
 		if ctx.Err() != nil {
-			return nil, ctxFail(ctx, &req, 0, start, " while authenticating")
+			return nil, ctxFail(ctx, req, 0, start, " while authenticating")
 		}
 		if err != nil {
 			return nil, req.fail(0, "authentication failed", redactErr(err, req.secrets...))
@@ -177,7 +187,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	if err != nil {
 		var e *StepError
 		if ctx.Err() != nil {
-			e = ctxFail(ctx, &req, 0, start, "")
+			e = ctxFail(ctx, req, 0, start, "")
 		} else {
 			e = req.fail(0, "request failed", redactErr(stripURL(err), req.secrets...))
 		}
@@ -200,7 +210,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			}
 			e = req.fail(hres.StatusCode, reason, ErrBodyTooLarge)
 		case ctx.Err() != nil:
-			e = ctxFail(ctx, &req, hres.StatusCode, start, " while reading the response body")
+			e = ctxFail(ctx, req, hres.StatusCode, start, " while reading the response body")
 		default:
 			e = req.fail(hres.StatusCode, "reading response body failed", redactErr(stripURL(err), req.secrets...))
 		}
@@ -213,7 +223,8 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		}
 	}
 	respond(hres.StatusCode, hres.Header, len(data), nil)
-	return &Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: &req, sent: hr.Header}, nil
+	x.resp = Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: req, sent: hr.Header}
+	return &x.resp, nil
 }
 
 // readLimited reads a whole body of at most limit bytes. A declared Content-Length over the

@@ -80,7 +80,7 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 	var all []result
 	for i := range nRounds {
 		fmt.Fprintf(r.log, "benchreport: workflows, round %d of %d\n", i+1, nRounds)
-		res, _, err := r.bench(ctx, "^("+loopback+"|"+inMemory+")$", benchtime, nil)
+		res, _, err := r.bench(ctx, "^("+loopback+"|"+inMemory+"|"+exchange+")$", benchtime, nil)
 		if err != nil {
 			return err
 		}
@@ -95,6 +95,9 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 	rat := computeRatios(rs, loopback, workflows)
 	writeWorkflowTables(out, fmt.Sprintf("Seed workflows over loopback HTTP (httptest server, keep-alive): medians of %d rounds; one op is one whole workflow run, server included.", nRounds),
 		s, loopback, rat, true)
+	if _, ok := s[exchangeLoopback]; ok {
+		writeSocketTable(out, s, socketRows(rs, workflows))
+	}
 	if mem := workflowsOf(all, inMemory); len(mem) > 0 {
 		writeWorkflowTables(out, "\nThe same with an in-memory transport (the handler called by the client's RoundTripper; no sockets): the client-side cost alone.",
 			s, inMemory, computeRatios(rs, inMemory, mem), false)

@@ -323,3 +323,69 @@ func num(v float64) string {
 	}
 	return strconv.FormatFloat(math.Round(v), 'f', -1, 64)
 }
+
+// BenchmarkExchange: one bare exchange (the least a client does per step), over loopback and
+// in memory.
+const (
+	exchange         = "BenchmarkExchange"
+	exchangeLoopback = exchange + "/loopback"
+	exchangeInMemory = exchange + "/in-memory"
+)
+
+// socketRow is what loopback costs one workflow (medians over the rounds of values taken
+// within a round).
+type socketRow struct {
+	workflow  string
+	exchanges float64 // per run, as the server counted them for the generated client
+	// floorNs is exchanges × a bare exchange over loopback: the least any client spends on
+	// one run.
+	floorNs float64
+	// socketShare is the part of the generated client's ns/op that sockets cost:
+	// exchanges × (bare exchange over loopback − in memory) / generated ns/op.
+	socketShare float64
+	engineGen   float64 // engine/generated ns/op
+	// ceiling is engine ns/op / floorNs: engine/generated for a generated client that cost no
+	// more than bare exchanges.
+	ceiling float64
+}
+
+func socketRows(rs rounds, workflows []string) []socketRow {
+	var rows []socketRow
+	for _, w := range workflows {
+		gen, eng := workflowBench(loopback, w, generated), workflowBench(loopback, w, engine)
+		var ex, floor, share, ceil []float64
+		for _, round := range rs {
+			k := round[gen]["exchanges/op"]
+			loop, okL := round[exchangeLoopback]["ns/op"]
+			mem, okM := round[exchangeInMemory]["ns/op"]
+			g, e := round[gen]["ns/op"], round[eng]["ns/op"]
+			if k == 0 || !okL || g == 0 || e == 0 {
+				continue
+			}
+			ex = append(ex, k)
+			floor = append(floor, k*loop)
+			ceil = append(ceil, e/(k*loop))
+			if okM {
+				share = append(share, k*(loop-mem)/g)
+			}
+		}
+		rows = append(rows, socketRow{workflow: w, exchanges: median(ex), floorNs: median(floor),
+			socketShare: median(share), engineGen: rs.pairedRatio(eng, gen, "ns/op"), ceiling: median(ceil)})
+	}
+	return rows
+}
+
+// writeSocketTable says how much of each loopback run is the exchanges themselves, and the
+// largest engine/generated ratio that leaves possible.
+func writeSocketTable(w io.Writer, s samples, rows []socketRow) {
+	fmt.Fprintf(w, "\nBare exchanges (BenchmarkExchange: one POST and its response read, nothing decoded, server included): %s ns over loopback, %s ns in memory (medians).\n\n",
+		num(s.median(exchangeLoopback, "ns/op")), num(s.median(exchangeInMemory, "ns/op")))
+	fmt.Fprintf(w, "| workflow | exchanges | bare exchanges ns | sockets' share of generated ns/op | engine/generated ns/op | ceiling: engine / bare exchanges |\n")
+	fmt.Fprintf(w, "|---|--:|--:|--:|--:|--:|\n")
+	var engineGen, ceilings []float64
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %.0f | %s | %.0f%% | %.2f | %.2f |\n", r.workflow, r.exchanges, num(r.floorNs), 100*r.socketShare, r.engineGen, r.ceiling)
+		engineGen, ceilings = append(engineGen, r.engineGen), append(ceilings, r.ceiling)
+	}
+	fmt.Fprintf(w, "| geometric mean | | | | %.2f | %.2f |\n", geomean(engineGen), geomean(ceilings))
+}

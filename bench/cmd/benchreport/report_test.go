@@ -117,3 +117,44 @@ func TestPairedRatio(t *testing.T) {
 		t.Errorf("paired ratio = %v, want 1.1", got)
 	}
 }
+
+// The socket table pairs, within each round, a workflow's runs with the bare exchanges of
+// the same round.
+func TestSocketRows(t *testing.T) {
+	var rds rounds
+	for _, load := range []float64{1, 3, 1.1} {
+		rds.add([]result{
+			{name: workflowBench(loopback, "a", generated), values: map[string]float64{"ns/op": 250 * load, "exchanges/op": 2}},
+			{name: workflowBench(loopback, "a", engine), values: map[string]float64{"ns/op": 400 * load, "exchanges/op": 2}},
+			{name: exchangeLoopback, values: map[string]float64{"ns/op": 100 * load}},
+			{name: exchangeInMemory, values: map[string]float64{"ns/op": 25 * load}},
+		})
+	}
+	rows := socketRows(rds, []string{"a"})
+	if len(rows) != 1 {
+		t.Fatalf("rows %+v", rows)
+	}
+	r := rows[0]
+	near := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	near("exchanges", r.exchanges, 2)
+	near("floor ns", r.floorNs, 220) // median of 200, 600, 220
+	near("socket share", r.socketShare, 0.6)
+	near("engine/generated", r.engineGen, 1.6)
+	near("ceiling", r.ceiling, 2)
+	var b strings.Builder
+	s := samples{}
+	for _, round := range rds {
+		for name, values := range round {
+			s.add([]result{{name: name, values: values}})
+		}
+	}
+	writeSocketTable(&b, s, rows)
+	if want := "| a | 2 | 220 | 60% | 1.60 | 2.00 |"; !strings.Contains(b.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, b.String())
+	}
+}

@@ -6,13 +6,16 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"go/format"
+	"go/scanner"
+	"go/token"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
 	. "github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 )
 
 const (
@@ -58,18 +61,89 @@ func Package(p *ir.Program) (Output, error) {
 
 func render(f *File, path string) (Output, error) {
 	var buf bytes.Buffer
-	// imports.Process below formats the file; formatting it in jennifer too would do the
-	// work twice.
+	// format.Source below formats the file once; jennifer would format it too.
 	f.NoFormat = true
 	if err := f.Render(&buf); err != nil {
 		return Output{}, fmt.Errorf("emit %s: %w", path, err)
 	}
-	// jennifer writes one import block; goimports' formatting puts the standard library first.
-	data, err := imports.Process(path, buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	data, err := format.Source(groupImports(buf.Bytes()))
 	if err != nil {
 		return Output{}, fmt.Errorf("emit %s: %w", path, err)
 	}
 	return Output{Path: path, Data: data}, nil
+}
+
+// groupImports puts the standard library's imports first in jennifer's import block and the
+// others after a blank line, as goimports does; gofmt then sorts each group. (goimports
+// itself would parse and print the file twice.)
+func groupImports(src []byte) []byte {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
+	next := func() (int, token.Token, string) {
+		pos, tok, lit := s.Scan()
+		return int(pos) - 1, tok, lit
+	}
+	if _, tok, _ := next(); tok != token.PACKAGE {
+		return src
+	}
+	if _, tok, _ := next(); tok != token.IDENT {
+		return src
+	}
+	if _, tok, _ := next(); tok != token.SEMICOLON {
+		return src
+	}
+	start, tok, _ := next()
+	if tok != token.IMPORT {
+		return src
+	}
+	if _, tok, _ := next(); tok != token.LPAREN {
+		return src
+	}
+	var std, other []string
+	spec := ""
+	for {
+		off, tok, lit := next()
+		switch tok {
+		case token.IDENT, token.PERIOD:
+			spec = lit + " "
+			if tok == token.PERIOD {
+				spec = ". "
+			}
+		case token.STRING:
+			path, err := strconv.Unquote(lit)
+			if err != nil {
+				return src
+			}
+			if strings.Contains(path, ".") {
+				other = append(other, spec+lit)
+			} else {
+				std = append(std, spec+lit)
+			}
+			spec = ""
+		case token.SEMICOLON:
+		case token.RPAREN:
+			if len(std) == 0 || len(other) == 0 {
+				return src
+			}
+			var b bytes.Buffer
+			b.Grow(len(src) + 1)
+			b.Write(src[:start])
+			b.WriteString("import (\n")
+			for _, l := range std {
+				b.WriteString(l + "\n")
+			}
+			b.WriteString("\n")
+			for _, l := range other {
+				b.WriteString(l + "\n")
+			}
+			b.WriteString(")")
+			b.Write(src[off+1:])
+			return b.Bytes()
+		default:
+			return src
+		}
+	}
 }
 
 func clientDecls(f *File, p *ir.Program) {

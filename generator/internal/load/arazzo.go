@@ -182,10 +182,15 @@ const MaxDocumentBytes = 64 << 20
 // would otherwise expand to billions of nodes.
 const MaxExpandedNodes = 1_000_000
 
-// aliasBomb returns the alias at which the expanded size of the tree exceeds
-// MaxExpandedNodes, or nil. Sizes are memoized per node, so the walk is linear in the
-// number of nodes written.
+// aliasBomb returns the node at which the expanded size of the tree exceeds
+// MaxExpandedNodes, or nil. A tree without aliases is its own expansion, bounded by
+// MaxDocumentBytes, and is passed after one walk that allocates nothing. Otherwise sizes are
+// memoized per anchored node (the only nodes an alias can point at), so the walk is linear
+// in the number of nodes written.
 func aliasBomb(root *yaml.Node) *yaml.Node {
+	if !hasAlias(root, 0) {
+		return nil
+	}
 	sizes := map[*yaml.Node]int{}
 	var culprit *yaml.Node
 	var size func(n *yaml.Node, depth int) int
@@ -193,10 +198,12 @@ func aliasBomb(root *yaml.Node) *yaml.Node {
 		if n == nil || culprit != nil {
 			return 0
 		}
-		if s, ok := sizes[n]; ok {
-			return s
+		if n.Anchor != "" {
+			if s, ok := sizes[n]; ok {
+				return s
+			}
 		}
-		if depth > 10000 {
+		if depth > maxAliasDepth {
 			culprit = n
 			return MaxExpandedNodes + 1
 		}
@@ -213,13 +220,36 @@ func aliasBomb(root *yaml.Node) *yaml.Node {
 		if total > MaxExpandedNodes && culprit == nil {
 			culprit = n // the first (innermost) node whose expansion is too large
 		}
-		sizes[n] = total
+		if n.Anchor != "" {
+			sizes[n] = total
+		}
 		return total
 	}
 	if size(root, 0) > MaxExpandedNodes && culprit == nil {
 		culprit = root
 	}
 	return culprit
+}
+
+// maxAliasDepth bounds the nesting that aliasBomb follows: an alias inside the node it
+// points at would otherwise recurse forever.
+const maxAliasDepth = 10000
+
+// hasAlias reports whether the tree under n holds an alias node (or is nested past
+// maxAliasDepth, which aliasBomb reports).
+func hasAlias(n *yaml.Node, depth int) bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.AliasNode || depth > maxAliasDepth {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseYAML parses data into a document node, reporting a syntax error with its position.

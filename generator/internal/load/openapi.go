@@ -85,19 +85,10 @@ func (e *AliasBombError) Error() string {
 
 // ParseOpenAPI parses an OpenAPI 3.x description. dir is the directory that relative
 // references inside it are resolved against. A description whose aliases would expand past
-// MaxExpandedNodes is refused before libopenapi sees it.
+// MaxExpandedNodes is refused before libopenapi builds a model from it.
 func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, fmt.Errorf("document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
-	}
-	if bytes.Contains(data, []byte("&")) { // only a document with anchors can have aliases
-		var root yaml.Node
-		if err := yaml.Unmarshal(data, &root); err != nil {
-			return nil, err // positioned by YAMLErrorPos
-		}
-		if n := aliasBomb(&root); n != nil {
-			return nil, &AliasBombError{Line: n.Line, Col: n.Column}
-		}
 	}
 	cfg := &datamodel.DocumentConfiguration{
 		BasePath:                            filepath.Dir(file),
@@ -108,9 +99,25 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 		// workflows use matter here, and their problems are reported as diagnostics.
 		Logger: slog.New(slog.DiscardHandler),
 	}
+	// NewDocumentWithConfiguration only parses the YAML into a node tree (aliases stay
+	// single nodes, nothing expands them) and looks at the top-level keys. The alias check
+	// walks that tree, so the description is parsed once, not once for the check and again
+	// for libopenapi.
 	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
 	if err != nil {
+		// Report what a YAML parse says first (with its position), then an alias bomb, as
+		// for a description libopenapi accepts; only then libopenapi's own complaint.
+		var root yaml.Node
+		if yerr := yaml.Unmarshal(data, &root); yerr != nil {
+			return nil, yerr // positioned by YAMLErrorPos
+		}
+		if n := aliasBomb(&root); n != nil {
+			return nil, &AliasBombError{Line: n.Line, Col: n.Column}
+		}
 		return nil, oneLine(err)
+	}
+	if n := aliasBomb(doc.GetSpecInfo().RootNode); n != nil {
+		return nil, &AliasBombError{Line: n.Line, Col: n.Column}
 	}
 	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.") {
 		return nil, fmt.Errorf("not an OpenAPI 3.x description (version %q); Swagger 2.0 is not supported", v)

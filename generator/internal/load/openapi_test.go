@@ -1,8 +1,13 @@
 package load
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // A description with references that point at nothing still loads: the operations that do
@@ -99,5 +104,68 @@ paths:
 	want := []Dropped{{ID: "getPet", Line: 13}, {ID: "deletePet", Line: 17}}
 	if !reflect.DeepEqual(oa.Dropped, want) {
 		t.Errorf("Dropped = %+v, want %+v", oa.Dropped, want)
+	}
+}
+
+// An OpenAPI description whose aliases expand exponentially is refused at the first value
+// past the bound, whether libopenapi would accept the text or not; aliases that do not
+// multiply are ordinary YAML.
+func TestParseOpenAPIAliasBomb(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-bomb:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&sb, "  a%d: &a%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 10), ", "))
+	}
+	bomb := sb.String()
+	for name, src := range map[string]string{
+		"openapi":     bomb,
+		"not openapi": strings.Replace(bomb, "openapi: 3.0.3\n", "", 1), // libopenapi refuses it
+	} {
+		_, err := ParseOpenAPI("bomb.yaml", []byte(src))
+		var be *AliasBombError
+		if !errors.As(err, &be) {
+			t.Errorf("%s: err = %v, want an AliasBombError", name, err)
+			continue
+		}
+		line := 10 // a5, the first value whose expansion passes the bound
+		if name == "not openapi" {
+			line--
+		}
+		if be.Line != line {
+			t.Errorf("%s: the bomb is reported at line %d, want %d", name, be.Line, line)
+		}
+	}
+
+	shared := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-base: &b {a: 1, b: 2}\nx-list: [" +
+		strings.TrimSuffix(strings.Repeat("*b, ", 1000), ", ") + "]\n"
+	if _, err := ParseOpenAPI("ok.yaml", []byte(shared)); err != nil {
+		t.Errorf("shared aliases: %v", err)
+	}
+}
+
+// Malformed YAML in a description is reported with the parser's position.
+func TestParseOpenAPIMalformedYAML(t *testing.T) {
+	_, err := ParseOpenAPI("bad.yaml", []byte("openapi: 3.0.3\ninfo: {title: t\npaths: {}\n"))
+	if err == nil {
+		t.Fatal("malformed YAML was accepted")
+	}
+	if line, _, _ := YAMLErrorPos(err); line == 0 {
+		t.Errorf("no position in %q", err)
+	}
+}
+
+// Without aliases a tree is passed however large it is: the bound is on what aliases add.
+func TestAliasBombWithoutAliases(t *testing.T) {
+	x := &yaml.Node{Kind: yaml.ScalarNode, Value: "x"}
+	big := &yaml.Node{Kind: yaml.SequenceNode, Content: make([]*yaml.Node, MaxExpandedNodes+1)}
+	for i := range big.Content {
+		big.Content[i] = x
+	}
+	if n := aliasBomb(big); n != nil {
+		t.Errorf("a tree without aliases is reported at %v", n)
+	}
+	big.Content = append(big.Content, &yaml.Node{Kind: yaml.AliasNode, Alias: big.Content[0]})
+	if n := aliasBomb(big); n != big {
+		t.Errorf("a tree with an alias and more than %d nodes: aliasBomb = %v, want the root", MaxExpandedNodes, n)
 	}
 }
