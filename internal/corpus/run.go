@@ -44,7 +44,9 @@ type Result struct {
 	// Detail is everything behind Reason: all diagnostics with hints, the package's whole
 	// compiler output, or the panic's stack.
 	Detail string
-	Stats  generator.Stats
+	// Diags are the generator's diagnostics with hints, whether or not it passed.
+	Diags string
+	Stats generator.Stats
 }
 
 // Passed reports whether the document generated code that compiles and vets.
@@ -223,8 +225,9 @@ func generateDoc(ctx context.Context, root, mod, pkg string, doc *Document, cach
 		}
 		detail.WriteString(d.String() + "\n")
 	}
+	res.Diags = detail.String()
 	if res.Reason != "" {
-		res.Detail = detail.String()
+		res.Detail = res.Diags
 		return res
 	}
 	if len(out.Files) == 0 {

@@ -419,6 +419,9 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		if op := oa.Operation(ref); op != nil {
 			return op, b.source(srcName)
 		}
+		if op := b.caseFoldedOperation(id, ref, map[string]*load.OpenAPI{srcName: oa}); op != nil {
+			return op, b.source(srcName)
+		}
 		d := b.errorf(id.Pos, "unknown-operation", "operation %q is not defined in source %q (%s)", ref, srcName, oa.File)
 		b.suggestOperation(d, ref, []*load.OpenAPI{oa})
 		return nil, nil
@@ -443,6 +446,19 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		if len(all) == 0 {
 			return nil, nil // no source could be loaded; that was reported
 		}
+		loaded := map[string]*load.OpenAPI{}
+		for _, sd := range b.in.Doc.SourceDescriptions {
+			if oa := b.in.OpenAPI[sd.Name.Value]; oa != nil {
+				loaded[sd.Name.Value] = oa
+			}
+		}
+		if op := b.caseFoldedOperation(id, ref, loaded); op != nil {
+			for name, oa := range loaded {
+				if slices.Contains(oa.Operations, op) {
+					return op, b.source(name)
+				}
+			}
+		}
 		d := b.errorf(id.Pos, "unknown-operation", "operationId %q is not defined in any source description", ref)
 		b.suggestOperation(d, ref, all)
 		return nil, nil
@@ -452,6 +468,29 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 			WithHint("write operationId: $sourceDescriptions.%s.%s", srcName, ref)
 	}
 	return op, b.source(srcName)
+}
+
+// caseFoldedOperation is the lenient reading of an operationId that no source defines as
+// written but exactly one operation of sources spells with other letter case ("PAR" for
+// "Par"): that operation, with a warning naming the right spelling. Two or more candidates
+// stay an error, since choosing among them would be a guess.
+func (b *builder) caseFoldedOperation(id load.Str, ref string, sources map[string]*load.OpenAPI) *load.Operation {
+	var found *load.Operation
+	for _, oa := range sources {
+		for _, op := range oa.Operations {
+			if op.ID != "" && strings.EqualFold(op.ID, ref) {
+				if found != nil && found != op {
+					return nil
+				}
+				found = op
+			}
+		}
+	}
+	if found != nil {
+		b.diags.Warnf(id.Pos, "operation-case", "operationId %q is not defined as written; reading it as %q, the one operation that differs only in letter case", ref, found.ID).
+			WithHint("write %q: operationIds are case-sensitive", found.ID)
+	}
+	return found
 }
 
 func (b *builder) suggestOperation(d *diag.Diagnostic, id string, oas []*load.OpenAPI) {
@@ -805,9 +844,26 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		if sc.doc.InputsUnresolved {
 			return nil // the inputs schema's broken $ref is reported
 		}
-		d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
-		hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
-		return nil
+		f, ok := b.unknownName(pos, sc.wf.Inputs.Fields, e.Name, fmt.Sprintf("workflow %q", sc.wf.ID), "input")
+		if !ok {
+			return nil
+		}
+		if f == nil {
+			if !inputNameRE.MatchString(e.Name) {
+				d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
+				hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
+				return nil
+			}
+			// An interpreter hands the workflow whatever inputs its caller gives, so a
+			// document can read one its inputs schema never declares. The lenient reading
+			// declares it: an optional input of any JSON value, which the caller gives as
+			// it would have.
+			b.diags.Warnf(pos, "undeclared-input", "workflow %q has no input %q; reading it as an added optional input of any JSON value", sc.wf.ID, e.Name).
+				WithHint("declare %q under the workflow's inputs properties", e.Name)
+			f = addInput(sc.wf.Inputs, e.Name)
+		}
+		e.Name = f.JSONName
+		return drill(&Value{Kind: VInput, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 	case expr.Steps:
 		st := sc.steps[e.Name]
 		if st == nil && sc.failed[e.Name] {
@@ -834,14 +890,20 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			e.Field = f.JSONName
 			return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
-		var d *diag.Diagnostic
 		if e.Habits&expr.OmittedOutputs != 0 {
-			d = b.errorf(pos, "unknown-output", "%s is not a step output reference: the grammar wants $steps.%s.outputs.<name>, and step %q has no output %q", e.Raw, st.ID, st.ID, e.Field)
-		} else {
-			d = b.errorf(pos, "unknown-output", "step %q has no output %q", st.ID, e.Field)
+			d := b.errorf(pos, "unknown-output", "%s is not a step output reference: the grammar wants $steps.%s.outputs.<name>, and step %q has no output %q", e.Raw, st.ID, st.ID, e.Field)
+			hintNames(d, e.Field, jsonNames(st.Outputs.Fields), "outputs")
+			return nil
 		}
-		hintNames(d, e.Field, jsonNames(st.Outputs.Fields), "outputs")
-		return nil
+		f, ok := b.unknownName(pos, st.Outputs.Fields, e.Field, fmt.Sprintf("step %q", st.ID), "output")
+		if !ok {
+			return nil
+		}
+		if f != nil {
+			e.Field = f.JSONName
+			return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
+		}
+		return b.absentOutput(pos, e, fmt.Sprintf("step %q", st.ID), e.Field)
 	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
 		if !sc.hasResp && sc.callee != nil {
 			b.errorf(pos, "no-response", "%s cannot be used in step %q: the step runs workflow %q, and a workflow has no HTTP response of its own", e.Raw, sc.current.ID, sc.callee.Workflow.ID).
@@ -903,9 +965,23 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				return nil
 			}
 		}
-		b.errorf(pos, "unknown-workflow", "%s reads workflow %q, which is not in this workflow's dependsOn", e.Raw, e.Name).
-			WithHint("add %q to dependsOn", e.Name)
-		return nil
+		if b.doc.workflows[e.Name] == nil {
+			d := b.errorf(pos, "unknown-workflow", "%s reads workflow %q, which the document does not have", e.Raw, e.Name)
+			b.hintWorkflow(d, e.Name)
+			return nil
+		}
+		// Read leniently as the dependsOn the author left out: a workflow's outputs exist only
+		// once it has run, and dependsOn is how a workflow runs another one first.
+		call := b.call(sc, load.Str{Value: e.Name, Pos: pos}, nil)
+		if call == nil {
+			return nil // the cycle is reported
+		}
+		b.diags.Warnf(pos, "implicit-depends-on", "%s reads workflow %q, which is not in this workflow's dependsOn; running %q first as if it were", e.Raw, e.Name, e.Name).
+			WithHint("add %q to the dependsOn of workflow %q", e.Name, sc.wf.ID)
+		call.Var = sc.vars.name(localName("dep", call.Workflow.ID))
+		sc.wf.DependsOn = append(sc.wf.DependsOn, call)
+		e.WorkflowField = "outputs"
+		return b.callOutput(sc, call, e, &e.Field, pos)
 	case expr.RequestHeader, expr.RequestQuery, expr.RequestPath, expr.RequestBody:
 		return b.requestRef(sc, *e, pos)
 	case expr.Self:
@@ -913,6 +989,56 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 	}
 	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
 	return nil
+}
+
+// absentOutput is the lenient reading of an output reference whose step or workflow does
+// not define that output: no value (JSON null), which is what an interpreter evaluates it
+// to. A parameter with no value is left out of the request; a condition compares null.
+func (b *builder) absentOutput(pos diag.Pos, e *expr.Expr, owner, name string) *Value {
+	b.diags.Warnf(pos, "undefined-output", "%s has no output %q; %s has no value when the workflow runs (null)", owner, name, e.Raw).
+		WithHint("add %q to the outputs of %s", name, owner)
+	return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
+}
+
+// unknownName decides how a reference to an input or output that fields lack is read. A
+// name that differs from one field's only in letter case means that field (a warning says
+// so); a name near another one is a likely typo, an error with "did you mean" (ok false).
+// Otherwise it returns nil and ok, and the caller reads the reference leniently.
+func (b *builder) unknownName(pos diag.Pos, fields []*Field, name, owner, what string) (f *Field, ok bool) {
+	var folded []*Field
+	for _, f := range fields {
+		if strings.EqualFold(f.JSONName, name) {
+			folded = append(folded, f)
+		}
+	}
+	if len(folded) == 1 {
+		b.diags.Warnf(pos, "name-case", "%s has no %s %q; reading it as %q, the one %s that differs only in letter case", owner, what, name, folded[0].JSONName, what).
+			WithHint("write %q: names are case-sensitive", folded[0].JSONName)
+		return folded[0], true
+	}
+	names := jsonNames(fields)
+	if near := closest(name, names); near != "" {
+		b.errorf(pos, "unknown-"+what, "%s has no %s %q", owner, what, name).WithHint("did you mean %q?", near)
+		return nil, false
+	}
+	return nil, true
+}
+
+// inputNameRE is the name an added input may have (the 1.1 grammar's identifier): a name
+// outside it is more likely a broken expression than an input the schema forgot.
+var inputNameRE = outputKeyRE
+
+// addInput declares an input the inputs schema does not (see resolve): optional, of any
+// JSON value, with a Go field name unique in the struct.
+func addInput(in *Struct, name string) *Field {
+	names := newNamer()
+	for _, f := range in.Fields {
+		names.used[f.GoName] = true
+	}
+	f := &Field{GoName: names.name(GoName(name)), JSONName: name, Type: types.Type{Kind: types.Raw}, OmitEmpty: true,
+		Doc: "Added: the workflow reads this input, which its inputs schema does not declare."}
+	in.Fields = append(in.Fields, f)
+	return f
 }
 
 // wholeInputs is the value of "$inputs" alone (habit WholeInputs): an object of every
@@ -978,11 +1104,13 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 	if !selectable(v.Type) {
 		whole := e
 		whole.HasPointer, whole.Pointer = false, nil
-		d := b.errorf(pos, "bad-pointer", "%s has type %s, so %s cannot select inside it: a JSON pointer selects inside an object or array value", whole.Strict(), v.Type, pointerText(e.Pointer))
+		// Read leniently, as an interpreter would evaluate it: a pointer into a string,
+		// number or boolean selects nothing, so the value is absent (JSON null).
+		d := b.diags.Warnf(pos, "bad-pointer", "%s has type %s, so %s cannot select inside it (a JSON pointer selects inside an object or array value); the value is null when the workflow runs", whole.Strict(), v.Type, pointerText(e.Pointer))
 		if src := definition(v); src != "" {
 			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type)
 		}
-		return nil
+		return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
 	}
 	v.Pointer = e.Pointer
 	v.Type = types.Type{Kind: types.Raw} // the selected JSON value, whatever the type of the whole

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,13 +222,20 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		}
 		i := slices.IndexFunc(callee.Inputs.Fields, func(f *Field) bool { return f.JSONName == p.Name.Value })
 		if i < 0 {
-			var names []string
-			for _, f := range callee.Inputs.Fields {
-				names = append(names, f.JSONName)
+			f, ok := b.unknownName(p.Name.Pos, callee.Inputs.Fields, p.Name.Value, fmt.Sprintf("workflow %q", callee.ID), "input")
+			if f != nil {
+				i = slices.Index(callee.Inputs.Fields, f)
+			} else {
+				if ok {
+					// The callee is compiled and reads no input of that name (reading one
+					// declares it, see resolve): an interpreter would pass the value for
+					// nothing to use.
+					b.diags.Warnf(p.Name.Pos, "unknown-input", "workflow %q has no input %q and never reads one; the parameter is ignored", callee.ID, p.Name.Value).
+						WithHint("remove the parameter, or declare %q in the inputs of workflow %q", p.Name.Value, callee.ID)
+				}
+				b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value)) // still checked
+				continue
 			}
-			d := b.errorf(p.Name.Pos, "unknown-input", "workflow %q has no input %q", callee.ID, p.Name.Value)
-			hintNames(d, p.Name.Value, names, "inputs")
-			continue
 		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
 		if v == nil {
@@ -416,12 +424,20 @@ func (b *builder) callOutput(sc *scope, call *Call, e *expr.Expr, name *string, 
 		call.Used = true
 		return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 	}
-	var d *diag.Diagnostic
 	if e.Habits&expr.OmittedWorkflowField != 0 {
-		d = b.errorf(pos, "unknown-output", "%s is not a workflow output reference: the grammar wants $workflows.%s.outputs.<name>, and workflow %q has no output %q", e.Raw, e.Name, call.Workflow.ID, *name)
-	} else {
-		d = b.errorf(pos, "unknown-output", "workflow %q has no output %q", call.Workflow.ID, *name)
+		d := b.errorf(pos, "unknown-output", "%s is not a workflow output reference: the grammar wants $workflows.%s.outputs.<name>, and workflow %q has no output %q", e.Raw, e.Name, call.Workflow.ID, *name)
+		hintNames(d, *name, jsonNames(call.Workflow.Outputs.Fields), "outputs")
+		return nil
 	}
-	hintNames(d, *name, jsonNames(call.Workflow.Outputs.Fields), "outputs")
-	return nil
+	owner := fmt.Sprintf("workflow %q", call.Workflow.ID)
+	f, ok := b.unknownName(pos, call.Workflow.Outputs.Fields, *name, owner, "output")
+	if !ok {
+		return nil
+	}
+	if f != nil {
+		*name = f.JSONName
+		call.Used = true
+		return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
+	}
+	return b.absentOutput(pos, e, owner, *name)
 }

@@ -88,6 +88,11 @@ func (b *builder) operationPath(ps load.Str) (*load.Operation, *Source) {
 		rest = rest[1:]
 	}
 	methods := oa.Methods(path)
+	if method == "" && len(methods) == 1 {
+		// The path item has one operation, so the pointer can only mean it.
+		method = methods[0]
+		lenient = append(lenient, fmt.Sprintf("operationPath %q points at the path item %s, not at an operation; reading it as its only operation, %s", s, path, strings.ToUpper(method)))
+	}
 	if method == "" {
 		d := b.errorf(at(tokens[len(tokens)-1].off), "operation-path", "operationPath points at the path item %s, not at one of its operations", path)
 		hintMethods(d, methods, func(m string) string { return canonical(path, m) })
