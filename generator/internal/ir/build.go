@@ -217,9 +217,21 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			b.errorf(o.Value.Pos, "shape", "output %q must be a runtime expression (or, in Arazzo 1.1, a Selector Object)", o.Name.Value)
 			continue
 		}
-		v := b.value(sc, o.Value.Node, o.Value.Value, o.Value.Pos)
+		node, text := o.Value.Node, o.Value.Value
+		if expression, note, ok := expressionWithNote(text); ok && node != nil && node.Kind == yaml.ScalarNode && b.spellsNothing(sc, text) {
+			b.diags.Warnf(o.Value.Pos, "expression-note", "output %q is the runtime expression %s followed by the text %q; reading the text as a note, not as part of the value", o.Name.Value, expression, note).
+				WithHint("write %s, and put the note in a YAML comment or the workflow's description", expression)
+			trimmed := *node
+			trimmed.Value = expression
+			node, text = &trimmed, expression
+		}
+		v := b.value(sc, node, text, o.Value.Pos)
 		if v == nil {
 			continue
+		}
+		if v.Kind == VLit && !strings.Contains(text, "$") {
+			b.diags.Warnf(o.Value.Pos, "literal-output", "output %q is the constant %s, not a runtime expression; it always has that value", o.Name.Value, v.JSON).
+				WithHint("outputs are runtime expressions such as $response.body#/id; a constant belongs in the description")
 		}
 		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type}
 		if !outputKeyRE.MatchString(o.Name.Value) {
@@ -763,8 +775,19 @@ func (b *builder) spelledName(sc *scope, s string, pos diag.Pos) (expr.Expr, boo
 	if _, err := expr.Parse(s); err == nil {
 		return expr.Expr{}, false
 	}
-	var e expr.Expr
-	var renames []string
+	e, renames := b.spelled(sc, s)
+	if len(renames) == 0 {
+		return expr.Expr{}, false // the names fit the grammar; the text around them does not
+	}
+	b.diags.Warnf(pos, "name-outside-grammar", "runtime expression %q is outside the expression grammar, whose names are letters, digits, '.', '-' and '_' (no dots in step ids); it spells declared names exactly, so it is read as them", s).
+		WithHint("rename %s, and refer to the new names", strings.Join(renames, " and "))
+	return e, true
+}
+
+// spelled finds the input or step output that s spells exactly ("$inputs.tag[]"), and the
+// renames that would bring its names into the grammar; e is the zero Expr when s spells
+// none.
+func (b *builder) spelled(sc *scope, s string) (e expr.Expr, renames []string) {
 	if rest, ok := strings.CutPrefix(s, "$inputs."); ok && slices.Contains(jsonNames(sc.wf.Inputs.Fields), rest) {
 		e = expr.Expr{Kind: expr.Inputs, Name: rest, Raw: s}
 		if !outputKeyRE.MatchString(rest) {
@@ -785,12 +808,7 @@ func (b *builder) spelledName(sc *scope, s string, pos diag.Pos) (expr.Expr, boo
 		}
 		break
 	}
-	if len(renames) == 0 {
-		return expr.Expr{}, false // the names fit the grammar; the text around them does not
-	}
-	b.diags.Warnf(pos, "name-outside-grammar", "runtime expression %q is outside the expression grammar, whose names are letters, digits, '.', '-' and '_' (no dots in step ids); it spells declared names exactly, so it is read as them", s).
-		WithHint("rename %s, and refer to the new names", strings.Join(renames, " and "))
-	return e, true
+	return e, renames
 }
 
 // grammarName is name with every run of characters that the expression grammar does not
@@ -925,11 +943,21 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			return &Value{Kind: VResponseHeader, Name: http.CanonicalHeaderKey(e.Name), Type: types.Type{Kind: types.String}, Src: e.Raw}
 		}
 		v := &Value{Kind: VResponseBody, Pointer: e.Pointer, Src: e.Raw}
+		split, bracketed := bracketIndexes(e.Pointer)
 		if sc.response == nil {
+			if bracketed {
+				b.warnBrackets(pos, e.Pointer, split)
+				v.Pointer = split
+			}
 			v.Type = types.Type{Kind: types.Raw}
 			return v
 		}
 		t, known := b.responseType(sc, e.Pointer)
+		if !known && bracketed {
+			b.warnBrackets(pos, e.Pointer, split)
+			v.Pointer = split
+			t, known = b.responseType(sc, split)
+		}
 		if !known {
 			b.diags.Warnf(pos, "unknown-pointer", "the response schema of operation %s has nothing at %s; the value is untyped", sc.current.OperationID, pointerText(e.Pointer)).
 				WithHint("check the pointer against the operation's response schema")
@@ -1039,6 +1067,64 @@ func addInput(in *Struct, name string) *Field {
 		Doc: "Added: the workflow reads this input, which its inputs schema does not declare."}
 	in.Fields = append(in.Fields, f)
 	return f
+}
+
+// spellsNothing reports whether s names no declared input or step output as written, so
+// that text after a space in it is not part of a name ("$steps.s.outputs.Order ids").
+func (b *builder) spellsNothing(sc *scope, s string) bool {
+	e, _ := b.spelled(sc, s)
+	return e.Raw == ""
+}
+
+// expressionWithNote reads the habit of annotating an output's expression with prose
+// ("$steps.list.outputs.items (array of orders)"). An output is one runtime expression,
+// so text after it, past white space and holding no other expression, can only be a note.
+func expressionWithNote(text string) (expression, note string, ok bool) {
+	head, note, found := strings.Cut(strings.TrimSpace(text), " ")
+	if !found || !strings.HasPrefix(head, "$") || strings.ContainsAny(note, "${}") {
+		return "", "", false
+	}
+	if _, err := expr.Parse(head); err != nil {
+		return "", "", false
+	}
+	return head, strings.TrimSpace(note), true
+}
+
+// bracketIndexes reads the habit of indexing arrays with brackets inside a JSON pointer
+// ("#/items[0]/id"): each token "name[i]…" becomes "name", "i", …. ok is false when no
+// token has that form. A member really named "items[0]" is far less likely than the habit,
+// so the reading applies whenever the schema does not know the pointer as written.
+func bracketIndexes(pointer []string) (split []string, ok bool) {
+	for _, tok := range pointer {
+		name, rest, found := strings.Cut(tok, "[")
+		if !found || !strings.HasSuffix(rest, "]") {
+			split = append(split, tok)
+			continue
+		}
+		var idx []string
+		for _, part := range strings.Split(strings.TrimSuffix(rest, "]"), "][") {
+			if part == "" || strings.Trim(part, "0123456789") != "" {
+				idx = nil
+				break
+			}
+			idx = append(idx, part)
+		}
+		if idx == nil {
+			split = append(split, tok)
+			continue
+		}
+		if name != "" {
+			split = append(split, name)
+		}
+		split = append(split, idx...)
+		ok = true
+	}
+	return split, ok
+}
+
+func (b *builder) warnBrackets(pos diag.Pos, pointer, split []string) {
+	b.diags.Warnf(pos, "pointer-brackets", "JSON pointer %s indexes an array with brackets, which JSON pointers do not have; reading it as %s", pointerText(pointer), pointerText(split)).
+		WithHint("write %s", pointerText(split))
 }
 
 // wholeInputs is the value of "$inputs" alone (habit WholeInputs): an object of every
