@@ -24,49 +24,66 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	f.ImportName(runtimePkg, "runtime")
 	pkg := func(name string) *Statement { return Qual(importPath, name) }
 
-	workflows := Index().Qual(cliPkg, "Workflow").ValuesFunc(func(g *Group) {
-		for _, w := range p.Workflows {
-			if w.External() {
-				continue // only the workflows it calls run it
-			}
-			g.Values(Dict{
-				Id("ID"):      Lit(w.ID),
-				Id("Summary"): Lit(w.Summary),
-				Id("Inputs"): Index().Qual(cliPkg, "Input").ValuesFunc(func(ig *Group) {
-					for _, in := range w.Inputs.Fields {
-						d := Dict{Id("Name"): Lit(in.JSONName), Id("Type"): Lit(schemaType(in.Type)), Id("Required"): Lit(in.Required)}
-						if in.Secret {
-							d[Id("Secret")] = True()
-						}
-						ig.Values(d)
-					}
-				}),
-				Id("Run"): Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
-					Var().Id("in").Add(pkg(w.Inputs.GoName)),
-					If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
-						Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
-					),
-					List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
-					If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-					Return(Id("c").Dot(w.GoName).Call(Id("ctx"), Id("in"))),
-				),
-			})
+	var workflows []Code
+	for _, w := range p.Workflows {
+		if w.External() {
+			continue // only the workflows it calls run it
 		}
-	})
-	command := Dict{
-		Id("Name"): Lit(p.Package),
-		Id("Sources"): Index().String().ValuesFunc(func(g *Group) {
+		fields := []Code{kv("ID", Lit(w.ID))}
+		if w.Summary != "" {
+			fields = append(fields, kv("Summary", Lit(w.Summary)))
+		}
+		if len(w.Inputs.Fields) > 0 {
+			var inputs []Code
+			for _, in := range w.Inputs.Fields {
+				d := []Code{kv("Name", Lit(in.JSONName))}
+				if t := schemaType(in.Type); t != "" {
+					d = append(d, kv("Type", Lit(t)))
+				}
+				if in.Required {
+					d = append(d, kv("Required", True()))
+				}
+				if in.Secret {
+					d = append(d, kv("Secret", True()))
+				}
+				inputs = append(inputs, Values(d...))
+			}
+			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))
+		}
+		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
+		workflows = append(workflows, lines(fields))
+	}
+	command := []Code{
+		kv("Name", Lit(p.Package)),
+		kv("Sources", Index().String().ValuesFunc(func(g *Group) {
 			for _, s := range p.Sources {
 				g.Lit(s.Name)
 			}
-		}),
-		Id("Workflows"): workflows,
+		})),
+		kv("Workflows", Index().Qual(cliPkg, "Workflow").Add(lines(workflows))),
 	}
 	if len(p.Credentials) > 0 {
-		command[Id("Auth")] = cliAuth(p)
+		command = append(command, kv("Auth", cliAuth(p)))
 	}
 	f.Func().Id("main").Params().Block(
-		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Qual(cliPkg, "Command").Values(command))),
+		Id("command").Op(":=").Qual(cliPkg, "Command").Add(lines(command)),
+		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Id("command"))),
+	)
+	f.Line()
+	f.Comment("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
+	f.Comment("runs the workflow.")
+	f.Func().Id("workflowRun").Types(Id("In"), Id("Out").Any()).Params(
+		Id("workflow").Func().Params(Op("*").Add(pkg("Client")), Qual("context", "Context"), Id("In")).Params(Id("Out"), Error()),
+	).Func().Params(Qual("context", "Context"), Qual(cliPkg, "Config"), Index().Byte()).Params(Any(), Error()).Block(
+		Return(Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
+			Var().Id("in").Id("In"),
+			If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
+				Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
+			),
+			List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
+			If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+			Return(Id("workflow").Call(Id("c"), Id("ctx"), Id("in"))),
+		)),
 	)
 	f.Line()
 	f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")

@@ -23,30 +23,37 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(cli.Command{
+	command := cli.Command{
 		Name:    "tokenbootstrap",
 		Sources: []string{"airbyteApi"},
-		Workflows: []cli.Workflow{{
-			ID: "bootstrap-application-token",
-			Inputs: []cli.Input{{
-				Name:     "applicationName",
-				Required: true,
-				Type:     "string",
-			}},
-			Run: func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
-				var in tokenbootstrap.BootstrapApplicationTokenInputs
-				if err := json.Unmarshal(inputs, &in); err != nil {
-					return nil, fmt.Errorf("inputs: %w", err)
-				}
-				c, err := newClient(cfg)
-				if err != nil {
-					return nil, err
-				}
-				return c.BootstrapApplicationToken(ctx, in)
+		Workflows: []cli.Workflow{
+			{
+				ID:      "bootstrap-application-token",
+				Summary: "Create an application, confirm it, and mint a bearer access token from its credentials.",
+				Inputs: []cli.Input{
+					{Name: "applicationName", Type: "string", Required: true},
+				},
+				Run: workflowRun((*tokenbootstrap.Client).BootstrapApplicationToken),
 			},
-			Summary: "Create an application, confirm it, and mint a bearer access token from its credentials.",
-		}},
-	}))
+		},
+	}
+	os.Exit(cli.Main(command))
+}
+
+// workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and
+// runs the workflow.
+func workflowRun[In, Out any](workflow func(*tokenbootstrap.Client, context.Context, In) (Out, error)) func(context.Context, cli.Config, []byte) (any, error) {
+	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
+		var in In
+		if err := json.Unmarshal(inputs, &in); err != nil {
+			return nil, fmt.Errorf("inputs: %w", err)
+		}
+		c, err := newClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return workflow(c, ctx, in)
+	}
 }
 
 // newClient makes the client for one run: the command's HTTP client, observer (-v), server

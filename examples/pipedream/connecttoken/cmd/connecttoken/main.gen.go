@@ -24,45 +24,43 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(cli.Command{
+	command := cli.Command{
+		Name:    "connecttoken",
+		Sources: []string{"pipedreamApi"},
+		Workflows: []cli.Workflow{
+			{
+				ID:      "token-mint-and-validate",
+				Summary: "Mint a Connect token and confirm its validity for an app.",
+				Inputs: []cli.Input{
+					{Name: "projectId", Type: "string", Required: true},
+					{Name: "environment", Type: "string", Required: true},
+					{Name: "externalUserId", Type: "string", Required: true},
+					{Name: "appId", Type: "string", Required: true},
+				},
+				Run: workflowRun((*connecttoken.Client).TokenMintAndValidate),
+			},
+		},
 		Auth: []cli.Auth{
 			{Name: "pipedreamApi", Kind: "CLIENT_ID:CLIENT_SECRET"},
 		},
-		Name:    "connecttoken",
-		Sources: []string{"pipedreamApi"},
-		Workflows: []cli.Workflow{{
-			ID: "token-mint-and-validate",
-			Inputs: []cli.Input{{
-				Name:     "projectId",
-				Required: true,
-				Type:     "string",
-			}, {
-				Name:     "environment",
-				Required: true,
-				Type:     "string",
-			}, {
-				Name:     "externalUserId",
-				Required: true,
-				Type:     "string",
-			}, {
-				Name:     "appId",
-				Required: true,
-				Type:     "string",
-			}},
-			Run: func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
-				var in connecttoken.TokenMintAndValidateInputs
-				if err := json.Unmarshal(inputs, &in); err != nil {
-					return nil, fmt.Errorf("inputs: %w", err)
-				}
-				c, err := newClient(cfg)
-				if err != nil {
-					return nil, err
-				}
-				return c.TokenMintAndValidate(ctx, in)
-			},
-			Summary: "Mint a Connect token and confirm its validity for an app.",
-		}},
-	}))
+	}
+	os.Exit(cli.Main(command))
+}
+
+// workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and
+// runs the workflow.
+func workflowRun[In, Out any](workflow func(*connecttoken.Client, context.Context, In) (Out, error)) func(context.Context, cli.Config, []byte) (any, error) {
+	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
+		var in In
+		if err := json.Unmarshal(inputs, &in); err != nil {
+			return nil, fmt.Errorf("inputs: %w", err)
+		}
+		c, err := newClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return workflow(c, ctx, in)
+	}
 }
 
 // newClient makes the client for one run: the command's HTTP client, observer (-v), server

@@ -25,34 +25,40 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(cli.Command{
+	command := cli.Command{
+		Name:    "rotatetoken",
+		Sources: []string{"prismaticGraphqlApi"},
+		Workflows: []cli.Workflow{
+			{
+				ID:      "rotate-refresh-token",
+				Summary: "Refresh, validate, and then revoke the prior refresh token.",
+				Inputs: []cli.Input{
+					{Name: "refreshToken", Type: "string", Required: true, Secret: true},
+				},
+				Run: workflowRun((*rotatetoken.Client).RotateRefreshToken),
+			},
+		},
 		Auth: []cli.Auth{
 			{Name: "prismaticGraphqlApi", Kind: "bearer token"},
 		},
-		Name:    "rotatetoken",
-		Sources: []string{"prismaticGraphqlApi"},
-		Workflows: []cli.Workflow{{
-			ID: "rotate-refresh-token",
-			Inputs: []cli.Input{{
-				Name:     "refreshToken",
-				Required: true,
-				Secret:   true,
-				Type:     "string",
-			}},
-			Run: func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
-				var in rotatetoken.RotateRefreshTokenInputs
-				if err := json.Unmarshal(inputs, &in); err != nil {
-					return nil, fmt.Errorf("inputs: %w", err)
-				}
-				c, err := newClient(cfg)
-				if err != nil {
-					return nil, err
-				}
-				return c.RotateRefreshToken(ctx, in)
-			},
-			Summary: "Refresh, validate, and then revoke the prior refresh token.",
-		}},
-	}))
+	}
+	os.Exit(cli.Main(command))
+}
+
+// workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and
+// runs the workflow.
+func workflowRun[In, Out any](workflow func(*rotatetoken.Client, context.Context, In) (Out, error)) func(context.Context, cli.Config, []byte) (any, error) {
+	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
+		var in In
+		if err := json.Unmarshal(inputs, &in); err != nil {
+			return nil, fmt.Errorf("inputs: %w", err)
+		}
+		c, err := newClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return workflow(c, ctx, in)
+	}
 }
 
 // newClient makes the client for one run: the command's HTTP client, observer (-v), server
