@@ -429,6 +429,7 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 			return nil, nil // or the source failed to load and was reported
 		}
 		if op := oa.Operation(ref); op != nil {
+			b.warnSameID(id.Pos, ref, srcName, oa)
 			return op, b.source(srcName)
 		}
 		if op := b.caseFoldedOperation(id, ref, map[string]*load.OpenAPI{srcName: oa}); op != nil {
@@ -475,11 +476,40 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		b.suggestOperation(d, ref, all)
 		return nil, nil
 	}
+	b.warnSameID(id.Pos, ref, srcName, b.in.OpenAPI[srcName])
 	if len(found) > 1 {
 		b.diags.Warnf(id.Pos, "ambiguous-operation", "operationId %q is defined in sources %s; using %q", ref, strings.Join(found, ", "), srcName).
 			WithHint("write operationId: $sourceDescriptions.%s.%s", srcName, ref)
 	}
 	return op, b.source(srcName)
+}
+
+// stepOwner is the id of the first other workflow of the document with a step named id;
+// "" when there is none.
+func (b *builder) stepOwner(id string) string {
+	for _, w := range b.doc.order {
+		for _, s := range w.Steps {
+			if s.ID.Value == id {
+				return w.ID.Value
+			}
+		}
+	}
+	return ""
+}
+
+// warnSameID reports an operationId that the description gives to several operations:
+// the first is used (descriptions do this, though OpenAPI requires ids to be unique).
+func (b *builder) warnSameID(pos diag.Pos, ref, srcName string, oa *load.OpenAPI) {
+	same := oa.SameID(ref)
+	if same == nil {
+		return
+	}
+	var where []string
+	for _, op := range same {
+		where = append(where, op.Method+" "+op.Path)
+	}
+	b.diags.Warnf(pos, "ambiguous-operation", "source %q gives operationId %q to %d operations (%s); using the first, %s", srcName, same[0].ID, len(same), strings.Join(where, ", "), where[0]).
+		WithHint("name the operation you mean with operationPath: '{$sourceDescriptions.%s.url}#/paths/%s/%s'", srcName, strings.ReplaceAll(strings.ReplaceAll(same[0].Path, "~", "~0"), "/", "~1"), strings.ToLower(same[0].Method))
 }
 
 // caseFoldedOperation is the lenient reading of an operationId that no source defines as
@@ -899,6 +929,19 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			var ids []string
 			for _, s := range sc.doc.Steps {
 				ids = append(ids, s.ID.Value)
+			}
+			if closest(e.Name, ids) == "" && e.Habits&expr.OmittedOutputs == 0 && e.Field != "" {
+				// Nothing in scope resembles the step, so it is no typo: an interpreter
+				// finds no value there, which is the lenient reading (as for an undefined
+				// output).
+				if other := b.stepOwner(e.Name); other != "" {
+					b.diags.Warnf(pos, "other-workflow-step", "workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read; %s has no value when the workflow runs (null)", sc.wf.ID, e.Name, other, e.Raw).
+						WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
+				} else {
+					b.diags.Warnf(pos, "unknown-step", "no workflow of the document has a step %q; %s has no value when the workflow runs (null)", e.Name, e.Raw).
+						WithHint("known steps of workflow %q: %s", sc.wf.ID, strings.Join(ids, ", "))
+				}
+				return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
 			}
 			d := b.errorf(pos, "unknown-step", "workflow %q has no step %q", sc.wf.ID, e.Name)
 			hintNames(d, e.Name, ids, "steps")

@@ -76,6 +76,26 @@ type Operation struct {
 // Operation returns the operation with the given operationId.
 func (o *OpenAPI) Operation(id string) *Operation { return o.byID[id] }
 
+// SameID lists, in document order, every operation whose operationId is id when the
+// description gives that id to more than one (which OpenAPI forbids); nil otherwise.
+// Operation returns the first of them.
+func (o *OpenAPI) SameID(id string) []*Operation {
+	first := o.byID[id]
+	if first == nil {
+		return nil
+	}
+	var same []*Operation
+	for _, op := range o.Operations {
+		if op.ID == id {
+			same = append(same, op)
+		}
+	}
+	if len(same) < 2 {
+		return nil
+	}
+	return same
+}
+
 // AliasBombError reports YAML aliases that expand a description past MaxExpandedNodes.
 type AliasBombError struct{ Line, Col int }
 
