@@ -55,7 +55,7 @@ var oaiExamples = map[string]oaiExpectation{
 	"1.0.0/pet-coupons.arazzo.yaml": {diags: []string{
 		// The description's parameters are tags and petId.
 		`26:19: warning: operation findPetsByTags does not declare query parameter "pet_tags"`,
-		`36:17: warning: step "find-coupons" does not set path parameter "petId" of operation getPetCoupons (/pet/{petId}/coupons); reading it from an added required input "petId"`,
+		`36:17: error: step "find-coupons" does not set path parameter "petId" of operation getPetCoupons`,
 		`40:19: error: path /pet/{petId}/coupons of operation getPetCoupons has no parameter {pet_id}`,
 		// A workflowId step has no response.
 		`56:24: error: $statusCode cannot be used in step "place-order": the step runs workflow "place-order"`,

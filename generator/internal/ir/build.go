@@ -930,17 +930,12 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			for _, s := range sc.doc.Steps {
 				ids = append(ids, s.ID.Value)
 			}
-			if closest(e.Name, ids) == "" && e.Habits&expr.OmittedOutputs == 0 && e.Field != "" {
-				// Nothing in scope resembles the step, so it is no typo: an interpreter
+			if other := b.stepOwner(e.Name); other != "" && closest(e.Name, ids) == "" && e.Habits&expr.OmittedOutputs == 0 && e.Field != "" {
+				// A step of another workflow, whose outputs are not in scope: an interpreter
 				// finds no value there, which is the lenient reading (as for an undefined
-				// output).
-				if other := b.stepOwner(e.Name); other != "" {
-					b.diags.Warnf(pos, "other-workflow-step", "workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read; %s has no value when the workflow runs (null)", sc.wf.ID, e.Name, other, e.Raw).
-						WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
-				} else {
-					b.diags.Warnf(pos, "unknown-step", "no workflow of the document has a step %q; %s has no value when the workflow runs (null)", e.Name, e.Raw).
-						WithHint("known steps of workflow %q: %s", sc.wf.ID, strings.Join(ids, ", "))
-				}
+				// output). A step that no workflow has stays an error.
+				b.diags.Warnf(pos, "other-workflow-step", "workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read; %s has no value when the workflow runs (null)", sc.wf.ID, e.Name, other, e.Raw).
+					WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
 				return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
 			}
 			d := b.errorf(pos, "unknown-step", "workflow %q has no step %q", sc.wf.ID, e.Name)

@@ -220,7 +220,9 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		reserved = reserved || strings.HasSuffix(name, "+")
 		param := pathParams[name]
 		if param == nil {
-			param = b.unsetPathParam(sc, s, op, name)
+			b.errorf(s.ID.Pos, "missing-parameter", "step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, operationName(op), op.Path).
+				WithHint("add a parameter {name: %s, in: path, value: …}", name)
+			param = &Param{Name: name, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}}
 		}
 		if reserved {
 			c := *param
@@ -234,34 +236,6 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 
 // paramStyle copies the serialization of the declared OpenAPI parameter (the location's
 // defaults when the operation does not declare it).
-// unsetPathParam is the lenient reading of a path parameter the step does not set. The
-// request cannot be built without it, and only the workflow's caller can know it, so it is
-// read from the workflow input of the same name: the one the inputs declare, or else an
-// added required input.
-func (b *builder) unsetPathParam(sc *scope, s *load.Step, op *load.Operation, name string) *Param {
-	fixed := &Param{Name: name, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}}
-	missing := fmt.Sprintf("step %q does not set path parameter %q of operation %s (%s)", s.ID.Value, name, operationName(op), op.Path)
-	hint := fmt.Sprintf("add a parameter {name: %s, in: path, value: …}", name)
-	if sc.doc.InputsUnresolved || !inputNameRE.MatchString(name) {
-		b.errorf(s.ID.Pos, "missing-parameter", "%s", missing).WithHint("%s", hint)
-		return fixed
-	}
-	i := slices.IndexFunc(sc.wf.Inputs.Fields, func(f *Field) bool { return f.JSONName == name })
-	var f *Field
-	if i >= 0 {
-		f = sc.wf.Inputs.Fields[i]
-		b.diags.Warnf(s.ID.Pos, "missing-parameter", "%s; reading it from $inputs.%s, the workflow input of the same name", missing, name).WithHint("%s", hint)
-	} else {
-		f = addInput(sc.wf.Inputs, name)
-		f.Type, f.Required, f.OmitEmpty = types.Type{Kind: types.String}, true, false
-		f.Doc = fmt.Sprintf("Added: the value of path parameter %q of step %q, which the workflow does not set.", name, s.ID.Value)
-		b.diags.Warnf(s.ID.Pos, "missing-parameter", "%s; reading it from an added required input %q", missing, name).WithHint("%s", hint)
-	}
-	param := &Param{Name: name, Value: &Value{Kind: VInput, Field: f, Type: f.Type, Src: "$inputs." + name}}
-	b.paramStyle(param, "path", findParam(op, name, "path"), &load.Parameter{Name: load.Str{Value: name, Pos: s.ID.Pos}})
-	return param
-}
-
 func (b *builder) paramStyle(param *Param, in string, decl *v3.Parameter, p *load.Parameter) {
 	if in == "querystring" {
 		param.MediaType = "application/x-www-form-urlencoded"
