@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/expr"
@@ -1116,16 +1117,24 @@ func (b *builder) spellsNothing(sc *scope, s string) bool {
 
 // expressionWithNote reads the habit of annotating an output's expression with prose
 // ("$steps.list.outputs.items (array of orders)"). An output is one runtime expression,
-// so text after it, past white space and holding no other expression, can only be a note.
+// so text after it, past white space and holding no other expression, can only be a note:
+// words, a parenthesis, or a comment marker ("- ", "// ", "# "). Text that starts with an
+// operator ("$statusCode == 200") is no note.
 func expressionWithNote(text string) (expression, note string, ok bool) {
 	head, note, found := strings.Cut(strings.TrimSpace(text), " ")
-	if !found || !strings.HasPrefix(head, "$") || strings.ContainsAny(note, "${}") {
+	note = strings.TrimSpace(note)
+	if !found || note == "" || !strings.HasPrefix(head, "$") || strings.ContainsAny(note, "${}") {
+		return "", "", false
+	}
+	r, _ := utf8.DecodeRuneInString(note)
+	marker := strings.HasPrefix(note, "- ") || strings.HasPrefix(note, "// ") || strings.HasPrefix(note, "# ")
+	if r != '(' && !unicode.IsLetter(r) && !marker {
 		return "", "", false
 	}
 	if _, err := expr.Parse(head); err != nil {
 		return "", "", false
 	}
-	return head, strings.TrimSpace(note), true
+	return head, note, true
 }
 
 // bracketIndexes reads the habit of indexing arrays with brackets inside a JSON pointer
