@@ -433,7 +433,7 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 			b.warnSameID(id.Pos, ref, srcName, oa)
 			return op, b.source(srcName)
 		}
-		if op := b.caseFoldedOperation(id, ref, map[string]*load.OpenAPI{srcName: oa}); op != nil {
+		if op, _ := b.caseFoldedOperation(id, ref, []string{srcName}); op != nil {
 			return op, b.source(srcName)
 		}
 		d := b.errorf(id.Pos, "unknown-operation", "operation %q is not defined in source %q (%s)", ref, srcName, oa.File)
@@ -460,18 +460,12 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 		if len(all) == 0 {
 			return nil, nil // no source could be loaded; that was reported
 		}
-		loaded := map[string]*load.OpenAPI{}
+		var names []string
 		for _, sd := range b.in.Doc.SourceDescriptions {
-			if oa := b.in.OpenAPI[sd.Name.Value]; oa != nil {
-				loaded[sd.Name.Value] = oa
-			}
+			names = append(names, sd.Name.Value)
 		}
-		if op := b.caseFoldedOperation(id, ref, loaded); op != nil {
-			for name, oa := range loaded {
-				if slices.Contains(oa.Operations, op) {
-					return op, b.source(name)
-				}
-			}
+		if op, name := b.caseFoldedOperation(id, ref, names); op != nil {
+			return op, b.source(name)
 		}
 		d := b.errorf(id.Pos, "unknown-operation", "operationId %q is not defined in any source description", ref)
 		b.suggestOperation(d, ref, all)
@@ -515,17 +509,20 @@ func (b *builder) warnSameID(pos diag.Pos, ref, srcName string, oa *load.OpenAPI
 
 // caseFoldedOperation is the lenient reading of an operationId that no source defines as
 // written but exactly one operation of sources spells with other letter case ("PAR" for
-// "Par"): that operation, with a warning naming the right spelling. Two or more candidates
+// "Par"): that operation and its source name, with a warning naming the right spelling. Two or more candidates
 // stay an error, since choosing among them would be a guess.
-func (b *builder) caseFoldedOperation(id load.Str, ref string, sources map[string]*load.OpenAPI) *load.Operation {
-	var found *load.Operation
-	for _, oa := range sources {
+func (b *builder) caseFoldedOperation(id load.Str, ref string, sources []string) (found *load.Operation, source string) {
+	for _, name := range sources {
+		oa := b.in.OpenAPI[name]
+		if oa == nil {
+			continue // not loaded; that was reported
+		}
 		for _, op := range oa.Operations {
 			if op.ID != "" && strings.EqualFold(op.ID, ref) {
 				if found != nil && found != op {
-					return nil
+					return nil, ""
 				}
-				found = op
+				found, source = op, name
 			}
 		}
 	}
@@ -533,7 +530,7 @@ func (b *builder) caseFoldedOperation(id load.Str, ref string, sources map[strin
 		b.diags.Warnf(id.Pos, "operation-case", "operationId %q is not defined as written; reading it as %q, the one operation that differs only in letter case", ref, found.ID).
 			WithHint("write %q: operationIds are case-sensitive", found.ID)
 	}
-	return found
+	return found, source
 }
 
 func (b *builder) suggestOperation(d *diag.Diagnostic, id string, oas []*load.OpenAPI) {
@@ -937,7 +934,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				// output). A step that no workflow has stays an error.
 				b.diags.Warnf(pos, "other-workflow-step", "workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read; %s has no value when the workflow runs (null)", sc.wf.ID, e.Name, other, e.Raw).
 					WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
-				return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
+				return absent(e.Raw)
 			}
 			d := b.errorf(pos, "unknown-step", "workflow %q has no step %q", sc.wf.ID, e.Name)
 			hintNames(d, e.Name, ids, "steps")
@@ -1064,7 +1061,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 func (b *builder) absentOutput(pos diag.Pos, e *expr.Expr, owner, name string) *Value {
 	b.diags.Warnf(pos, "undefined-output", "%s has no output %q; %s has no value when the workflow runs (null)", owner, name, e.Raw).
 		WithHint("add %q to the outputs of %s", name, owner)
-	return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
+	return absent(e.Raw)
 }
 
 // unknownName decides how a reference to an input or output that fields lack is read. A
@@ -1089,6 +1086,12 @@ func (b *builder) unknownName(pos diag.Pos, fields []*Field, name, owner, what s
 		return nil, false
 	}
 	return nil, true
+}
+
+// absent is the value of a reference that reads leniently as no value: JSON null, which a
+// parameter is left out for and an output holds as null.
+func absent(src string) *Value {
+	return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: src}
 }
 
 // inputNameRE is the name an added input may have (the 1.1 grammar's identifier): a name
@@ -1243,7 +1246,7 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 		if src := definition(v); src != "" {
 			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type)
 		}
-		return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: e.Raw}
+		return absent(e.Raw)
 	}
 	v.Pointer = e.Pointer
 	v.Type = types.Type{Kind: types.Raw} // the selected JSON value, whatever the type of the whole
