@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,13 +192,23 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 	// Split the path template into literal text and parameter values. Some descriptions
 	// (Amazon's) put a query in the path key, "/{Bucket}/{Key+}?uploadId={uploadId}": its
 	// templated pairs are the operation's query parameters, set like any other; its fixed
-	// pairs ("?acl") are sent as they are.
+	// pairs ("?acl") are sent as they are, unless the step sets a query parameter of the
+	// same name ("?list-type=2" and a list-type parameter): each parameter is sent once,
+	// with the step's value.
 	rest, query, _ := strings.Cut(op.Path, "?")
 	var fixed []string
 	for _, item := range strings.Split(query, "&") {
-		if item != "" && !strings.Contains(item, "{") {
-			fixed = append(fixed, item)
+		if item == "" || strings.Contains(item, "{") {
+			continue
 		}
+		name, _, _ := strings.Cut(item, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if slices.ContainsFunc(st.Query, func(q *Param) bool { return q.Name == name }) {
+			continue
+		}
+		fixed = append(fixed, item)
 	}
 	st.QueryLiteral = strings.Join(fixed, "&")
 	for rest != "" {
