@@ -140,7 +140,11 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		hr.Header.Set("Content-Type", req.ContentType)
 	}
 	if hr.Header.Get("Accept") == "" {
-		hr.Header.Set("Accept", "application/json")
+		accept := req.Accept
+		if accept == "" {
+			accept = DefaultAccept
+		}
+		hr.Header.Set("Accept", accept)
 	}
 	if req.Auth != nil {
 		sink := &secretSink{}

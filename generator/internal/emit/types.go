@@ -16,12 +16,28 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent.
+// request a step sent. Version 4 brought Request.Accept, waits before steps a goto runs
+// again, path parameter checks, required outputs and token URLs that follow the server.
 func apiVersion(p *ir.Program) string {
+	if usesVersion4(p) {
+		return "APIVersion4"
+	}
 	if len(p.Queries) > 0 || p.ReadsSentRequest {
 		return "APIVersion3"
 	}
 	return "APIVersion2"
+}
+
+// usesVersion4 reports whether generated code uses a symbol of runtime API version 4.
+func usesVersion4(p *ir.Program) bool {
+	for _, w := range p.Workflows {
+		for _, st := range w.Steps {
+			if !st.Unreachable && st.Accept != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // extendedGoType renders the Go type of the kinds beyond the first six; nil for those.

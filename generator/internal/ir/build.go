@@ -327,6 +327,8 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
 	if op.Undescribed {
 		st.OperationID, st.Path = "x-operation", xURL
+	} else {
+		st.Accept = acceptHeader(op.Op)
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 

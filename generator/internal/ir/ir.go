@@ -121,9 +121,12 @@ type Step struct {
 	Query       []*Param
 	Headers     []*Param
 	ContentType string
-	Body        *Value // nil without a request body
-	Criteria    []*Criterion
-	Outputs     *Struct
+	// Accept is the Accept header the operation's responses call for (see acceptHeader);
+	// "" for the runtime's default.
+	Accept   string
+	Body     *Value // nil without a request body
+	Criteria []*Criterion
+	Outputs  *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
 	// Call is set instead of an operation for a workflowId step.

@@ -1074,3 +1074,62 @@ func responseSchema(op *v3.Operation) *base.SchemaProxy {
 	}
 	return nil
 }
+
+// acceptHeader is the Accept header of an operation's requests: the media types its
+// responses declare (those of success responses first), JSON ones first and the others at a
+// slightly lower quality (when there are JSON ones), then "*/*;q=0.1" as the last resort, so that a server which
+// negotiates (or a validating mock) answers in a declared type rather than 406. It is ""
+// when the responses declare no media type, or none but application/json: the runtime then
+// sends its default, application/json.
+func acceptHeader(op *v3.Operation) string {
+	if op == nil || op.Responses == nil {
+		return ""
+	}
+	var declared []string
+	seen := map[string]bool{}
+	add := func(r *v3.Response) {
+		if r == nil || r.Content == nil {
+			return
+		}
+		for ct := range r.Content.KeysFromOldest() {
+			mt, params, err := mime.ParseMediaType(ct)
+			if err != nil {
+				continue
+			}
+			ct = mime.FormatMediaType(mt, params)
+			if ct != "" && !seen[ct] {
+				seen[ct] = true
+				declared = append(declared, ct)
+			}
+		}
+	}
+	if op.Responses.Codes != nil {
+		for _, success := range []bool{true, false} {
+			for code, r := range op.Responses.Codes.FromOldest() {
+				if strings.HasPrefix(code, "2") == success {
+					add(r)
+				}
+			}
+		}
+	}
+	add(op.Responses.Default)
+	if len(declared) == 0 || len(declared) == 1 && declared[0] == "application/json" {
+		return ""
+	}
+	var parts []string
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) == mediaJSON {
+			parts = append(parts, ct)
+		}
+	}
+	lower := ""
+	if len(parts) > 0 {
+		lower = ";q=0.9"
+	}
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) != mediaJSON && ct != "*/*" {
+			parts = append(parts, ct+lower)
+		}
+	}
+	return strings.Join(append(parts, "*/*;q=0.1"), ", ")
+}
