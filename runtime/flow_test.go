@@ -24,6 +24,32 @@ func TestResolveURL(t *testing.T) {
 	}
 }
 
+// A token URL on the source's default server follows the server WithServerURL sets; one on
+// another origin stays; an explicit one wins.
+func TestTokenURL(t *testing.T) {
+	const def = "https://api.example.com/v1"
+	for _, c := range []struct{ explicit, declared, server, want string }{
+		{"", "https://api.example.com/v1/oauth/token", def, "https://api.example.com/v1/oauth/token"},
+		{"", "https://api.example.com/v1/oauth/token", "http://localhost:8080/v1", "http://localhost:8080/v1/oauth/token"},
+		{"", "https://api.example.com/v1/oauth/token", "http://localhost:8080", "http://localhost:8080/oauth/token"},
+		{"", "https://api.example.com/v1/oauth/token", "https://staging.example.com/api/v1/", "https://staging.example.com/api/v1/oauth/token"},
+		{"", "https://api.example.com:443/oauth/token?x=1", "http://127.0.0.1:9000/v1", "http://127.0.0.1:9000/oauth/token?x=1"},
+		{"", "https://api.example.com/v1x/token", "http://localhost:8080/v1", "http://localhost:8080/v1x/token"},
+		{"", "https://auth.example.com/token", "http://localhost:8080/v1", "https://auth.example.com/token"},
+		{"", "http://api.example.com/v1/token", "http://localhost:8080/v1", "http://api.example.com/v1/token"},
+		{"", "/oauth/token", "http://localhost:8080/v1", "http://localhost:8080/oauth/token"},
+		{"http://idp.test/token", "https://api.example.com/v1/oauth/token", "http://localhost:8080/v1", "http://idp.test/token"},
+		{"/token", "https://auth.example.com/token", "http://localhost:8080/v1", "http://localhost:8080/token"},
+	} {
+		if got := TokenURL(c.explicit, c.declared, def, c.server); got != c.want {
+			t.Errorf("TokenURL(%q, %q, %q, %q) = %q, want %q", c.explicit, c.declared, def, c.server, got, c.want)
+		}
+	}
+	if got := TokenURL("", "https://api.example.com/token", "", "http://localhost"); got != "https://api.example.com/token" {
+		t.Errorf("without a default server: %q", got)
+	}
+}
+
 // retryRecorder records the Retry events of a run.
 type retryRecorder struct {
 	NopObserver

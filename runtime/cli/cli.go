@@ -68,6 +68,14 @@ type Server struct {
 	Source, URL string
 }
 
+// TokenURL sets the token URL of an OAuth2 client credentials credential (-token-url).
+type TokenURL struct {
+	Name, URL string
+}
+
+// clientCredentialsKind is the Auth.Kind of an OAuth2 client credentials credential.
+const clientCredentialsKind = "CLIENT_ID:CLIENT_SECRET"
+
 // Config is what the generated client needs from the command line.
 type Config struct {
 	HTTPClient *http.Client
@@ -84,6 +92,9 @@ type Config struct {
 	// Observer logs requests and responses, redacted, to standard error when -v is given;
 	// nil otherwise.
 	Observer runtime.Observer
+	// TokenURLs replace the token URLs of OAuth2 client credentials (-token-url NAME=URL),
+	// for the generated command's WithTokenURL options.
+	TokenURLs []TokenURL
 }
 
 // SplitCredential splits an -auth-env value of the form ID:SECRET (http basic's
@@ -144,17 +155,18 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func Run(ctx context.Context, cmd Command, env Env) int {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	var inputs, inputEnvs, servers, authEnvs multi
+	var inputs, inputEnvs, servers, authEnvs, tokenURLs multi
 	list := fs.Bool("list", false, "list the workflows, their inputs and the credentials")
 	inputsFile := fs.String("inputs", "", "read inputs from a JSON object in `FILE` (- for standard input)")
 	fs.Var(&inputs, "input", "set input `NAME=VALUE` (repeatable)")
 	fs.Var(&inputEnvs, "input-env", "set input NAME from environment variable ENVVAR: `NAME=ENVVAR` (repeatable)")
 	fs.Var(&servers, "server", "replace the base URL of a source: `SOURCE=URL` (repeatable)")
 	fs.Var(&authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
+	fs.Var(&tokenURLs, "token-url", "fetch the OAuth2 token of client credentials NAME from `NAME=URL` (repeatable; default: the description's tokenUrl, moved with -server when it is on the source's server)")
 	timeout := fs.Duration("timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
 	verbose := fs.Bool("v", false, "log each request and response, with secrets redacted, to standard error")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
+		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-token-url NAME=URL]... [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the workflow id.
@@ -248,6 +260,22 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		if _, secret, ok := strings.Cut(v, ":"); ok {
 			secrets = append(secrets, secret) // the password or client secret of ID:SECRET
 		}
+	}
+	for _, kv := range tokenURLs {
+		name, u, ok := strings.Cut(kv, "=")
+		var names []string
+		for _, a := range cmd.Auth {
+			if a.Kind == clientCredentialsKind {
+				names = append(names, a.Name)
+			}
+		}
+		if !ok || u == "" || !slices.Contains(names, name) {
+			if len(names) == 0 {
+				return usage("-token-url %q: %s has no OAuth2 client credentials", hideUserinfo(kv), cmd.Name)
+			}
+			return usage("-token-url %q: want NAME=URL with NAME one of %s", hideUserinfo(kv), strings.Join(names, ", "))
+		}
+		cfg.TokenURLs = append(cfg.TokenURLs, TokenURL{Name: name, URL: u})
 	}
 	if *verbose {
 		h := slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})

@@ -17,7 +17,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -28,9 +28,11 @@ var sourceNames = [1]string{SourcePipedreamAPI}
 
 // Client runs the workflows. Create it with NewClient; it is safe for concurrent use.
 type Client struct {
-	rt      runtime.Transport // sends requests: client, timeouts, body limit, observer
-	servers [1]string
-	auth    [1]runtime.Credential // per credential name (see the authentication options); nil when not configured
+	rt        runtime.Transport // sends requests: client, timeouts, body limit, observer
+	servers   [1]string
+	auth      [1]runtime.Credential        // per credential name (see the authentication options); nil when not configured
+	pending   [1]func() runtime.Credential // credentials NewClient makes once the server URLs are known
+	tokenURLs [1]string                    // per credential name: the token URL WithTokenURL sets
 }
 
 // Option configures a Client.
@@ -104,14 +106,40 @@ func WithObserver(o runtime.Observer) Option {
 //
 // name is one of:
 //
-//	"pipedreamApi"  oauth2 client credentials (scheme OAuth2 of source pipedreamApi), token URL https://api.pipedream.com/v1/oauth/token
+//	"pipedreamApi"  oauth2 client credentials (scheme OAuth2 of source pipedreamApi), token URL https://api.pipedream.com/v1/oauth/token (moved along with WithServerURL when it is on the source's server)
 func WithClientCredentials(name, clientID, clientSecret string) Option {
 	return func(c *Client) error {
 		switch name {
 		case "pipedreamApi":
-			c.auth[0] = runtime.ClientCredentials("https://api.pipedream.com/v1/oauth/token", clientID, clientSecret, nil, nil)
+			// The token URL follows the source's server (and WithTokenURL), known once every option is applied.
+			c.pending[0] = func() runtime.Credential {
+				return runtime.ClientCredentials(runtime.TokenURL(c.tokenURLs[0], "https://api.pipedream.com/v1/oauth/token", "https://api.pipedream.com", c.servers[0]), clientID, clientSecret, nil, nil)
+			}
 		default:
 			return fmt.Errorf("WithClientCredentials: unknown credential %q (known: pipedreamApi)", name)
+		}
+		return nil
+	}
+}
+
+// WithTokenURL sets the token URL of client credentials credential name, replacing the tokenUrl
+// of its OpenAPI description; a relative URL is resolved against the source's server URL.
+// Without it, a relative tokenUrl is resolved against the source's server URL, and an absolute one
+// on the source's default server (its OpenAPI servers[0]) moves along when WithServerURL points
+// the source elsewhere, keeping its path below the server's, so that a test or staging run never
+// fetches a token from production; an absolute one on another host is used as it is.
+//
+// name is one of: pipedreamApi
+func WithTokenURL(name, tokenURL string) Option {
+	return func(c *Client) error {
+		if tokenURL == "" {
+			return errors.New("WithTokenURL: empty token URL")
+		}
+		switch name {
+		case "pipedreamApi":
+			c.tokenURLs[0] = tokenURL
+		default:
+			return fmt.Errorf("WithTokenURL: unknown client credentials name %q (known: pipedreamApi)", name)
 		}
 		return nil
 	}
@@ -135,6 +163,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	for i, u := range c.servers {
 		if u == "" {
 			return nil, fmt.Errorf("source %q has no server URL in its OpenAPI description; use WithServerURL", sourceNames[i])
+		}
+	}
+	for i, mk := range c.pending {
+		if mk != nil {
+			c.auth[i] = mk()
 		}
 	}
 	return c, nil

@@ -18,6 +18,9 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
 		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
 	}
+	if hasClientCredentials(p) {
+		auth += " [-token-url NAME=URL]..."
+	}
 	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, authDoc))
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
@@ -94,6 +97,11 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
 		)
 		cliCredentials(g, p, pkg)
+		if hasClientCredentials(p) {
+			g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("TokenURLs")).Block(
+				Id("opts").Op("=").Append(Id("opts"), pkg("WithTokenURL").Call(Id("t").Dot("Name"), Id("t").Dot("URL"))),
+			)
+		}
 		g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
 	})
 	return render(f, "cmd/"+p.Package+"/main.gen.go")

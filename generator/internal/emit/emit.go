@@ -251,6 +251,7 @@ func clientDecls(f *File, p *ir.Program) {
 		)
 	}
 	securityOptions(f, p)
+	tokenURLOption(f, p)
 	f.Comment("NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {

@@ -30,6 +30,9 @@ func apiVersion(p *ir.Program) string {
 
 // usesVersion4 reports whether generated code uses a symbol of runtime API version 4.
 func usesVersion4(p *ir.Program) bool {
+	if hasClientCredentials(p) {
+		return true
+	}
 	for _, w := range p.Workflows {
 		for _, st := range w.Steps {
 			if !st.Unreachable && st.Accept != "" {

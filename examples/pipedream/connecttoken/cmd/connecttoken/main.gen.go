@@ -6,7 +6,7 @@ Command connecttoken runs the workflows of package connecttoken from a shell or 
 Usage:
 
 	connecttoken -list
-	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
+	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-token-url NAME=URL]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
 
 It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
 Credentials are read from the environment only, with -auth-env; -list names them.
@@ -76,6 +76,9 @@ func newClient(cfg cli.Config) (*connecttoken.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, connecttoken.WithClientCredentials("pipedreamApi", id, secret))
+	}
+	for _, t := range cfg.TokenURLs {
+		opts = append(opts, connecttoken.WithTokenURL(t.Name, t.URL))
 	}
 	return connecttoken.NewClient(opts...)
 }
