@@ -10,6 +10,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,10 +18,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -291,6 +294,9 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		defer cancel()
 	}
 	out, err := wf.Run(ctx, cfg, raw)
+	if ie := (*InputError)(nil); errors.As(err, &ie) {
+		return usage("%v", ie)
+	}
 	if err != nil {
 		msg := strings.Join(strings.Fields(runtime.RedactString(err.Error(), secrets...)), " ")
 		// Only when -timeout itself ran out: a request timeout also ends in DeadlineExceeded.
@@ -428,9 +434,13 @@ func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, 
 		if err := json.Unmarshal(data, &values); err != nil {
 			return nil, fmt.Errorf("-inputs %s: want a JSON object: %v", file, err)
 		}
-		for name := range values {
-			if _, ok := known[name]; !ok {
+		for _, name := range slices.Sorted(maps.Keys(values)) {
+			in, ok := known[name]
+			if !ok {
 				return nil, fmt.Errorf("-inputs %s: workflow %s has no input %q", file, wf.ID, name)
+			}
+			if err := checkType(in, values[name]); err != nil {
+				return nil, fmt.Errorf("-inputs %s: %v", file, err)
 			}
 		}
 	}
@@ -451,6 +461,9 @@ func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, 
 				return nil
 			}
 			return fmt.Errorf("%s %s: input of type %s must be written as JSON", flagName, name, in.Type)
+		}
+		if err := checkType(in, json.RawMessage(value)); err != nil {
+			return fmt.Errorf("%s %s: %v", flagName, name, err)
 		}
 		values[name] = json.RawMessage(value)
 		return nil
@@ -489,6 +502,101 @@ func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, 
 		return nil, fmt.Errorf("workflow %s needs input %s (set with -input NAME=VALUE or -input-env NAME=ENVVAR)", wf.ID, strings.Join(missing, ", "))
 	}
 	return values, nil
+}
+
+// checkType reports a value whose JSON type is not the input's schema type, naming the input
+// and both types but never the value (the input may be secret). null stands for an absent
+// optional input.
+func checkType(in Input, raw json.RawMessage) error {
+	got := jsonKind(raw)
+	if in.Type == "" || got == in.Type || got == "integer" && in.Type == "number" || got == "null" && !in.Required {
+		return nil
+	}
+	if got == "number" && in.Type == "integer" {
+		return fmt.Errorf("input %s must be an integer, got a number with a fraction or exponent", in.Name)
+	}
+	return fmt.Errorf("input %s must be %s, got %s", in.Name, article(in.Type), article(got))
+}
+
+// jsonKind is the JSON Schema type of one JSON value: "integer" for a number written without
+// fraction or exponent.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "null"
+	}
+	switch raw[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	if bytes.ContainsAny(raw, ".eE") {
+		return "number"
+	}
+	return "integer"
+}
+
+func article(jsonType string) string {
+	switch jsonType {
+	case "integer", "object", "array":
+		return "an " + jsonType
+	case "null":
+		return "null"
+	}
+	return "a " + jsonType
+}
+
+// InputError is the error of inputs that do not decode into a workflow's inputs type (a
+// member of an object input with the wrong type); the generated Run returns it, and the
+// command exits with ExitUsage, naming the input and the type it needs.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string {
+	var te *json.UnmarshalTypeError
+	if errors.As(e.Err, &te) && te.Field != "" {
+		got, _, _ := strings.Cut(te.Value, " ") // "number 1.5": the kind, not the value
+		return fmt.Sprintf("input %s must be %s, got %s", te.Field, article(goJSONType(te.Type)), article(got))
+	}
+	return "inputs: " + e.Err.Error()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// goJSONType is the JSON Schema type a Go type decodes from.
+func goJSONType(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "null"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct:
+		if t.PkgPath() == "time" && t.Name() == "Time" {
+			return "string"
+		}
+		return "object"
+	case reflect.Map:
+		return "object"
+	}
+	return t.String()
 }
 
 func inputList(wf Workflow) string {

@@ -81,7 +81,7 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		Return(Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
 			Var().Id("in").Id("In"),
 			If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
-				Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
+				Return(Nil(), Op("&").Qual(cliPkg, "InputError").Values(Dict{Id("Err"): Err()})),
 			),
 			List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
 			If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
