@@ -43,6 +43,9 @@ type Input struct {
 	// Secret marks an input whose value must never appear in a message (its schema has
 	// `format: password`); inputs whose names runtime.SecretName marks are secret too.
 	Secret bool
+	// Default is the JSON text of the schema's default, which the workflow applies when
+	// the input is not given; -list shows it.
+	Default string
 }
 
 // Auth is one credential the command accepts with -auth-env NAME=ENVVAR.
@@ -327,6 +330,9 @@ func printList(cmd Command, w io.Writer) {
 			req := ""
 			if in.Required {
 				req = ", required"
+			}
+			if in.Default != "" {
+				req += ", default " + in.Default
 			}
 			typ := in.Type
 			if typ == "" {

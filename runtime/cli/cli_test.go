@@ -21,7 +21,7 @@ func echoCommand(fail error) Command {
 			Summary: "Echo the inputs.",
 			Inputs: []Input{
 				{Name: "name", Type: "string", Required: true},
-				{Name: "count", Type: "integer"},
+				{Name: "count", Type: "integer", Default: "1"},
 				{Name: "tags", Type: "array"},
 				{Name: "any"},
 			},
@@ -120,7 +120,7 @@ func TestRunFailureIsOneLine(t *testing.T) {
 
 func TestList(t *testing.T) {
 	code, out, _ := runCLI(t, echoCommand(nil), nil, "", "-list")
-	want := "echo\tEcho the inputs.\n  -input name=<string, required>\n  -input count=<integer>\n  -input tags=<array>\n  -input any=<any>\n"
+	want := "echo\tEcho the inputs.\n  -input name=<string, required>\n  -input count=<integer, default 1>\n  -input tags=<array>\n  -input any=<any>\n"
 	if code != ExitOK || out != want {
 		t.Errorf("exit %d, -list printed:\n%s\nwant:\n%s", code, out, want)
 	}

@@ -49,6 +49,9 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 				if in.Secret {
 					d = append(d, kv("Secret", True()))
 				}
+				if in.Default != "" {
+					d = append(d, kv("Default", Lit(in.Default)))
+				}
 				inputs = append(inputs, Values(d...))
 			}
 			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))

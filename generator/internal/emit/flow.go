@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -84,6 +85,7 @@ func flowLabels(w *ir.Workflow) labels {
 
 func workflowBody(g *Group, w *ir.Workflow) {
 	g.Const().Id("workflow").Op("=").Lit(w.Name())
+	inputDefaults(g, w)
 	g.Id("run").Op(":=").Id("c").Dot("rt").Dot("Start").Call(Id("ctx"), Id("workflow"))
 	g.Defer().Func().Params().Block(Err().Op("=").Id("run").Dot("End").Call(Err())).Call()
 	markSecrets(g, w.Inputs.Fields, func(f *ir.Field) *Statement { return Id("in").Dot(f.GoName) })
@@ -185,6 +187,39 @@ func workflowBody(g *Group, w *ir.Workflow) {
 		if len(st.OnFailure) > 0 && !st.Unreachable {
 			failure(g, w, st)
 		}
+	}
+}
+
+// inputDefaults gives the optional inputs that were not given (nil) their schema defaults.
+// A scalar default is a typed constant; another is decoded from its JSON text, which the
+// generator checked against the input's type as far as the JSON kind goes.
+func inputDefaults(g *Group, w *ir.Workflow) {
+	for _, f := range w.Inputs.Fields {
+		if f.Default == "" {
+			continue
+		}
+		x := Id("in").Dot(f.GoName)
+		t := f.Type
+		var set Code
+		switch {
+		case t.Kind == types.Raw:
+			set = x.Clone().Op("=").Qual(jsonPkg, "RawMessage").Call(Lit(f.Default))
+		case t.Pointer() && (t.Kind == types.String || t.Kind == types.Enum && t.Named.Base.Kind == types.String):
+			var s string
+			_ = json.Unmarshal([]byte(f.Default), &s)
+			v := Lit(s)
+			if t.Kind == types.Enum {
+				v = Id(t.Named.Name).Call(v)
+			}
+			set = x.Clone().Op("=").Qual(runtimePkg, "Ptr").Call(v)
+		case t.Pointer() && (t.Kind == types.Int64 || t.Kind == types.Int32 || t.Kind == types.Float64 || t.Kind == types.Bool || t.Kind == types.Enum):
+			set = x.Clone().Op("=").Qual(runtimePkg, "Ptr").Call(goType(t.NonNull()).Call(Op(f.Default)))
+		default:
+			set = If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Index().Byte().Call(Lit(f.Default)), Op("&").Add(x.Clone())), Err().Op("!=").Nil()).Block(
+				Return(Nil(), Qual("fmt", "Errorf").Call(Lit(fmt.Sprintf("workflow %s: the default of input %s: %%w", w.Name(), f.JSONName)), Err())),
+			)
+		}
+		g.If(x.Clone().Op("==").Nil()).Block(set)
 	}
 }
 

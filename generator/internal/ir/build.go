@@ -278,12 +278,18 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 		if !required[n] {
 			t = t.Optional()
 		}
-		doc := ""
+		doc, def := "", ""
 		if s := schemas[i].Schema(); s != nil {
 			doc = s.Description
+			if s.Default != nil && !required[n] {
+				def = b.inputDefault(w, n, t, s.Default)
+			}
+		}
+		if def != "" {
+			doc = strings.TrimSpace(doc + "\n\nDefault: " + def + " (applied when the input is absent).")
 		}
 		omit := !required[n] && t.Nilable()
-		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc})
+		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc, Default: def})
 	}
 	return st
 }

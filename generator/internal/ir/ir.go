@@ -95,6 +95,9 @@ type Field struct {
 	Required bool // for inputs: required by the schema
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
+	// Default is the JSON text of an optional input's schema default, which the workflow
+	// method applies when the input is absent (nil); "" for none.
+	Default string
 	Doc       string
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
