@@ -24,6 +24,61 @@ func Unmet(workflow, step, criterion string) error {
 	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion}
 }
 
+// DefaultPollInterval is the wait before a step that a goto action runs again (a poll loop:
+// goto back to the step until a status is reached), before its second run. Each further run
+// waits half as long again (1s, 1.5s, 2.25s, …) up to MaxPollInterval; a Retry-After header
+// on the response that led to the goto wins. Generated clients start with it
+// (WithPollInterval changes it, the command's -poll-interval too).
+const DefaultPollInterval = time.Second
+
+// MaxPollInterval caps the growing wait between runs of a polled step (an interval set
+// longer than it is used as it is).
+const MaxPollInterval = 30 * time.Second
+
+// PollDelay is the wait before the next run of a step that has run runs times so far, for a
+// first interval: interval, growing by half per further run up to MaxPollInterval (or
+// interval, when that is longer). It is 0 for a step that has not run yet, or interval 0.
+func PollDelay(interval time.Duration, runs int) time.Duration {
+	if runs < 1 || interval <= 0 {
+		return 0
+	}
+	limit := max(MaxPollInterval, interval)
+	d := float64(interval)
+	for i := 1; i < runs && d < float64(limit); i++ {
+		d *= 1.5
+	}
+	return min(time.Duration(d), limit)
+}
+
+// Poll waits before a goto action runs a step again that has run runs times in this workflow
+// call (nothing when it has not run yet): for the Retry-After header of resp when the server
+// sent one (the response that led to the goto; nil for none), else for the Transport's
+// PollInterval growing with runs (see PollDelay). A server polled in a loop is never
+// hammered. The wait selects on the step's context, so a cancelled or timed-out workflow
+// stops at once: Poll then returns st.Err(), the *StepError naming the step.
+func (s *Step) Poll(runs int, resp *Response) error {
+	if runs < 1 {
+		return nil
+	}
+	d := PollDelay(s.run.t.PollInterval, runs)
+	if resp != nil {
+		if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
+			d = min(ra, MaxRetryWait)
+		}
+	}
+	if d <= 0 {
+		return s.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-s.ctx.Done():
+		return s.Err()
+	}
+}
+
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.
 const MaxRetryWait = 10 * time.Minute
 

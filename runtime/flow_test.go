@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -120,4 +121,66 @@ func TestWaitDeadlineNamesStep(t *testing.T) {
 		t.Errorf("error %q should name the step and say it timed out", msg)
 	}
 	_ = run.End(err)
+}
+
+func TestPollDelay(t *testing.T) {
+	for _, c := range []struct {
+		interval time.Duration
+		runs     int
+		want     time.Duration
+	}{
+		{time.Second, 0, 0},
+		{time.Second, 1, time.Second},
+		{time.Second, 2, 1500 * time.Millisecond},
+		{time.Second, 3, 2250 * time.Millisecond},
+		{time.Second, 9, 25628906250 * time.Nanosecond},
+		{time.Second, 10, MaxPollInterval},
+		{time.Second, 1000, MaxPollInterval},
+		{time.Minute, 5, time.Minute},
+		{0, 5, 0},
+	} {
+		if got := PollDelay(c.interval, c.runs); got != c.want {
+			t.Errorf("PollDelay(%s, %d) = %s, want %s", c.interval, c.runs, got, c.want)
+		}
+	}
+}
+
+// Step.Poll waits with the growing interval, lets Retry-After win, does not wait before a
+// step's first run, and stops at once when the workflow is cancelled. The clock is
+// synctest's, so the waits take no real time.
+func TestStepPoll(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		run := (&Transport{PollInterval: 2 * time.Second}).Start(ctx, "wf")
+		st := run.Step("poll")
+		waited := func(runs int, resp *Response) (time.Duration, error) {
+			start := time.Now()
+			err := st.Poll(runs, resp)
+			return time.Since(start), err
+		}
+		for _, c := range []struct {
+			runs int
+			resp *Response
+			want time.Duration
+		}{
+			{0, nil, 0},
+			{1, nil, 2 * time.Second},
+			{2, nil, 3 * time.Second},
+			{3, &Response{Header: http.Header{"Retry-After": {"7"}}}, 7 * time.Second},
+			{3, &Response{Header: http.Header{"Retry-After": {"0"}}}, 0},
+			{3, &Response{Header: http.Header{}}, 4500 * time.Millisecond},
+		} {
+			if d, err := waited(c.runs, c.resp); d != c.want || err != nil {
+				t.Errorf("Poll(%d) waited %s (%v), want %s", c.runs, d, err, c.want)
+			}
+		}
+		time.AfterFunc(time.Second, cancel)
+		d, err := waited(10, nil)
+		var se *StepError
+		if d != time.Second || !errors.As(err, &se) || se.Step != "poll" || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled Poll: waited %s, %v", d, err)
+		}
+		_ = run.End(nil)
+	})
 }

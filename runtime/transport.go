@@ -44,6 +44,10 @@ type Transport struct {
 	// Observer is told about workflows, steps, requests, responses and retries; nil means
 	// none.
 	Observer Observer
+	// PollInterval is the first wait before a step that a goto action runs again (see
+	// Step.Poll and PollDelay); 0 waits only when the server sends Retry-After. Generated
+	// clients start with DefaultPollInterval.
+	PollInterval time.Duration
 }
 
 type transportKey struct{}

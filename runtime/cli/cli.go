@@ -101,6 +101,13 @@ type Config struct {
 	// TokenURLs replace the token URLs of OAuth2 client credentials (-token-url NAME=URL),
 	// for the generated command's WithTokenURL options.
 	TokenURLs []TokenURL
+	// PollInterval is the wait before a step a goto runs again (-poll-interval, for
+	// WithPollInterval); nil leaves the client's default, runtime.DefaultPollInterval.
+	PollInterval *time.Duration
+	// MaxStepRuns bounds the runs of a step that goto or retry actions repeat
+	// (-max-step-runs, for WithMaxStepRuns); 0 leaves the client's default,
+	// runtime.DefaultMaxRuns.
+	MaxStepRuns int
 }
 
 // SplitCredential splits an -auth-env value of the form ID:SECRET (http basic's
@@ -170,9 +177,11 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	fs.Var(&authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
 	fs.Var(&tokenURLs, "token-url", "fetch the OAuth2 token of client credentials NAME from `NAME=URL` (repeatable; default: the description's tokenUrl, moved with -server when it is on the source's server)")
 	timeout := fs.Duration("timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
+	pollInterval := fs.Duration("poll-interval", runtime.DefaultPollInterval, "wait `DURATION` before a step that a goto action runs again, growing by half per further run up to 30s; a Retry-After header wins (0: only Retry-After)")
+	maxStepRuns := fs.Int("max-step-runs", runtime.DefaultMaxRuns, "fail when a step that goto or retry actions repeat would run more than `N` times in one workflow call")
 	verbose := fs.Bool("v", false, "log each request and response, with secrets redacted, to standard error")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-token-url NAME=URL]... [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
+		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-token-url NAME=URL]... [-timeout DURATION] [-poll-interval DURATION] [-max-step-runs N] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the workflow id.
@@ -266,6 +275,20 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		if _, secret, ok := strings.Cut(v, ":"); ok {
 			secrets = append(secrets, secret) // the password or client secret of ID:SECRET
 		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["poll-interval"] {
+		if *pollInterval < 0 {
+			return usage("-poll-interval %s: want a duration of 0 or more", *pollInterval)
+		}
+		cfg.PollInterval = pollInterval
+	}
+	if set["max-step-runs"] {
+		if *maxStepRuns < 1 {
+			return usage("-max-step-runs %d: want 1 or more", *maxStepRuns)
+		}
+		cfg.MaxStepRuns = *maxStepRuns
 	}
 	for _, kv := range tokenURLs {
 		name, u, ok := strings.Cut(kv, "=")

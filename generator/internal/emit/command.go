@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -21,7 +22,11 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if hasClientCredentials(p) {
 		auth += " [-token-url NAME=URL]..."
 	}
-	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, authDoc))
+	loops := ""
+	if slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops }) {
+		loops = " [-poll-interval DURATION] [-max-step-runs N]"
+	}
+	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION]%s [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, loops, authDoc))
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
@@ -100,6 +105,14 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
 		)
 		cliCredentials(g, p, pkg)
+		if slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops }) {
+			g.If(Id("cfg").Dot("PollInterval").Op("!=").Nil()).Block(
+				Id("opts").Op("=").Append(Id("opts"), pkg("WithPollInterval").Call(Op("*").Id("cfg").Dot("PollInterval"))),
+			)
+			g.If(Id("cfg").Dot("MaxStepRuns").Op(">").Lit(0)).Block(
+				Id("opts").Op("=").Append(Id("opts"), pkg("WithMaxStepRuns").Call(Id("cfg").Dot("MaxStepRuns"))),
+			)
+		}
 		if hasClientCredentials(p) {
 			g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("TokenURLs")).Block(
 				Id("opts").Op("=").Append(Id("opts"), pkg("WithTokenURL").Call(Id("t").Dot("Name"), Id("t").Dot("URL"))),

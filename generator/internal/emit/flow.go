@@ -127,7 +127,7 @@ func workflowBody(g *Group, w *ir.Workflow) {
 		decls = append(decls, Id("retries").Index(Lit(w.RetrySlots)).Int())
 	}
 	if w.Loops {
-		decls = append(decls, Id("runs").Int())
+		decls = append(decls, Id("runs").Index(Lit(w.RunSlots)).Int())
 	}
 	if resume {
 		decls = append(decls, Id("resume").Int())
@@ -299,8 +299,9 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 		}
 	}
 	if st.Target {
-		g.Id("runs").Op("++")
-		g.If(Id("runs").Op(">").Id("c").Dot("maxRuns")).Block(
+		runs := Id("runs").Index(Lit(st.RunSlot))
+		g.Add(runs.Clone()).Op("++")
+		g.If(runs.Clone().Op(">").Id("c").Dot("maxRuns")).Block(
 			Return(Nil(), Qual(runtimePkg, "TooManyRuns").Call(Id("workflow"), Lit(st.ID), Id("c").Dot("maxRuns"))),
 		)
 	}
@@ -363,7 +364,7 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	// Criteria report through the response; outputs may be known without it ($request
 	// values the step's own parameters decide).
-	used := len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess)
+	used := len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess) || gotoStep(st.OnSuccess)
 	req := request(b, st, func(reason string) *Statement {
 		return fail(Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
 			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
@@ -415,9 +416,13 @@ func successActions(b *Group, w *ir.Workflow, st *ir.Step) {
 		}
 	}
 	resetRetries(b, st)
+	resp := Id("resp") // the response a goto's poll wait reads Retry-After from
+	if st.Call != nil {
+		resp = Nil()
+	}
 	for _, a := range st.OnSuccess {
 		b.Comment(fmt.Sprintf("onSuccess %s", a.Name))
-		body := jump(a, st)
+		body := jump(a, st, resp)
 		if len(a.Criteria) == 0 {
 			for _, c := range body {
 				b.Add(c)
@@ -449,9 +454,13 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 			// read the response then do not hold.
 			b.Id("resp").Op(":=").Id("failResp")
 		}
+		resp := Nil()
+		if readsFailResp(w) {
+			resp = Id("failResp")
+		}
 		for _, a := range st.OnFailure {
 			b.Comment(fmt.Sprintf("onFailure %s", a.Name))
-			body := jump(a, st)
+			body := jump(a, st, resp)
 			cond := criteriaExpr(a.Criteria)
 			if cond != nil && usesResponse([]*ir.Action{a}) {
 				cond = Id("resp").Op("!=").Nil().Op("&&").Add(cond)
@@ -478,8 +487,9 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 
 // jump is what an action does once chosen. A failure action that leaves the step ends its
 // Step with the failure first; a retry keeps the Step open, reporting the retry to the
-// observer and waiting on the Step's context.
-func jump(a *ir.Action, st *ir.Step) []Code {
+// observer and waiting on the Step's context. A goto to a step that has run already waits
+// first (Step.Poll: the poll interval, or resp's Retry-After).
+func jump(a *ir.Action, st *ir.Step, resp Code) []Code {
 	var out []Code
 	failed := slices.Contains(st.OnFailure, a)
 	endStep := Id("st").Dot("End").Call(Id("failErr"))
@@ -520,7 +530,10 @@ func jump(a *ir.Action, st *ir.Step) []Code {
 	case a.Kind == ir.Retry:
 		out = append(out, Goto().Id(retryLabel(st)))
 	default:
-		out = append(out, Goto().Id(runLabel(a.Step)))
+		out = append(out,
+			If(Err().Op(":=").Id("st").Dot("Poll").Call(Id("runs").Index(Lit(a.Step.RunSlot)), resp), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+			Goto().Id(runLabel(a.Step)),
+		)
 	}
 	return out
 }
@@ -600,6 +613,12 @@ func valueUsesResponse(v *ir.Value) bool {
 	return false
 }
 
+// gotoStep reports whether an action jumps to a step, whose poll wait reads the response's
+// Retry-After.
+func gotoStep(actions []*ir.Action) bool {
+	return slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Goto && a.Step != nil })
+}
+
 // delay renders a number of seconds as a time.Duration, to the millisecond.
 func delay(seconds float64) *Statement {
 	ms := int64(math.Round(seconds * 1000))
@@ -617,7 +636,7 @@ func readsFailResp(w *ir.Workflow) bool {
 			continue
 		}
 		actions := ir.Tried(st.OnFailure)
-		if usesResponse(actions) || slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Retry }) {
+		if usesResponse(actions) || gotoStep(actions) || slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Retry }) {
 			return true
 		}
 	}

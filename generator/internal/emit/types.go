@@ -34,6 +34,9 @@ func usesVersion4(p *ir.Program) bool {
 		return true
 	}
 	for _, w := range p.Workflows {
+		if w.Loops {
+			return true // Transport.PollInterval, Step.Poll
+		}
 		for _, st := range w.Steps {
 			if !st.Unreachable && st.Accept != "" {
 				return true

@@ -65,6 +65,9 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+	// RunSlots is the number of steps a goto or retry can jump to, whose runs are counted
+	// (Step.RunSlot).
+	RunSlots int
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it
@@ -137,8 +140,10 @@ type Step struct {
 	// OnSuccess and OnFailure are the step's actions merged with the workflow's, in the
 	// order they are tried.
 	OnSuccess, OnFailure []*Action
-	// Target is set when a goto or retry can jump to this step.
-	Target bool
+	// Target is set when a goto or retry can jump to this step; RunSlot then numbers the
+	// counter of its runs in the workflow call.
+	Target  bool
+	RunSlot int
 	// Timeout bounds the step (Arazzo 1.1 timeout, milliseconds); 0 for none.
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).
