@@ -130,6 +130,24 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// Empty reports whether a value is no value for a path parameter: nil, a nil pointer, JSON
+// null, an empty string, or an empty array or object.
+func Empty(v any) bool {
+	s := flatten(v)
+	return s.kind == undefined || s.kind == scalar && s.text == ""
+}
+
+// NoPathValue is the error of a step whose path parameter name has no value (src is the
+// expression that was to give it): the request is not sent, since a path with an empty
+// segment names another resource ("/carts//items").
+func NoPathValue(workflow, step, method, path, name, src string) error {
+	reason := fmt.Sprintf("path parameter %s has no value", name)
+	if src != "" {
+		reason += fmt.Sprintf(" (%s is null or empty)", src)
+	}
+	return &StepError{Workflow: workflow, Step: step, Method: method, Path: path, Reason: reason + "; the request was not sent"}
+}
+
 // Ptr returns a pointer to v, for an optional input set from a required value.
 func Ptr[T any](v T) *T { return &v }
 

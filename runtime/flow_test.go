@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -183,4 +184,25 @@ func TestStepPoll(t *testing.T) {
 		}
 		_ = run.End(nil)
 	})
+}
+
+func TestEmptyPathValue(t *testing.T) {
+	s, zero := "x", ""
+	var nilString *string
+	for _, c := range []struct {
+		v    any
+		want bool
+	}{
+		{nil, true}, {"", true}, {nilString, true}, {&zero, true}, {json.RawMessage(`null`), true},
+		{json.RawMessage(``), true}, {json.RawMessage(`""`), true}, {[]string{}, true}, {json.RawMessage(`{}`), true},
+		{"a", false}, {&s, false}, {int64(0), false}, {false, false}, {json.RawMessage(`0`), false}, {[]string{"a"}, false},
+	} {
+		if got := Empty(c.v); got != c.want {
+			t.Errorf("Empty(%#v) = %v, want %v", c.v, got, c.want)
+		}
+	}
+	err := NoPathValue("shop", "addItem", "POST", "/carts/{cartId}/items", "cartId", "$steps.createCart.outputs.cartId")
+	if want := "workflow shop: step addItem (POST /carts/{cartId}/items): path parameter cartId has no value ($steps.createCart.outputs.cartId is null or empty); the request was not sent"; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
 }

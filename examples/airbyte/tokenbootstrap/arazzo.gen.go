@@ -17,7 +17,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL.
 const (
@@ -236,6 +236,9 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 	// Step getApplication: getApplication (GET /applications/{applicationId}).
 	{
 		st := run.Step("getApplication")
+		if stepCreateApplication.ApplicationID == "" {
+			return nil, runtime.NoPathValue(workflow, "getApplication", "GET", "/applications/{applicationId}", "applicationId", "$steps.createApplication.outputs.applicationId")
+		}
 		resp, err := st.Send(&runtime.Request{
 			Workflow: workflow,
 			Step:     "getApplication",

@@ -236,6 +236,9 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 	// Step createConnectToken: createToken (POST /v1/connect/{project_id}/tokens).
 	{
 		st := run.Step("createConnectToken")
+		if in.ProjectID == "" {
+			return nil, runtime.NoPathValue(workflow, "createConnectToken", "POST", "/v1/connect/{project_id}/tokens", "project_id", "$inputs.projectId")
+		}
 		var body []byte
 		{
 			var err error
@@ -289,6 +292,9 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 	// Step validateConnectToken: validateToken (GET /v1/connect/tokens/{ctok}/validate).
 	{
 		st := run.Step("validateConnectToken")
+		if stepCreateConnectToken.ConnectToken == "" {
+			return nil, runtime.NoPathValue(workflow, "validateConnectToken", "GET", "/v1/connect/tokens/{ctok}/validate", "ctok", "$steps.createConnectToken.outputs.connectToken")
+		}
 		var q runtime.Query
 		q.Add("app_id", in.AppID)
 		resp, err := st.Send(&runtime.Request{

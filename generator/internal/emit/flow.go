@@ -365,6 +365,11 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	// Criteria report through the response; outputs may be known without it ($request
 	// values the step's own parameters decide).
 	used := len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess) || gotoStep(st.OnSuccess)
+	for _, pp := range st.PathParts {
+		if cond := emptyPathValue(pp); cond != nil {
+			b.If(cond).Block(fail(Qual(runtimePkg, "NoPathValue").Call(Id("workflow"), Lit(st.ID), Lit(st.Method), Lit(st.Path), Lit(pp.Param.Name), Lit(pp.Value.Src)), Nil()))
+		}
+	}
 	req := request(b, st, func(reason string) *Statement {
 		return fail(Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
 			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
@@ -401,6 +406,32 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 		}
 		b.Add(dst).Op("=").Add(valueExpr(v)).Add(srcComment(v))
 	}
+}
+
+// emptyPathValue is the condition under which a path parameter's value is no value (null,
+// absent or empty), which fails the step before anything is sent; nil when the value can
+// never be empty (a literal, a number, a template with literal text).
+func emptyPathValue(pp ir.PathPart) *Statement {
+	v := pp.Value
+	if v == nil || pp.Param == nil || v.IsLiteral() {
+		return nil
+	}
+	t := v.Type
+	switch {
+	case v.Kind == ir.VTemplate:
+		for _, part := range v.Parts {
+			if part.IsLiteral() && part.Text != "" {
+				return nil
+			}
+		}
+		return stringExpr(v, nil).Op("==").Lit("")
+	case t.Pointer():
+	case t.Kind == types.String, t.Kind == types.Enum && t.Named.Base.Kind == types.String:
+		return valueExpr(v).Op("==").Lit("")
+	case t.Scalar() || t.Kind == types.Struct:
+		return nil // a number, boolean, date-time or object always has a value
+	}
+	return Qual(runtimePkg, "Empty").Call(anyValue(v))
 }
 
 // successActions renders the onSuccess list: the first action whose criteria hold runs.

@@ -41,6 +41,11 @@ func usesVersion4(p *ir.Program) bool {
 			if !st.Unreachable && st.Accept != "" {
 				return true
 			}
+			for _, pp := range st.PathParts {
+				if !st.Unreachable && emptyPathValue(pp) != nil {
+					return true // NoPathValue, Empty
+				}
+			}
 		}
 	}
 	return false

@@ -142,7 +142,15 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		if p.Value == nil {
 			continue // reported by the decoder
 		}
+		if in == "path" {
+			b.needValue = fmt.Sprintf("path parameter %q", p.Name.Value)
+		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+		b.needValue = ""
+		if v != nil && in == "path" && v.Kind == VLit && v.JSON == "null" {
+			b.errorf(load.PosOf(b.file, p.Value), "bad-value", "path parameter %q cannot be null: a path segment needs a value", p.Name.Value)
+			v = nil
+		}
 		if v == nil {
 			if in == "path" {
 				pathParams[p.Name.Value] = &Param{Name: p.Name.Value, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}} // reported; avoid a second error
