@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Decode stores the value found at the JSON Pointer tokens in the response body into dst
@@ -29,6 +31,52 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
 	}
 	return nil
+}
+
+// Require is Decode for a value the response schema requires: a response that lacks it
+// fails the step with an error naming it, rather than leaving dst at its zero value. null
+// fails too unless dst can hold it (a pointer, slice, map or raw JSON: the schema allows
+// null there).
+func (r *Response) Require(dst any, tokens ...string) error {
+	if !r.validJSON() {
+		return r.Fail("response body is not valid JSON", errSyntax)
+	}
+	raw, found, err := Lookup(r.Body, tokens...)
+	if err != nil {
+		return r.Fail("response body is not valid JSON", err)
+	}
+	if !found {
+		return r.Fail(fmt.Sprintf("%s is absent, and the response schema requires it", pointerString(tokens)), nil)
+	}
+	if string(raw) == "null" && !holdsNull(dst) {
+		return r.Fail(fmt.Sprintf("%s is null, and the response schema does not allow null there", pointerString(tokens)), nil)
+	}
+	if decodeScalar(raw, dst) {
+		return nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
+	}
+	return nil
+}
+
+// holdsNull reports whether *dst can hold JSON null as something other than its zero value.
+func holdsNull(dst any) bool {
+	switch dst.(type) {
+	case *json.RawMessage:
+		return true
+	case *string, *int64, *int32, *float64, *bool:
+		return false
+	}
+	t := reflect.TypeOf(dst)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return false
+	}
+	switch t.Elem().Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
 }
 
 // decodeScalar stores raw (one well-formed JSON value) into dst when dst is one of the types
@@ -99,7 +147,7 @@ func decodeScalar(raw json.RawMessage, dst any) bool {
 func pointerString(tokens []string) string {
 	s := "$response.body#"
 	for _, t := range tokens {
-		s += "/" + t
+		s += "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
 	}
 	return s
 }

@@ -218,15 +218,15 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 			return nil, resp.Unmet("$statusCode == 200")
 		}
 		// applicationId: $response.body#/id
-		if err := resp.Decode(&stepCreateApplication.ApplicationID, "id"); err != nil {
+		if err := resp.Require(&stepCreateApplication.ApplicationID, "id"); err != nil {
 			return nil, err
 		}
 		// clientId: $response.body#/clientId
-		if err := resp.Decode(&stepCreateApplication.ClientID, "clientId"); err != nil {
+		if err := resp.Require(&stepCreateApplication.ClientID, "clientId"); err != nil {
 			return nil, err
 		}
 		// clientSecret: $response.body#/clientSecret
-		if err := resp.Decode(&stepCreateApplication.ClientSecret, "clientSecret"); err != nil {
+		if err := resp.Require(&stepCreateApplication.ClientSecret, "clientSecret"); err != nil {
 			return nil, err
 		}
 		run.Secret(stepCreateApplication.ClientSecret)
@@ -253,11 +253,11 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 			return nil, resp.Unmet("$statusCode == 200")
 		}
 		// applicationId: $response.body#/id
-		if err := resp.Decode(&stepGetApplication.ApplicationID, "id"); err != nil {
+		if err := resp.Require(&stepGetApplication.ApplicationID, "id"); err != nil {
 			return nil, err
 		}
 		// name: $response.body#/name
-		if err := resp.Decode(&stepGetApplication.Name, "name"); err != nil {
+		if err := resp.Require(&stepGetApplication.Name, "name"); err != nil {
 			return nil, err
 		}
 		st.End(nil)
@@ -303,15 +303,15 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapAppl
 			return nil, resp.Unmet("$statusCode == 200")
 		}
 		// accessToken: $response.body#/access_token
-		if err := resp.Decode(&stepCreateAccessToken.AccessToken, "access_token"); err != nil {
+		if err := resp.Require(&stepCreateAccessToken.AccessToken, "access_token"); err != nil {
 			return nil, err
 		}
 		// tokenType: $response.body#/token_type
-		if err := resp.Decode(&stepCreateAccessToken.TokenType, "token_type"); err != nil {
+		if err := resp.Require(&stepCreateAccessToken.TokenType, "token_type"); err != nil {
 			return nil, err
 		}
 		// expiresIn: $response.body#/expires_in
-		if err := resp.Decode(&stepCreateAccessToken.ExpiresIn, "expires_in"); err != nil {
+		if err := resp.Require(&stepCreateAccessToken.ExpiresIn, "expires_in"); err != nil {
 			return nil, err
 		}
 		run.Secret(stepCreateAccessToken.AccessToken)

@@ -278,11 +278,11 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 			return nil, resp.Unmet("$statusCode == 200")
 		}
 		// connectToken: $response.body#/token
-		if err := resp.Decode(&stepCreateConnectToken.ConnectToken, "token"); err != nil {
+		if err := resp.Require(&stepCreateConnectToken.ConnectToken, "token"); err != nil {
 			return nil, err
 		}
 		// connectLinkUrl: $response.body#/connect_link_url
-		if err := resp.Decode(&stepCreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
+		if err := resp.Require(&stepCreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
 			return nil, err
 		}
 		run.Secret(stepCreateConnectToken.ConnectToken)
@@ -311,7 +311,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValida
 			return nil, resp.Unmet("$statusCode == 200")
 		}
 		// validation: $response.body
-		if err := resp.Decode(&stepValidateConnectToken.Validation); err != nil {
+		if err := resp.Require(&stepValidateConnectToken.Validation); err != nil {
 			return nil, err
 		}
 		st.End(nil)

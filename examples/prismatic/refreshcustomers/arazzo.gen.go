@@ -169,7 +169,7 @@ func (in RefreshAndListCustomersInputs) LogValue() slog.Value {
 
 // RefreshAndListCustomersOutputs are the outputs of workflow "refresh-and-list-customers".
 type RefreshAndListCustomersOutputs struct {
-	AccessToken string          `json:"accessToken"`
+	AccessToken *string         `json:"accessToken"`
 	Customers   json.RawMessage `json:"customers"`
 }
 
@@ -209,9 +209,9 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 	run.Secret(in.RefreshToken)
 	var (
 		stepRefreshToken struct {
-			AccessToken string
-			TokenType   string
-			ExpiresIn   int64
+			AccessToken *string
+			TokenType   *string
+			ExpiresIn   *int64
 		}
 		stepListCustomers struct {
 			Customers json.RawMessage
@@ -265,7 +265,9 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 		if err := resp.Decode(&stepRefreshToken.ExpiresIn, "expires_in"); err != nil {
 			return nil, err
 		}
-		run.Secret(stepRefreshToken.AccessToken)
+		if stepRefreshToken.AccessToken != nil {
+			run.Secret(*stepRefreshToken.AccessToken)
+		}
 		st.End(nil)
 	}
 
@@ -274,7 +276,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 		st := run.Step("listCustomers")
 		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 		h := make(http.Header, 1)
-		h.Add("Authorization", "Bearer "+stepRefreshToken.AccessToken)
+		h.Add("Authorization", "Bearer "+runtime.Text(stepRefreshToken.AccessToken))
 		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "listCustomers",

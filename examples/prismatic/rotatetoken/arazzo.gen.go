@@ -169,8 +169,8 @@ func (in RotateRefreshTokenInputs) LogValue() slog.Value {
 
 // RotateRefreshTokenOutputs are the outputs of workflow "rotate-refresh-token".
 type RotateRefreshTokenOutputs struct {
-	AccessToken   string `json:"accessToken"`
-	RevokedStatus int64  `json:"revokedStatus"`
+	AccessToken   *string `json:"accessToken"`
+	RevokedStatus int64   `json:"revokedStatus"`
 }
 
 func (out RotateRefreshTokenOutputs) fields() []runtime.Field {
@@ -209,7 +209,7 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 	run.Secret(in.RefreshToken)
 	var (
 		stepRefreshToken struct {
-			AccessToken string
+			AccessToken *string
 		}
 		stepValidateToken struct {
 			Customers json.RawMessage
@@ -258,7 +258,9 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 		if err := resp.Decode(&stepRefreshToken.AccessToken, "access_token"); err != nil {
 			return nil, err
 		}
-		run.Secret(stepRefreshToken.AccessToken)
+		if stepRefreshToken.AccessToken != nil {
+			run.Secret(*stepRefreshToken.AccessToken)
+		}
 		st.End(nil)
 	}
 
@@ -267,7 +269,7 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 		st := run.Step("validateToken")
 		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 		h := make(http.Header, 1)
-		h.Add("Authorization", "Bearer "+stepRefreshToken.AccessToken)
+		h.Add("Authorization", "Bearer "+runtime.Text(stepRefreshToken.AccessToken))
 		resp, err := st.Send(&runtime.Request{
 			Workflow:    workflow,
 			Step:        "validateToken",

@@ -516,7 +516,7 @@ func condExpr(c *ir.Cond) *Statement {
 	case "!":
 		return Op("!").Parens(condExpr(c.L))
 	case "":
-		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() && !c.Value.Length {
+		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() && !c.Value.Length && c.Value.Kind != ir.VResponseBody {
 			return valueExpr(c.Value)
 		}
 		return Qual(runtimePkg, "Truthy").Call(anyExpr(c.Value))

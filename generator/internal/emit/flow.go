@@ -401,7 +401,11 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 				args = append(args, Lit(t))
 			}
 			b.Commentf("%s: %s", fl.JSONName, v.Src)
-			b.If(Err().Op(":=").Id("resp").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
+			decode := "Decode"
+			if v.Required {
+				decode = "Require" // the schema requires it: absent, it fails the step
+			}
+			b.If(Err().Op(":=").Id("resp").Dot(decode).Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
 			continue
 		}
 		b.Add(dst).Op("=").Add(valueExpr(v)).Add(srcComment(v))

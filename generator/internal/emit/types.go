@@ -46,6 +46,11 @@ func usesVersion4(p *ir.Program) bool {
 					return true // NoPathValue, Empty
 				}
 			}
+			for _, v := range st.OutputValues {
+				if !st.Unreachable && st.Call == nil && v.Kind == ir.VResponseBody && v.Required {
+					return true // Response.Require
+				}
+			}
 		}
 	}
 	return false

@@ -1025,6 +1025,15 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				WithHint("check the pointer against the operation's response schema")
 		}
 		v.Type = t
+		if known {
+			// A value the schema does not require may be absent, which its type must tell
+			// from the zero value (a pointer; slices, maps and raw JSON are nil); one it
+			// requires fails the step when it is absent (Value.Required).
+			v.Required = types.RequiredAt(sc.response, v.Pointer)
+			if !v.Required {
+				v.Type = t.Optional()
+			}
+		}
 		return v
 	case expr.Outputs:
 		if sc.callee != nil {
@@ -1275,9 +1284,9 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 		whole.HasPointer, whole.Pointer = false, nil
 		// Read leniently, as an interpreter would evaluate it: a pointer into a string,
 		// number or boolean selects nothing, so the value is absent (JSON null).
-		d, ok := b.readAsNull(pos, "bad-pointer", fmt.Sprintf("%s has type %s, so %s cannot select inside it (a JSON pointer selects inside an object or array value)", whole.Strict(), v.Type, pointerText(e.Pointer)), "the value is null when the workflow runs", e.Raw)
+		d, ok := b.readAsNull(pos, "bad-pointer", fmt.Sprintf("%s has type %s, so %s cannot select inside it (a JSON pointer selects inside an object or array value)", whole.Strict(), v.Type.NonNull(), pointerText(e.Pointer)), "the value is null when the workflow runs", e.Raw)
 		if src := definition(v); src != "" {
-			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type)
+			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type.NonNull())
 		}
 		if !ok {
 			return nil

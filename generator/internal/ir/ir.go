@@ -101,7 +101,7 @@ type Field struct {
 	// Default is the JSON text of an optional input's schema default, which the workflow
 	// method applies when the input is absent (nil); "" for none.
 	Default string
-	Doc       string
+	Doc     string
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
@@ -283,9 +283,13 @@ type Value struct {
 	Call       *Call  // VCallOutput
 	// Pointer drills into a json.RawMessage value (VInput, VStepOutput) or the response body.
 	Pointer []string
-	Name    string // VResponseHeader
-	Parts   []*Value
-	Keys    []string
+	// Required is set for a VResponseBody value that the response schema requires at
+	// Pointer: an output decoding it fails the step when the response lacks it. A value
+	// the schema does not require has an optional type (see types.Type.Optional).
+	Required bool
+	Name     string // VResponseHeader
+	Parts    []*Value
+	Keys     []string
 	// FieldNames are the Go field names of an object's keys (a payload struct).
 	FieldNames []string
 	Elems      []*Value
