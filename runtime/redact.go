@@ -30,19 +30,24 @@ const minSecretLen = 4
 //
 // The name is split into lower-case words at case changes and at any non-alphanumeric
 // character ("refreshToken", "X-API-Key", "client_secret"). It is secret when a word is one
-// of token, tokens, secret, password, passwd, passphrase, pwd, credential, cookie,
-// authorization, auth, jwt, bearer, apikey or otp (or their plurals), when a word ends in
-// "token" or contains "secret", "password", "passwd", "passphrase", "apikey", "accesskey",
-// "privatekey" or "signingkey", or when two words in a row are "api key", "access key",
-// "private key" or "signing key". It is not secret when a later word says the value
-// describes the secret rather than being it ("tokenType", "tokenUrl", "passwordPolicy",
-// "tokenExpiresIn", "secretName", "apiKeyId": type, url, uri, endpoint, expires, expiry,
-// expiration, exp, ttl, lifetime, length, count, scope, hint, kind, format, name, id,
-// required, enabled, policy, method, mode, scheme, provider, location, style, created,
-// updated, issued), for the pagination cursors "pageToken", "nextToken",
-// "continuationToken", "paginationToken", "syncToken", and for the counts of language-model
-// APIs ("tokens" alone or after max, min, total, num, prompt, completion, input, output,
-// cached, reasoning, used, remaining).
+// of token, tokens, secret, password, passwd, passphrase, passcode, pass, pwd, pin, pincode,
+// pat, otp, totp, credential, cookie, authorization, auth, jwt, bearer, apikey, key,
+// signature, sig, hmac, csrf, xsrf, cvv, cvc, mnemonic, sessionid or sessid (or their
+// plurals, except "keys"), when a word ends in "token" or contains "secret", "password",
+// "passwd", "passphrase", "apikey", "accesskey", "privatekey" or "signingkey", or when two
+// words in a row are "api key", "session id", "session key", "ssh key", "private key" or
+// "connection string" (and the like, or their plurals). A "key" after a word that names
+// what the key orders, finds or identifies ("sortKey", "partitionKey", "primaryKey",
+// "publicKey", "idempotencyKey", "cacheKey", "objectKey") is not secret. It is not secret
+// either when a later word says the value describes the secret rather than being it
+// ("tokenType", "tokenUrl", "passwordPolicy", "tokenExpiresIn", "secretName", "apiKeyId",
+// "keyId": type, url, uri, endpoint, expires, expiry, expiration, exp, ttl, lifetime, length,
+// count, scope, hint, kind, format, name, id, required, enabled, policy, method, mode, scheme,
+// provider, location, style, created, updated, issued), for the pagination cursors
+// "pageToken", "nextToken", "continuationToken", "paginationToken", "syncToken", and for the
+// counts of language-model APIs ("tokens" alone or after max, min, total, num, prompt,
+// completion, input, output, cached, reasoning, used, remaining). Words are compared whole:
+// "keyword", "monkey", "pattern", "spinner" and "author" are not secret.
 //
 // The rule errs towards secrecy: redacting a value that was not secret costs a log line
 // some detail, missing a secret leaks it.
@@ -67,18 +72,26 @@ func SecretName(name string) bool {
 		if w == "tokens" && (i == 0 || countPrefixes[words[i-1]]) {
 			continue
 		}
+		if w == "key" && i > 0 && keyPrefixes[words[i-1]] {
+			continue
+		}
 		return true
 	}
 	return false
 }
 
 var secretWords = set("token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
-	"pwd", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
-	"apikey", "apikeys", "otp")
+	"passphrases", "passcode", "passcodes", "pass", "pwd", "pin", "pins", "pincode", "pat", "pats", "otp",
+	"totp", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
+	"apikey", "apikeys", "key", "signature", "signatures", "sig", "hmac", "csrf", "xsrf", "cvv", "cvv2",
+	"cvc", "mnemonic", "sessionid", "sessid", "jsessionid", "phpsessid")
 
 var secretParts = []string{"secret", "password", "passwd", "passphrase", "apikey", "accesskey", "privatekey", "signingkey"}
 
-var secretPairs = set("api key", "api keys", "access key", "private key", "signing key")
+var secretPairs = set("api key", "api keys", "access key", "access keys", "private key", "private keys",
+	"signing key", "signing keys", "ssh key", "ssh keys", "session id", "session ids", "session key",
+	"session keys", "session cookie", "connection string", "connection strings", "recovery code",
+	"recovery codes", "backup code", "backup codes", "security code", "verification code")
 
 var descriptorWords = set("type", "types", "url", "uri", "urls", "endpoint", "expires", "expiry",
 	"expiration", "exp", "ttl", "lifetime", "length", "count", "scope", "scopes", "hint", "kind",
@@ -91,6 +104,13 @@ var cursorPrefixes = set("page", "next", "continuation", "pagination", "sync")
 // "prompt_tokens") rather than holding credentials ("refreshTokens").
 var countPrefixes = set("max", "min", "total", "num", "prompt", "completion", "input", "output",
 	"cached", "reasoning", "used", "remaining")
+
+// keyPrefixes precede "key" where it orders, finds or identifies data ("sortKey",
+// "primaryKey", "idempotencyKey") or is public ("publicKey") rather than opening anything.
+var keyPrefixes = set("sort", "partition", "primary", "foreign", "composite", "unique", "hash", "range",
+	"row", "cache", "object", "routing", "idempotency", "dedup", "deduplication", "lookup", "map",
+	"group", "index", "search", "shard", "sharding", "public", "lock", "message", "translation",
+	"i18n", "label", "field", "property", "entry", "node", "item", "event")
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

@@ -100,8 +100,8 @@ type Field struct {
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
-	// name is secret by runtime.SecretName, its schema has format: password, or it is an
-	// output holding a secret value (see security.go).
+	// name is secret by runtime.SecretName, its schema has format: password or writeOnly,
+	// or it is an output holding a secret value (see security.go).
 	Secret bool
 }
 
