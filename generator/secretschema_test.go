@@ -35,7 +35,7 @@ func TestSecretInputSchemas(t *testing.T) {
 				t.Errorf("input %s: no %s in the generated code", name, want)
 				continue
 			}
-			if line := code[i:strings.IndexByte(code[i:], '\n')+i]; strings.Contains(want, "Value") && !strings.Contains(line, "Secret: true") {
+			if line := code[i : strings.IndexByte(code[i:], '\n')+i]; strings.Contains(want, "Value") && !strings.Contains(line, "Secret: true") {
 				t.Errorf("input %s is not redacted by the inputs struct: %s", name, line)
 			}
 		}
