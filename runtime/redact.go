@@ -236,6 +236,7 @@ func redactBody(b []byte) (out []byte, complete bool) {
 
 func redactJSON(b []byte) ([]byte, bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // a number beyond float64's range is still JSON
 	type frame struct{ object, wantKey bool }
 	var stack []frame
 	var out []byte
