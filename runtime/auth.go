@@ -254,7 +254,7 @@ func ClientCredentials(tokenURL, clientID, clientSecret string, scopes []string,
 
 // String names the token endpoint and client, never the secret or token, so that printing
 // the credential by mistake leaks nothing.
-func (c *OAuth2ClientCredentials) String() string {
+func (c OAuth2ClientCredentials) String() string {
 	return fmt.Sprintf("oauth2 client credentials (client %s at %s)", c.clientID, endpointName(c.tokenURL))
 }
 

@@ -112,7 +112,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 		StatusCode: status,
 		Reason:     reason,
 		Err:        err,
-		secrets:    req.secrets,
+		secrets:    newSecretSet(req.secrets),
 	}
 }
 
@@ -172,7 +172,9 @@ func excerpt(b []byte, secrets []string) string {
 
 // StepError is returned by generated workflow methods when a step fails. Use errors.As to
 // inspect it. Its message never contains the secrets the request was told about: they are
-// replaced by Redacted, and Body is an excerpt that was redacted the same way.
+// replaced by Redacted, and Body is an excerpt that was redacted the same way. Printed with
+// any fmt verb (%v, %+v, %#v, %s, %q), also inside another value, it shows no secret
+// either.
 type StepError struct {
 	Workflow   string
 	Step       string
@@ -183,7 +185,7 @@ type StepError struct {
 	Body       string // an excerpt of the response body, when there was one
 	Err        error
 
-	secrets []string
+	secrets secretSet // a function, which reflection prints as an address
 }
 
 func (e *StepError) Error() string {
@@ -204,7 +206,7 @@ func (e *StepError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
-	return RedactString(b.String(), e.secrets...)
+	return RedactString(b.String(), e.secrets.list()...)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
@@ -212,7 +214,9 @@ func (e *StepError) Unwrap() error { return e.Err }
 // addSecrets makes the error redact more values (those a run learnt after the request).
 func (e *StepError) addSecrets(values []string) {
 	if len(values) > 0 {
-		e.secrets = append(e.secrets[:len(e.secrets):len(e.secrets)], values...)
+		old := e.secrets.list()
+		e.secrets = newSecretSet(append(old[:len(old):len(old)], values...))
 		e.Body = RedactString(e.Body, values...)
+		e.Err = redactErr(e.Err, values...)
 	}
 }
