@@ -69,7 +69,8 @@ func TestRedactString(t *testing.T) {
 		want    string
 	}{
 		{"token abcd1234 twice abcd1234", []string{"abcd1234"}, "token [REDACTED] twice [REDACTED]"},
-		{"status 401 for x", []string{"401", "x", ""}, "status 401 for x"}, // too short to redact
+		// Short values are secrets too, where they stand alone; the empty value is none.
+		{"status 401 for x, 4012 and xx", []string{"401", "x", ""}, "status [REDACTED] for [REDACTED], 4012 and xx"},
 		{"q=a%2Bb%3Dc&j=\"a+b=c\"", []string{"a+b=c"}, "q=[REDACTED]&j=\"[REDACTED]\""},
 		{`{"v":"say \"hi\" now"}`, []string{`say "hi" now`}, `{"v":"[REDACTED]"}`},
 		{"outer-secret-value", []string{"secret", "outer-secret-value"}, "[REDACTED]"},

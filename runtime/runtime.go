@@ -146,23 +146,32 @@ func isJSONType(ct string) bool {
 
 const maxExcerpt = 512
 
+// excerptWindow is how much of a body an excerpt examines (and the longest form of a secret
+// more), so that an error on a 10 MiB body costs little.
+const excerptWindow = 8 << 10
+
 // excerpt is the start of a response body for a StepError, with secret JSON members and
-// secret values replaced by Redacted. Only a bounded prefix is examined, so an error on a
-// 10 MiB body costs little.
+// secret values replaced by Redacted. Redaction comes before any cut: the examined part
+// reaches past excerptWindow by the longest form of a secret, so that one that starts inside
+// the window is found whole, and what is left of one that the end of the examined part
+// splits is dropped.
 func excerpt(b []byte, secrets []string) string {
-	const window = 8 << 10
-	cut := len(b) > window
+	red := newRedactor(secrets)
+	cut := len(b) > excerptWindow+red.longest
 	if cut {
-		b = b[:window]
+		b = b[:excerptWindow+red.longest]
 	}
-	red, complete := redactBody(b)
-	s := RedactString(string(red), secrets...)
+	body, complete := redactBody(b)
+	s := red.replace(string(body))
+	if cut || !complete {
+		s = red.cutTail(s)
+	}
 	if len(s) > maxExcerpt {
 		s = s[:maxExcerpt]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1] // do not split a character
-		}
-		return s + "…"
+		cut = true
+	}
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1] // do not split a character
 	}
 	if cut || !complete {
 		return s + "…"
@@ -216,7 +225,13 @@ func (e *StepError) addSecrets(values []string) {
 	if len(values) > 0 {
 		old := e.secrets.list()
 		e.secrets = newSecretSet(append(old[:len(old):len(old)], values...))
-		e.Body = RedactString(e.Body, values...)
+		red := newRedactor(values)
+		if body, cut := strings.CutSuffix(e.Body, "…"); cut {
+			// A new secret may be what the excerpt's end split.
+			e.Body = red.cutTail(red.replace(body)) + "…"
+		} else {
+			e.Body = red.replace(e.Body)
+		}
 		e.Err = redactErr(e.Err, values...)
 	}
 }
