@@ -32,6 +32,31 @@ var ErrBodyTooLarge = errors.New("body too large (the limit is set with WithMaxB
 //
 // and a workflow method calls Start, Step and Step.Send (see Run); Transport.Send serves
 // code that makes requests outside a workflow run.
+//
+// Credentials stay with the origin (scheme, host and port) they were sent to. The Transport
+// applies this redirect policy to every request it sends, and to the token requests of
+// OAuth2 client credentials:
+//
+//   - A redirect within the origin keeps everything the request carried.
+//   - A redirect to another origin, an https to http downgrade included, is followed without
+//     any credential: the Authorization, Proxy-Authorization, Cookie and Referer headers,
+//     every header the request's credentials set, whose name is secret (SensitiveHeader) or
+//     whose value holds a secret, and every query parameter the credentials set, whose name
+//     is secret (SecretName) or whose value holds a secret are removed; the rest (other
+//     headers, other parameters, a body without a secret) follows as net/http would send it.
+//   - Once a chain of redirects has left the origin, the credentials stay off for the rest of
+//     it, also where it comes back: the other origin chose where it leads.
+//   - A redirect to another origin is refused, and the step fails with "redirect to another
+//     origin refused", when what would go there still holds a secret that cannot be removed:
+//     one in the new URL's path, or a request body with a secret value or a secret-named
+//     JSON member that a 307 or 308 would send again.
+//
+// With an *http.Client Doer (http.DefaultClient, or one given with WithHTTPClient) the policy
+// runs before the client's own CheckRedirect, which still decides whether to follow; the
+// client itself is not changed. A Doer of another type is opaque to the runtime: the
+// *http.Client inside it must use CheckRedirect (or not follow redirects), and a request
+// that such a Doer follows to another origin without it, while it carried credentials, fails
+// its step rather than return that origin's answer.
 type Transport struct {
 	// Doer sends requests; nil means http.DefaultClient. It must honour the request's
 	// context, as *http.Client does.
@@ -97,6 +122,7 @@ type exchange struct {
 	resp  Response
 	req   Request
 	cause timeoutCause
+	guard redirectGuard
 }
 
 func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string) (*Response, error) {
@@ -142,6 +168,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	if hr.Header.Get("Accept") == "" {
 		hr.Header.Set("Accept", "application/json")
 	}
+	x.guard = redirectGuard{ownHeader: req.Header, ownQuery: hr.URL.RawQuery, body: req.Body}
 	if req.Auth != nil {
 		sink := &secretSink{}
 		actx := context.WithValue(context.WithValue(ctx, secretsKey{}, sink), transportKey{}, t)
@@ -183,7 +210,8 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			Duration: time.Since(start), Err: e,
 		})
 	}
-	hres, err := t.doer().Do(hr)
+	x.guard.secrets = req.secrets
+	hres, err := doGuarded(t.doer(), hr, &x.guard)
 	if err != nil {
 		var e *StepError
 		if ctx.Err() != nil {
