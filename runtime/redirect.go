@@ -21,7 +21,9 @@ type redirectGuard struct {
 	ownQuery  string
 	body      []byte // the body, which a 307 or 308 sends again
 
-	checked bool // the policy saw a redirect of this request
+	checked bool                                               // the policy saw a redirect of this request
+	client  http.Client                                        // the copy of an *http.Client Doer that sends the request
+	own     func(req *http.Request, via []*http.Request) error // that client's CheckRedirect
 	red     *redactor
 	headers []string // the canonical names of the headers the credentials set
 	params  []string // the names of the query parameters the credentials set
@@ -185,24 +187,27 @@ func port(u *url.URL) string {
 	return ""
 }
 
+// checkThenOwn is the CheckRedirect of the copy of an *http.Client Doer: the policy, then the
+// client's own CheckRedirect or net/http's default limit.
+func (g *redirectGuard) checkThenOwn(req *http.Request, via []*http.Request) error {
+	if err := g.check(req, via); err != nil {
+		return err
+	}
+	if g.own != nil {
+		return g.own(req, via)
+	}
+	if len(via) >= maxRedirects {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
 // doGuarded sends hr with d under the redirect policy of g.
 func doGuarded(d Doer, hr *http.Request, g *redirectGuard) (*http.Response, error) {
 	if hc, ok := d.(*http.Client); ok {
-		c := *hc // the caller's client is left as it is
-		own := hc.CheckRedirect
-		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-			if err := g.check(req, via); err != nil {
-				return err
-			}
-			if own != nil {
-				return own(req, via)
-			}
-			if len(via) >= maxRedirects {
-				return errors.New("stopped after 10 redirects")
-			}
-			return nil
-		}
-		return c.Do(hr)
+		g.client, g.own = *hc, hc.CheckRedirect // the caller's client is left as it is
+		g.client.CheckRedirect = g.checkThenOwn
+		return g.client.Do(hr)
 	}
 	res, err := d.Do(hr.WithContext(context.WithValue(hr.Context(), guardKey{}, g)))
 	if err == nil && res.Request != nil && res.Request.URL != nil && !sameOrigin(res.Request.URL, hr.URL) && !g.checked && g.hasCredentials(hr) {
