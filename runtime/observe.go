@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -284,6 +285,13 @@ type Run struct {
 	secrets []string
 	open    []*Step
 	ended   bool
+	waited  time.Duration // the retry waits of this run and the runs it called, on the outermost run
+	evalErr *StepError    // an evaluation the budget or the context stopped (see evaluate.go)
+
+	// outermost is the run whose budget bounds this one's retry waits: the run of the step
+	// that called this workflow, or this run.
+	outermost *Run
+	rc        runContext // the run's context, which names the run
 
 	// Room for the first steps, open steps and secrets of a run, so that a short workflow
 	// allocates none of them on its own.
@@ -299,8 +307,56 @@ func (t *Transport) Start(ctx context.Context, workflow string) *Run {
 	obs := t.observer()
 	r := &Run{t: t, obs: obs, workflow: workflow, start: time.Now()}
 	r.open, r.secrets = r.openBuf[:0], r.secretsBuf[:0]
-	r.ctx = obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow})
+	r.outermost = r
+	if caller, ok := ctx.Value(runKey{}).(*Run); ok {
+		r.outermost = caller.outermost
+	}
+	r.rc = runContext{Context: obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow}), run: r}
+	r.ctx = &r.rc
 	return r
+}
+
+type runKey struct{}
+
+// runContext is a run's context: the one the observer returned, naming the run, so that a
+// workflow that a step calls shares the run's retry budget. It lives inside the Run, which
+// saves the allocation of a context.WithValue.
+type runContext struct {
+	context.Context
+	run *Run
+}
+
+func (c *runContext) Value(key any) any {
+	if key == (runKey{}) {
+		return c.run
+	}
+	return c.Context.Value(key)
+}
+
+// spendRetryWait takes d from the retry budget of the step's run, or returns the error of a
+// budget that d would pass.
+func (s *Step) spendRetryWait(d time.Duration, cause error) error {
+	if d <= 0 {
+		return nil
+	}
+	budget := s.run.t.RetryBudget
+	if budget <= 0 {
+		budget = DefaultRetryBudget
+	}
+	o := s.run.outermost
+	o.mu.Lock()
+	waited := o.waited
+	ok := waited+d <= budget
+	if ok {
+		o.waited += d
+	}
+	o.mu.Unlock()
+	if ok {
+		return nil
+	}
+	reason := fmt.Sprintf("not retried: waiting %s more would pass the run's retry budget of %s (%s waited already; raise it with WithRetryBudget)", d, budget, waited)
+	req := &Request{Workflow: s.run.workflow, Step: s.name, secrets: s.run.secretList()}
+	return req.fail(0, reason, &budgetError{cause: redactErr(cause, req.secrets...)})
 }
 
 // Context is the run's context (the caller's, with what the observer added).
@@ -357,6 +413,9 @@ func (r *Run) End(err error) error {
 	if ended {
 		return err
 	}
+	if ee := r.evalError(); ee != nil && err == nil {
+		err = ee
+	}
 	if err != nil {
 		var se *StepError
 		if errors.As(err, &se) {
@@ -389,7 +448,14 @@ func (s *Step) Context() context.Context { return s.ctx }
 // the step's names, the run's secrets are redacted, and the request is observed inside the
 // step. See Transport.Send for the errors.
 func (s *Step) Send(req *Request) (*Response, error) {
-	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList())
+	if ee := s.run.evalError(); ee != nil {
+		return nil, ee // an evaluation the budget or the context stopped fails the run
+	}
+	resp, err := s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList())
+	if resp != nil {
+		resp.run = s.run
+	}
+	return resp, err
 }
 
 // Err returns nil while the step's context is live, and once it is done the *StepError

@@ -36,6 +36,11 @@ const APIVersion2 = 2
 // Response.RequestBody).
 const APIVersion3 = 3
 
+// APIVersion4 is referenced by generated code that evaluates JSONPath and XPath criteria and
+// selectors through its Run (bounded by the run's context and a budget: Run.MatchJSONPath,
+// Run.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
+const APIVersion4 = 4
+
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
 // requests. A Doer must honour the request's context: cancellation and timeouts reach an
 // in-flight request only through it.
@@ -80,6 +85,7 @@ type Response struct {
 	Body       []byte
 
 	req         *Request
+	run         *Run        // the run of the step that sent the request, if any
 	sent        http.Header // the request's headers as sent: credentials and defaults included
 	jsonChecked int8        // 0 unchecked, 1 valid JSON, 2 not JSON
 }
@@ -116,9 +122,14 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 	}
 }
 
-// Unmet reports that a success criterion did not hold for this response.
+// Unmet reports that a success criterion did not hold for this response. When the criterion
+// did not hold because its evaluation was stopped (Run.MatchJSONPath), the error says why.
 func (r *Response) Unmet(criterion string) error {
-	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, nil)
+	var why error
+	if ee := r.run.evalError(); ee != nil {
+		why = ee.Err
+	}
+	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, why)
 	e.Body = excerpt(r.Body, r.req.secrets)
 	return e
 }

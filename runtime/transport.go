@@ -69,6 +69,9 @@ type Transport struct {
 	// Observer is told about workflows, steps, requests, responses and retries; nil means
 	// none.
 	Observer Observer
+	// RetryBudget bounds the total time one workflow call may spend waiting before retries
+	// (see Wait); <= 0 means DefaultRetryBudget.
+	RetryBudget time.Duration
 }
 
 type transportKey struct{}

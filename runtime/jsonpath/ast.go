@@ -40,9 +40,11 @@ type selector struct {
 	filter                    logical
 }
 
-// env carries what a filter needs beyond the current node.
+// env carries what a filter needs beyond the current node, and the evaluation's budget.
 type env struct {
-	root any
+	root  any
+	b     *budget
+	found map[foundKey]bool // answers of query.from, by node
 }
 
 // logical is a filter expression yielding LogicalType.
