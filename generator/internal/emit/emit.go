@@ -200,7 +200,8 @@ func clientDecls(f *File, p *ir.Program) {
 	}
 	option([]string{"WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour",
 		"each request's context, as *http.Client does: timeouts and cancellation reach a request only",
-		"through it."},
+		"through it. Credentials never follow a redirect to another origin (see runtime.Transport); a",
+		"client that is not an *http.Client must use runtime.CheckRedirect for its redirects."},
 		"WithHTTPClient", []Code{Id("d").Qual(runtimePkg, "Doer")},
 		If(Id("d").Op("==").Nil()).Block(Return(Qual("errors", "New").Call(Lit("WithHTTPClient: nil client")))),
 		Id("c").Dot("rt").Dot("Doer").Op("=").Id("d"),
@@ -248,6 +249,16 @@ func clientDecls(f *File, p *ir.Program) {
 			"WithMaxStepRuns", []Code{Id("n").Int()},
 			If(Id("n").Op("<").Lit(1)).Block(Return(Qual("errors", "New").Call(Lit("WithMaxStepRuns: n must be at least 1")))),
 			Id("c").Dot("maxRuns").Op("=").Id("n"),
+		)
+	}
+	if retries(p) {
+		option([]string{"WithRetryBudget bounds the total time one workflow call (with the workflows it calls) may",
+			"spend waiting before retries, whether the document's retryAfter or a server's Retry-After",
+			"asks for the wait (default runtime.DefaultRetryBudget, 5 minutes): a retry whose wait would",
+			"pass it fails its step at once with an error matching runtime.ErrRetryBudget."},
+			"WithRetryBudget", []Code{Id("d").Qual("time", "Duration")},
+			If(Id("d").Op("<=").Lit(0)).Block(Return(Qual("errors", "New").Call(Lit("WithRetryBudget: d must be positive")))),
+			Id("c").Dot("rt").Dot("RetryBudget").Op("=").Id("d"),
 		)
 	}
 	securityOptions(f, p)
