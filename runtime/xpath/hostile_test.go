@@ -89,3 +89,26 @@ func TestEvaluationHonoursTheContext(t *testing.T) {
 		t.Errorf("error %v after %s, want the cancellation at once", err, time.Since(start))
 	}
 }
+
+// TestReplaceTextIsLinear: a payload replacement over a deeply nested document, or one with
+// many selected attributes, costs about one pass over the document.
+func TestReplaceTextIsLinear(t *testing.T) {
+	within(t, "ReplaceText //a on 9,000 levels", 5*time.Second, 256<<20, func() {
+		out, n, err := MustCompile("//a").ReplaceText(deepXML(9000), "y")
+		if err != nil || n != 9000 || string(out) != "<a>y</a>" {
+			t.Errorf("%d nodes, %.40q, %v", n, out, err)
+		}
+	})
+	var b strings.Builder
+	b.WriteString("<r>")
+	for range 50000 {
+		b.WriteString(`<e k="v"/>`)
+	}
+	b.WriteString("</r>")
+	within(t, "ReplaceText //@k on 50,000 elements", 5*time.Second, 256<<20, func() {
+		out, n, err := MustCompile("//@k").ReplaceText([]byte(b.String()), "w")
+		if err != nil || n != 50000 || strings.Count(string(out), `k="w"`) != 50000 {
+			t.Errorf("%d nodes, %v", n, err)
+		}
+	})
+}
