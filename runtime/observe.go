@@ -374,11 +374,11 @@ func headerAttr(h http.Header) slog.Attr {
 	for _, k := range keys {
 		v := h[k]
 		if len(v) == 1 {
-			attrs = append(attrs, slog.String(k, cutText(v[0], MaxLoggedHeaderBytes)))
+			attrs = append(attrs, slog.String(k, CutText(v[0], MaxLoggedHeaderBytes)))
 		} else {
 			cut := make([]string, len(v))
 			for i, s := range v {
-				cut[i] = cutText(s, MaxLoggedHeaderBytes)
+				cut[i] = CutText(s, MaxLoggedHeaderBytes)
 			}
 			attrs = append(attrs, slog.Any(k, cut))
 		}
@@ -386,8 +386,8 @@ func headerAttr(h http.Header) slog.Attr {
 	return slog.Attr{Key: "header", Value: slog.GroupValue(attrs...)}
 }
 
-// cutText cuts s to at most n bytes, at a character boundary, ending in "…" when cut.
-func cutText(s string, n int) string {
+// CutText cuts s to at most n bytes, at a character boundary, ending in "…" when cut.
+func CutText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
