@@ -194,7 +194,7 @@ func TestReportsAreWritten(t *testing.T) {
 	api := newCIAPI(t)
 	api.fails.Store(2)
 	dir := t.TempDir()
-	junit, js, out := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.json"), filepath.Join(dir, "out.json")
+	junit, js, out := filepath.Join(dir, "reports", "r.xml"), filepath.Join(dir, "r.json"), filepath.Join(dir, "out", "out.json")
 	code, stdout, stderr := ciRun(t, api, nil, "-input", "path=items", "-report", "junit="+junit, "-report", "json="+js, "-report", "tap", "-output", out)
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -255,6 +255,8 @@ func validateJUnit(t *testing.T, file string) {
 
 func TestReportUsageErrors(t *testing.T) {
 	api := newCIAPI(t)
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -262,7 +264,7 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"-report", "xml=r.xml"}, "want junit, tap or json"},
 		{[]string{"-report", "tap"}, "-report without a file writes to standard output, where the outputs go"},
 		{[]string{"-report", "tap", "-report", "json", "-output", "x"}, "only one -report can go to standard output"},
-		{[]string{"-report", "junit=" + filepath.Join(t.TempDir(), "no", "such", "dir.xml")}, "-report junit="},
+		{[]string{"-report", "junit=" + filepath.Join(file, "r.xml")}, "-report junit=" + file + "/r.xml: mkdir " + file + ": not a directory"},
 		{[]string{"-dry-run", "-report", "junit=x.xml"}, "-dry-run sends nothing"},
 		{[]string{"-github-output"}, "GITHUB_OUTPUT is not set"},
 	} {
