@@ -27,7 +27,7 @@ func TestDiagnosticPathsUnderGoGenerate(t *testing.T) {
 	}
 	mod := t.TempDir()
 	files := map[string]string{
-		"go.mod": "module example.com/gen\n\ngo 1.26\n",
+		"go.mod":         "module example.com/gen\n\ngo 1.26\n",
 		"api/gen/doc.go": "package gen\n\n//go:generate " + bin + " -allow ../openapi -o . -package gen ../arazzo/flow.arazzo.yaml\n",
 		"api/arazzo/flow.arazzo.yaml": `arazzo: 1.0.1
 info: {title: Flow, version: "1"}
