@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/arazzogen/arazzogen/generator"
+	"github.com/arazzogen/arazzogen/internal/junittest"
 	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
@@ -383,29 +384,10 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 			}
 		}
 		if strings.HasSuffix(name, ".xml") {
-			validateJUnit(t, path)
+			junittest.Validate(t, path)
 		}
 	}
 }
 
 // tmpVar stands for the run's own directory in args, env values and file names.
 const tmpVar = "$TMP"
-
-// validateJUnit validates a JUnit report against the schema runtime/report is tested with,
-// using libxml2's xmllint (installed by .ci/run; elsewhere skipped when missing).
-func validateJUnit(t *testing.T, path string) {
-	t.Helper()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("xmllint is missing (Debian package libxml2-utils, installed by .ci/run)")
-		}
-		t.Logf("xmllint not installed: %s not validated", path)
-		return
-	}
-	xsd := filepath.Join("..", "..", "runtime", "report", "testdata", "junit.xsd")
-	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, path).CombinedOutput(); err != nil {
-		data, _ := os.ReadFile(path)
-		t.Errorf("%s does not validate against the JUnit schema: %v\n%s\n%s", path, err, out, data)
-	}
-}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arazzogen/arazzogen/internal/junittest"
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
@@ -218,7 +219,7 @@ func TestReportsAreWritten(t *testing.T) {
 	if err := xml.Unmarshal(x, &doc); err != nil || len(doc.Suites) != 1 || doc.Suites[0].Tests != 2 || doc.Suites[0].Cases[1].Name != "items" {
 		t.Errorf("JUnit report (%v):\n%s", err, x)
 	}
-	validateJUnit(t, junit)
+	junittest.Validate(t, junit)
 	var rep struct {
 		Tests, Passed int
 		Workflows     []struct {
@@ -233,23 +234,6 @@ func TestReportsAreWritten(t *testing.T) {
 	}
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("-output file mode %v (%v), want 0600", fi.Mode(), err)
-	}
-}
-
-// validateJUnit checks a JUnit report against the schema runtime/report is tested with.
-func validateJUnit(t *testing.T, file string) {
-	t.Helper()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("xmllint is missing (libxml2-utils, installed by .ci/run)")
-		}
-		t.Log("xmllint not installed; schema validation skipped")
-		return
-	}
-	if out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join("..", "report", "testdata", "junit.xsd"), file).CombinedOutput(); err != nil {
-		data, _ := os.ReadFile(file)
-		t.Errorf("JUnit report does not validate: %v\n%s\n%s", err, out, data)
 	}
 }
 
@@ -591,5 +575,5 @@ func TestSIGTERM(t *testing.T) {
 	if !strings.Contains(string(report), `<testcase name="token" classname="sync"`) || !strings.Contains(string(report), `<error message="workflow sync: step items (GET /{path}): cancelled`) {
 		t.Errorf("report after SIGTERM:\n%s", report)
 	}
-	validateJUnit(t, junit)
+	junittest.Validate(t, junit)
 }

@@ -39,35 +39,10 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			fields = append(fields, kv("Description", Lit(w.Description)))
 		}
 		if len(w.Inputs.Fields) > 0 {
-			var inputs []Code
-			for _, in := range w.Inputs.Fields {
-				d := []Code{kv("Name", Lit(in.JSONName))}
-				if t := schemaType(in.Type); t != "" {
-					d = append(d, kv("Type", Lit(t)))
-				}
-				if in.Required {
-					d = append(d, kv("Required", True()))
-				}
-				if in.Secret {
-					d = append(d, kv("Secret", True()))
-				}
-				inputs = append(inputs, Values(d...))
-			}
-			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))
+			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(cliFields(w.Inputs.Fields, true)))))
 		}
 		if len(w.Outputs.Fields) > 0 {
-			var outputs []Code
-			for _, o := range w.Outputs.Fields {
-				d := []Code{kv("Name", Lit(o.JSONName))}
-				if t := schemaType(o.Type); t != "" {
-					d = append(d, kv("Type", Lit(t)))
-				}
-				if o.Secret {
-					d = append(d, kv("Secret", True()))
-				}
-				outputs = append(outputs, Values(d...))
-			}
-			fields = append(fields, kv("Outputs", Index().Qual(cliPkg, "Output").Add(lines(outputs))))
+			fields = append(fields, kv("Outputs", Index().Qual(cliPkg, "Output").Add(lines(cliFields(w.Outputs.Fields, false)))))
 		}
 		if steps := cliSteps(w); len(steps) > 0 {
 			fields = append(fields, kv("Steps", Index().Qual(cliPkg, "Step").Add(lines(steps))))
@@ -129,6 +104,27 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 }
 
 func schemaType(t types.Type) string { return t.JSONType() }
+
+// cliFields describes a workflow's inputs (cli.Input) or outputs (cli.Output) for the
+// command: the name, the JSON type when the schema gives one, whether an input is required,
+// and whether the value is secret.
+func cliFields(fields []*ir.Field, inputs bool) []Code {
+	var out []Code
+	for _, f := range fields {
+		d := []Code{kv("Name", Lit(f.JSONName))}
+		if t := schemaType(f.Type); t != "" {
+			d = append(d, kv("Type", Lit(t)))
+		}
+		if inputs && f.Required {
+			d = append(d, kv("Required", True()))
+		}
+		if f.Secret {
+			d = append(d, kv("Secret", True()))
+		}
+		out = append(out, Values(d...))
+	}
+	return out
+}
 
 // cliSteps describes the steps of w for the command's -help and -dry-run: what each calls,
 // its success criteria and its actions, in the order they run and are tried.
