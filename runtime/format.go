@@ -37,9 +37,10 @@ func (s secretSet) list() []string {
 func (e StepError) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
 		sec := e.secrets.list()
-		fmt.Fprintf(f, "&runtime.StepError{Workflow:%q, Step:%q, Method:%q, Path:%q, StatusCode:%d, Reason:%q, Body:%q, Err:%s}",
+		fmt.Fprintf(f, "&runtime.StepError{Workflow:%q, Step:%q, Method:%q, Path:%q, StatusCode:%d, Reason:%q, Body:%q, Err:%s, Criterion:%q, Attempts:%d}",
 			RedactString(e.Workflow, sec...), RedactString(e.Step, sec...), e.Method, RedactString(e.Path, sec...),
-			e.StatusCode, RedactString(e.Reason, sec...), RedactString(e.Body, sec...), goError(e.Err, sec))
+			e.StatusCode, RedactString(e.Reason, sec...), RedactString(e.Body, sec...), goError(e.Err, sec),
+			RedactString(e.Criterion, sec...), e.Attempts)
 		return
 	}
 	formatMessage(f, verb, e.Error())
