@@ -1,6 +1,10 @@
 package jsonpath
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/arazzogen/arazzogen/runtime/internal/budget"
+)
 
 // query is "$" or "@" followed by segments.
 type query struct {
@@ -43,7 +47,7 @@ type selector struct {
 // env carries what a filter needs beyond the current node, and the evaluation's budget.
 type env struct {
 	root  any
-	b     *budget
+	b     *budget.Budget
 	found map[foundKey]bool // answers of query.from, by node
 }
 

@@ -53,7 +53,7 @@ func (seg *segment) descendMemo(e *env, v any, out []any, memo map[nodeKey][2]in
 	k, container := identity(v)
 	if container {
 		if at, ok := memo[k]; ok {
-			e.b.spend(1 + 8*(at[1]-at[0]))
+			e.b.Spend(1 + 8*(at[1]-at[0]))
 			return append(out, out[at[0]:at[1]]...)
 		}
 	}
@@ -233,7 +233,7 @@ func (seg *segment) descend(e *env, v any, out []any) []any {
 // sortedKeys fixes an order for object members, which RFC 9535 leaves unspecified, so that
 // results are reproducible.
 func sortedKeys(e *env, m map[string]any) []string {
-	e.b.spend(len(m))
+	e.b.Spend(len(m))
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -273,7 +273,7 @@ func (sel *selector) apply(e *env, v any, out []any) []any {
 	case selFilter:
 		switch v := v.(type) {
 		case []any:
-			e.b.spend(len(v))
+			e.b.Spend(len(v))
 			for _, c := range v {
 				if sel.filter.test(e, c) {
 					out = append(out, c)
@@ -287,7 +287,7 @@ func (sel *selector) apply(e *env, v any, out []any) []any {
 			}
 		}
 	}
-	e.b.spend(1 + 8*(len(out)-before))
+	e.b.Spend(1 + 8*(len(out)-before))
 	return out
 }
 

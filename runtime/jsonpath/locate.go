@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"context"
+	"github.com/arazzogen/arazzogen/runtime/internal/budget"
 	"strconv"
 )
 
@@ -22,8 +23,8 @@ func (p *Path) LocateContext(ctx context.Context, root any) ([][]string, error) 
 	return p.locateWith(newBudget(ctx, 0), root)
 }
 
-func (p *Path) locateWith(b *budget, root any) (out [][]string, err error) {
-	err = guard(func() {
+func (p *Path) locateWith(b *budget.Budget, root any) (out [][]string, err error) {
+	err = budget.Run(func() {
 		e := &env{root: root, b: b}
 		nodes := p.q.locate(e, root)
 		out = make([][]string, len(nodes))
@@ -74,7 +75,7 @@ func (l *location) tokens(e *env) []string {
 	if l == nil {
 		return []string{}
 	}
-	e.b.spend(l.depth)
+	e.b.Spend(l.depth)
 	out := make([]string, l.depth)
 	for x := l; x != nil; x = x.parent {
 		out[x.depth-1] = x.tok
@@ -114,7 +115,7 @@ func (seg *segment) applyLocated(e *env, n located, out []located) []located {
 	for k := range seg.sels {
 		out = seg.sels[k].applyLocated(e, n, out)
 	}
-	e.b.spend(1 + 8*(len(out)-before))
+	e.b.Spend(1 + 8*(len(out)-before))
 	return out
 }
 
@@ -168,7 +169,7 @@ func (sel *selector) applyLocated(e *env, n located, out []located) []located {
 	case selFilter:
 		switch v := n.v.(type) {
 		case []any:
-			e.b.spend(len(v))
+			e.b.Spend(len(v))
 			for i, c := range v {
 				if sel.filter.test(e, c) {
 					out = append(out, located{c, n.at.child(strconv.Itoa(i))})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/arazzogen/arazzogen/runtime/internal/budget"
 	"io"
 	"strconv"
 )
@@ -63,7 +64,7 @@ func (p *Path) SelectContext(ctx context.Context, root any) ([]any, error) {
 	return p.selectWith(newBudget(ctx, 0), root)
 }
 
-func (p *Path) selectWith(b *budget, root any) (nodes []any, err error) {
+func (p *Path) selectWith(b *budget.Budget, root any) (nodes []any, err error) {
 	if p.q.singular {
 		// The common case of a plain path: no intermediate nodelists.
 		if v, ok := p.q.single(root, root); ok {
@@ -71,7 +72,7 @@ func (p *Path) selectWith(b *budget, root any) (nodes []any, err error) {
 		}
 		return nil, nil
 	}
-	err = guard(func() { nodes = p.q.eval(&env{root: root, b: b}, root) })
+	err = budget.Run(func() { nodes = p.q.eval(&env{root: root, b: b}, root) })
 	if err != nil {
 		return nil, err
 	}
@@ -114,12 +115,12 @@ func (p *Path) MatchContext(ctx context.Context, root any) (bool, error) {
 	return p.matchWith(newBudget(ctx, 0), root)
 }
 
-func (p *Path) matchWith(b *budget, root any) (found bool, err error) {
+func (p *Path) matchWith(b *budget.Budget, root any) (found bool, err error) {
 	if p.q.singular {
 		_, ok := p.q.single(root, root)
 		return ok, nil
 	}
-	err = guard(func() { found = p.q.exists(&env{root: root, b: b}, root) })
+	err = budget.Run(func() { found = p.q.exists(&env{root: root, b: b}, root) })
 	return found && err == nil, err
 }
 

@@ -3,7 +3,8 @@ package xpath
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	ibudget "github.com/arazzogen/arazzogen/runtime/internal/budget"
 )
 
 // DefaultBudget bounds the work of one evaluation, in units of one node visited (on an
@@ -17,38 +18,16 @@ const DefaultBudget = 1 << 21
 // do more work than its budget (DefaultBudget) allows.
 var ErrBudget = errors.New("xpath: evaluation budget spent")
 
-// budget is what one evaluation may still do, and the context that may stop it.
-type budget struct {
-	left  int64
-	limit int64
-	ctx   context.Context
-	tick  int64
-}
+// budget is the budget of one evaluation, with the string-values it builds paid for.
+type budget struct{ *ibudget.Budget }
 
-// stopped is the panic value that ends an evaluation early; EvaluateDocumentContext
-// recovers it.
-type stopped struct{ err error }
-
+// newBudget is the budget of one evaluation: DefaultBudget, and eight units per byte of
+// the document.
 func newBudget(ctx context.Context, docBytes int) *budget {
-	limit := int64(DefaultBudget) + 8*int64(docBytes)
-	return &budget{left: limit, limit: limit, ctx: ctx}
+	return &budget{ibudget.New(ctx, DefaultBudget+8*int64(docBytes), ErrBudget, "xpath")}
 }
 
-// spend takes n units, and stops the evaluation when none are left or, every few thousand
-// units, when its context is done.
-func (b *budget) spend(n int) {
-	b.left -= int64(n)
-	if b.left < 0 {
-		panic(stopped{fmt.Errorf("%w: the expression would visit more than %d nodes of this document", ErrBudget, b.limit)})
-	}
-	b.tick += int64(n)
-	if b.tick >= 4096 {
-		b.tick = 0
-		if err := b.ctx.Err(); err != nil {
-			panic(stopped{fmt.Errorf("xpath: evaluation stopped: %w", context.Cause(b.ctx))})
-		}
-	}
-}
+func (b *budget) spend(n int) { b.Spend(n) }
 
 // stringValue is n.StringValue(), each node visited paid for.
 func (b *budget) stringValue(n *Node) string {

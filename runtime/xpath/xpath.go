@@ -3,7 +3,9 @@ package xpath
 import (
 	"context"
 	"errors"
+
 	"fmt"
+	ibudget "github.com/arazzogen/arazzogen/runtime/internal/budget"
 	"maps"
 )
 
@@ -163,16 +165,11 @@ func (e *Expr) EvaluateDocumentContext(ctx context.Context, d *Document) (v Valu
 	if d == nil || d.root == nil {
 		return Value{}, errors.New("xpath: nil document")
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			s, ok := r.(stopped)
-			if !ok {
-				panic(r)
-			}
-			v, err = Value{}, s.err
-		}
-	}()
-	return e.evalRoot(d, newBudget(ctx, d.size)), nil
+	err = ibudget.Run(func() { v = e.evalRoot(d, newBudget(ctx, d.size)) })
+	if err != nil {
+		return Value{}, err
+	}
+	return v, nil
 }
 
 // evalRoot evaluates the expression with the root node of d as the context node.
