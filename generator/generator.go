@@ -39,6 +39,11 @@ type Config struct {
 	CLI bool
 	// ImportPath is the import path of the generated package; the command needs it.
 	ImportPath string
+	// Docs also generates ARAZZO.md: per workflow a Mermaid diagram, the generated method's
+	// signature and tables of its inputs and outputs.
+	Docs bool
+	// Graph sets Result.Graph to a Mermaid flowchart of the workflows.
+	Graph bool
 	// Strict turns every warning into an error.
 	Strict bool
 	// Workflows selects the workflows to generate by workflowId; all when empty.
@@ -77,6 +82,9 @@ type Result struct {
 	// referenced Arazzo documents as described in the README; empty when nothing was
 	// generated.
 	Sources []string
+	// Graph is a Mermaid flowchart of the entry document's workflows, a subgraph each, when
+	// Config.Graph asks for it and nothing stopped generation.
+	Graph []byte
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -126,6 +134,13 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Docs {
+		out := emit.Docs(prog)
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Graph {
+		res.Graph = emit.Graph(prog)
 	}
 	return res, ctx.Err()
 }

@@ -23,6 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files with the current o
 //	-- <input files>  the Arazzo document, OpenAPI descriptions, …
 //	-- exit --        expected exit status
 //	-- stderr --      expected standard error, exactly
+//	-- stdout --      expected standard output, when there is any (-graph)
 //	-- out/<file> --  expected generated files (testdata/golden only)
 //
 // testdata/golden holds documents that generate; testdata/errors holds documents that must
@@ -61,7 +62,7 @@ func loadCases(t *testing.T, dir string) []*goldenCase {
 						c.args = append(c.args, l)
 					}
 				}
-			case f.Name == "exit" || f.Name == "stderr" || strings.HasPrefix(f.Name, "out/"):
+			case f.Name == "exit" || f.Name == "stderr" || f.Name == "stdout" || strings.HasPrefix(f.Name, "out/"):
 				c.want[f.Name] = f.Data
 			default:
 				c.inputs[f.Name] = f.Data
@@ -100,6 +101,9 @@ func runCase(t *testing.T, c *goldenCase) map[string][]byte {
 		"exit":   []byte(strconv.Itoa(code) + "\n"),
 		"stderr": stderr.Bytes(),
 	}
+	if stdout.Len() > 0 {
+		got["stdout"] = stdout.Bytes()
+	}
 	_ = filepath.WalkDir(filepath.Join(dir, "out"), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
@@ -117,7 +121,7 @@ func compareCase(t *testing.T, c *goldenCase, got map[string][]byte) {
 	if *update {
 		var files []txtar.File
 		for _, f := range c.archive.Files {
-			if f.Name == "exit" || f.Name == "stderr" || strings.HasPrefix(f.Name, "out/") {
+			if f.Name == "exit" || f.Name == "stderr" || f.Name == "stdout" || strings.HasPrefix(f.Name, "out/") {
 				continue
 			}
 			files = append(files, f)
@@ -158,8 +162,10 @@ func order(name string) int {
 		return 0
 	case "stderr":
 		return 1
+	case "stdout":
+		return 2
 	}
-	return 2
+	return 3
 }
 
 func TestGolden(t *testing.T) {

@@ -65,6 +65,7 @@ type fileConfig struct {
 	Sources   map[string]string `yaml:"sources"`
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
+	Docs      *bool             `yaml:"docs"`
 	Strict    bool              `yaml:"strict"`
 	Workflows []string          `yaml:"workflows"`
 }
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
+	graph := fs.Bool("graph", false, "print a Mermaid flowchart of the workflows and write nothing")
+	docs := fs.Bool("docs", true, "also write ARAZZO.md (diagrams, signatures, inputs and outputs) into DIR")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: arazzogen [flags] FILE.arazzo.(yaml|yml|json)\n\nflags:\n")
@@ -99,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, Strict: *strict}
+	docsSet := false
+	fs.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
 	if *configFile != "" {
 		fc, err := readConfig(*configFile)
 		if err != nil {
@@ -130,6 +135,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Sources[k] = v
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
+		if fc.Docs != nil && !docsSet {
+			*docs = *fc.Docs
+		}
 		cfg.Strict = cfg.Strict || fc.Strict
 		cfg.Workflows = fc.Workflows
 		cfg.Allow = fc.Allow
@@ -162,10 +170,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Package = packageName(filepath.Base(abs))
 		}
 	}
-	if *lint {
-		// Linting needs no output directory or command; a fixed package name keeps the
-		// check independent of where it runs.
+	if *lint && *graph {
+		fmt.Fprintln(stderr, "arazzogen: -lint and -graph exclude each other")
+		return 2
+	}
+	if *lint || *graph {
+		// Linting and drawing need no output directory, command or docs; a fixed package
+		// name keeps them independent of where they run.
 		cfg.CLI = false
+		*docs = false
 		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
 			cfg.Package = "lint"
 		}
@@ -185,6 +198,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Allow:      cfg.Allow,
 		CLI:        cfg.CLI,
 		ImportPath: importPath,
+		Docs:       *docs,
+		Graph:      *graph,
 		Strict:     cfg.Strict,
 		Workflows:  cfg.Workflows,
 	})
@@ -206,6 +221,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *lint {
+		return 0
+	}
+	if *graph {
+		stdout.Write(res.Graph)
 		return 0
 	}
 	if *check {
