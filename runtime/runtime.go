@@ -11,6 +11,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -71,6 +72,7 @@ type Request struct {
 
 	secrets []string // Secrets, the run's secrets and what Auth applied, set by Send
 	timeout string   // which timeout applies, for messages
+	attempt int      // which time the step sends this request (retry actions), set by Step.Send
 }
 
 // Response is a fully read response.
@@ -104,6 +106,10 @@ func stripURL(err error) error {
 }
 
 func (req *Request) fail(status int, reason string, err error) *StepError {
+	attempts := req.attempt
+	if attempts < 2 {
+		attempts = 0
+	}
 	return &StepError{
 		Workflow:   req.Workflow,
 		Step:       req.Step,
@@ -112,6 +118,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 		StatusCode: status,
 		Reason:     reason,
 		Err:        err,
+		Attempts:   attempts,
 		secrets:    req.secrets,
 	}
 }
@@ -119,6 +126,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 // Unmet reports that a success criterion did not hold for this response.
 func (r *Response) Unmet(criterion string) error {
 	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, nil)
+	e.Criterion = criterion
 	e.Body = excerpt(r.Body, r.req.secrets)
 	return e
 }
@@ -149,7 +157,10 @@ const maxExcerpt = 512
 // excerpt is the start of a response body for a StepError, with secret JSON members and
 // secret values replaced by Redacted. Only a bounded prefix is examined, so an error on a
 // 10 MiB body costs little.
-func excerpt(b []byte, secrets []string) string {
+func excerpt(b []byte, secrets []string) string { return excerptN(b, secrets, maxExcerpt) }
+
+// excerptN is excerpt with a limit other than maxExcerpt (at most 8 KiB).
+func excerptN(b []byte, secrets []string, limit int) string {
 	const window = 8 << 10
 	cut := len(b) > window
 	if cut {
@@ -157,8 +168,8 @@ func excerpt(b []byte, secrets []string) string {
 	}
 	red, complete := redactBody(b)
 	s := RedactString(string(red), secrets...)
-	if len(s) > maxExcerpt {
-		s = s[:maxExcerpt]
+	if len(s) > limit {
+		s = s[:limit]
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1] // do not split a character
 		}
@@ -182,6 +193,12 @@ type StepError struct {
 	Reason     string
 	Body       string // an excerpt of the response body, when there was one
 	Err        error
+	// Criterion is the success criterion that did not hold, as the document writes it; ""
+	// when the step failed otherwise.
+	Criterion string
+	// Attempts is how many times the step had sent its request when it failed, when that is
+	// more than once (its retry actions tried again); 0 otherwise.
+	Attempts int
 
 	secrets []string
 }
@@ -204,10 +221,45 @@ func (e *StepError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
 	return RedactString(b.String(), e.secrets...)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
+
+// Problem returns the title and detail of the response that failed the step, when its body
+// is a JSON object with string members "title" or "detail", as RFC 9457 problem details
+// (application/problem+json) have. They are read from Body, so they are redacted, and a
+// member after the point where Body was cut short is not seen. Both are "" otherwise.
+func (e *StepError) Problem() (title, detail string) {
+	dec := json.NewDecoder(strings.NewReader(e.Body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", ""
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			break
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			continue
+		}
+		switch tok {
+		case "title":
+			title = s
+		case "detail":
+			detail = s
+		}
+	}
+	return title, detail
+}
 
 // addSecrets makes the error redact more values (those a run learnt after the request).
 func (e *StepError) addSecrets(values []string) {
