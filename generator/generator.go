@@ -37,7 +37,10 @@ type Config struct {
 	Cache *SourceCache
 	// CLI also generates a command in cmd/<Package>/ that runs any workflow from a shell.
 	CLI bool
-	// ImportPath is the import path of the generated package; the command needs it.
+	// MCP also generates a command in cmd/<Package>-mcp/ that serves every workflow as an
+	// MCP tool; it imports github.com/arazzogen/arazzogen/mcp, a module of its own.
+	MCP bool
+	// ImportPath is the import path of the generated package; the commands need it.
 	ImportPath string
 	// Docs also generates ARAZZO.md: per workflow a Mermaid diagram, the generated method's
 	// signature and tables of its inputs and outputs.
@@ -125,11 +128,17 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	for _, s := range prog.Sources {
 		res.Sources = append(res.Sources, s.Name)
 	}
-	if cfg.CLI {
-		if cfg.ImportPath == "" {
-			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
+	if (cfg.CLI || cfg.MCP) && cfg.ImportPath == "" {
+		return nil, fmt.Errorf("the commands need the import path of package %s", cfg.Package)
+	}
+	for _, command := range []struct {
+		want   bool
+		render func(*ir.Program, string) (emit.Output, error)
+	}{{cfg.CLI, emit.Command}, {cfg.MCP, emit.MCPCommand}} {
+		if !command.want {
+			continue
 		}
-		out, err := emit.Command(prog, cfg.ImportPath)
+		out, err := command.render(prog, cfg.ImportPath)
 		if err != nil {
 			return nil, err
 		}

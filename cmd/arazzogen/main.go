@@ -65,6 +65,7 @@ type fileConfig struct {
 	Sources   map[string]string `yaml:"sources"`
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
+	MCP       bool              `yaml:"mcp"`
 	Docs      *bool             `yaml:"docs"`
 	Strict    bool              `yaml:"strict"`
 	Workflows []string          `yaml:"workflows"`
@@ -81,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
+	mcp := fs.Bool("mcp", false, "also write an MCP server into DIR/cmd/<package>-mcp/ (needs the module github.com/arazzogen/arazzogen/mcp)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
@@ -101,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "arazzogen", buildVersion())
 		return 0
 	}
-	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, Strict: *strict}
+	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Strict: *strict}
 	docsSet := false
 	fs.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
 	if *configFile != "" {
@@ -135,6 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Sources[k] = v
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
+		cfg.MCP = cfg.MCP || fc.MCP
 		if fc.Docs != nil && !docsSet {
 			*docs = *fc.Docs
 		}
@@ -177,17 +180,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *lint || *graph {
 		// Linting and drawing need no output directory, command or docs; a fixed package
 		// name keeps them independent of where they run.
-		cfg.CLI = false
+		cfg.CLI, cfg.MCP = false, false
 		*docs = false
 		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
 			cfg.Package = "lint"
 		}
 	}
 	importPath := ""
-	if cfg.CLI {
+	if cfg.CLI || cfg.MCP {
 		var err error
 		if importPath, err = importPathOf(cfg.Output); err != nil {
-			fmt.Fprintf(stderr, "arazzogen: -cli: %v\n", err)
+			fmt.Fprintf(stderr, "arazzogen: -cli, -mcp: %v\n", err)
 			return 2
 		}
 	}
@@ -197,6 +200,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Sources:    cfg.Sources,
 		Allow:      cfg.Allow,
 		CLI:        cfg.CLI,
+		MCP:        cfg.MCP,
 		ImportPath: importPath,
 		Docs:       *docs,
 		Graph:      *graph,
