@@ -87,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
 	graph := fs.Bool("graph", false, "print a Mermaid flowchart of the workflows and write nothing")
+	format := fs.String("format", "text", "diagnostics as `text` (standard error), json or sarif (SARIF 2.1.0, standard output)")
 	docs := fs.Bool("docs", true, "also write ARAZZO.md (diagrams, signatures, inputs and outputs) into DIR")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
@@ -177,6 +178,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "arazzogen: -lint and -graph exclude each other")
 		return 2
 	}
+	switch *format {
+	case "text":
+	case "json", "sarif":
+		if *graph {
+			fmt.Fprintf(stderr, "arazzogen: -graph and -format %s both print on standard output\n", *format)
+			return 2
+		}
+	default:
+		fmt.Fprintf(stderr, "arazzogen: -format %q: want text, json or sarif\n", *format)
+		return 2
+	}
 	if *lint || *graph {
 		// Linting and drawing need no output directory, command or docs; a fixed package
 		// name keeps them independent of where they run.
@@ -213,10 +225,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	errs := 0
 	for _, d := range res.Diags {
-		fmt.Fprintln(stderr, d.String())
 		if d.Severity == generator.Error {
 			errs++
 		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
+		return 2
+	}
+	if err := printDiagnostics(*format, relativePaths(res.Diags, wd), stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
+		return 2
 	}
 	if *lint {
 		fmt.Fprintf(stderr, "%s: %d error(s), %d warning(s)\n", cfg.Input, errs, len(res.Diags)-errs)
