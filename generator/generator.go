@@ -42,6 +42,9 @@ type Config struct {
 	MCP bool
 	// ImportPath is the import path of the generated package; the commands need it.
 	ImportPath string
+	// PackageDocElsewhere says that a file of the package that the generator does not write
+	// (a doc.go) has the package's doc comment, so arazzo.gen.go has none: go doc shows one.
+	PackageDocElsewhere bool
 	// Docs also generates ARAZZO.md: per workflow a Mermaid diagram, the generated method's
 	// signature and tables of its inputs and outputs.
 	Docs bool
@@ -119,7 +122,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if prog == nil || diags.HasErrors() {
 		return res, ctx.Err()
 	}
-	out, err := emit.Package(prog)
+	out, err := emit.Package(prog, !cfg.PackageDocElsewhere)
 	if err != nil {
 		return nil, err
 	}

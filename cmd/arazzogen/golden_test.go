@@ -25,6 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden files with the current o
 //	-- stderr --      expected standard error, exactly
 //	-- stdout --      expected standard output, when there is any (-graph)
 //	-- out/<file> --  expected generated files (testdata/golden only)
+//	-- in/<path> --   an input file at <path>, for inputs under out/ (a package's doc.go)
 //
 // testdata/golden holds documents that generate; testdata/errors holds documents that must
 // fail with positioned diagnostics and write nothing.
@@ -62,6 +63,8 @@ func loadCases(t *testing.T, dir string) []*goldenCase {
 						c.args = append(c.args, l)
 					}
 				}
+			case strings.HasPrefix(f.Name, "in/"):
+				c.inputs[strings.TrimPrefix(f.Name, "in/")] = f.Data
 			case f.Name == "exit" || f.Name == "stderr" || f.Name == "stdout" || strings.HasPrefix(f.Name, "out/"):
 				c.want[f.Name] = f.Data
 			default:
@@ -109,6 +112,9 @@ func runCase(t *testing.T, c *goldenCase) map[string][]byte {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if _, input := c.inputs[filepath.ToSlash(rel)]; input {
+			return nil // a file of the package the case starts with (out/doc.go)
+		}
 		data, _ := os.ReadFile(p)
 		got[filepath.ToSlash(rel)] = data
 		return nil

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/parser"
 	"go/token"
 	"io"
 	"os"
@@ -207,17 +208,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	res, err := generator.Generate(ctx, generator.Config{
-		File:       cfg.Input,
-		Package:    cfg.Package,
-		Sources:    cfg.Sources,
-		Allow:      cfg.Allow,
-		CLI:        cfg.CLI,
-		MCP:        cfg.MCP,
-		ImportPath: importPath,
-		Docs:       *docs,
-		Graph:      *graph,
-		Strict:     cfg.Strict,
-		Workflows:  cfg.Workflows,
+		PackageDocElsewhere: !*lint && !*graph && hasPackageDoc(cfg.Output),
+		File:                cfg.Input,
+		Package:             cfg.Package,
+		Sources:             cfg.Sources,
+		Allow:               cfg.Allow,
+		CLI:                 cfg.CLI,
+		MCP:                 cfg.MCP,
+		ImportPath:          importPath,
+		Docs:                *docs,
+		Graph:               *graph,
+		Strict:              cfg.Strict,
+		Workflows:           cfg.Workflows,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
@@ -259,6 +261,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// hasPackageDoc reports whether a Go file in dir that the generator does not write (not
+// arazzo.gen.go, not a test) has a package doc comment: then that is the package's, and
+// arazzo.gen.go leaves its own out, so that go doc does not show two.
+func hasPackageDoc(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "arazzo.gen.go" {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, parser.PackageClauseOnly|parser.ParseComments)
+		if err == nil && f.Doc != nil && strings.TrimSpace(f.Doc.Text()) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func readConfig(path string) (fileConfig, error) {

@@ -143,7 +143,7 @@ func graphOf(t *testing.T, c *goldenCase) string {
 	if code := run(context.Background(), append([]string{"-graph"}, c.args...), &stdout, &stderr); code != 0 {
 		t.Fatalf("%s: arazzogen -graph: exit %d\n%s", c.name, code, stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "out", "arazzo.gen.go")); err == nil {
 		t.Errorf("%s: -graph wrote files", c.name)
 	}
 	return stdout.String()

@@ -72,7 +72,8 @@ var tools = []mcp.Tool{
   "properties": {
     "accessToken": {
       "type": "string",
-      "const": "[REDACTED]"
+      "const": "[REDACTED]",
+      "description": "JWT access token for authenticating API requests"
     },
     "customers": {}
   },

@@ -109,18 +109,12 @@ func TestTools(t *testing.T) {
 	}
 	out := tool.OutputSchema.(map[string]any)
 	props := out["properties"].(map[string]any)
-	if got := props["accessToken"]; !jsonEqual(got, map[string]any{"type": "string", "const": "[REDACTED]"}) {
+	if got := props["accessToken"].(map[string]any); got["type"] != "string" || got["const"] != "[REDACTED]" {
 		t.Errorf("accessToken schema %v", got)
 	}
 	if _, ok := props["customers"]; !ok {
 		t.Errorf("output schema has no customers: %v", props)
 	}
-}
-
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
 }
 
 // TestCallTool runs the workflow through the tool against the fake API and gets its outputs
