@@ -10,6 +10,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,7 +169,7 @@ func excerptN(b []byte, secrets []string, limit int) string {
 		b = b[:window]
 	}
 	red, complete := redactBody(b)
-	s := RedactString(string(red), secrets...)
+	s := RedactString(string(red), append(slices.Clip(secrets), secretMemberValues(b)...)...)
 	if len(s) > limit {
 		s = s[:limit]
 		for len(s) > 0 && !utf8.ValidString(s) {
@@ -179,6 +181,53 @@ func excerptN(b []byte, secrets []string, limit int) string {
 		return s + "…"
 	}
 	return s
+}
+
+// secretMemberValues returns the string values, of at least 8 bytes, of the members of a
+// JSON body whose names SecretName marks: such a value is secret wherever else the body
+// repeats it (a token inside a link member, say). Shorter values ("none", "true") would
+// match ordinary text. It reads b as far as it is well-formed.
+func secretMemberValues(b []byte) []string {
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	var values []string
+	secretValue := false // the next value is that of a secret member
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return values
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				stack = append(stack, frame{object: d == '{', wantKey: d == '{'})
+			} else {
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].wantKey = true
+				}
+			}
+			secretValue = false
+			continue
+		}
+		if top >= 0 && stack[top].object && stack[top].wantKey {
+			key, _ := tok.(string)
+			secretValue, stack[top].wantKey = SecretName(key), false
+			continue
+		}
+		if v, ok := tok.(string); ok && secretValue && len(v) >= 8 {
+			values = append(values, v)
+		}
+		secretValue = false
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
 }
 
 // StepError is returned by generated workflow methods when a step fails. Use errors.As to

@@ -179,3 +179,14 @@ func TestFormBodyExcerptRedactsSecretFields(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestExcerptRedactsRepeatedSecretValues: a value that is secret in one member is redacted
+// where the body repeats it.
+func TestExcerptRedactsRepeatedSecretValues(t *testing.T) {
+	body := `{"token":"ctok_0123456789abcdef","connect_link_url":"https://example.com/connect?token=ctok_0123456789abcdef","list":[{"apiKey":"nested-key-12345"}],"note":"nested-key-12345 again","auth":"none","kind":"none"}`
+	got := excerptN([]byte(body), nil, TraceBodyBytes)
+	want := `{"token":"[REDACTED]","connect_link_url":"https://example.com/connect?token=[REDACTED]","list":[{"apiKey":"[REDACTED]"}],"note":"[REDACTED] again","auth":"[REDACTED]","kind":"none"}`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -236,7 +236,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 2
 	}
-	if err := printDiagnostics(*format, relativePaths(res.Diags, wd), stdout, stderr); err != nil {
+	diags := relativePaths(res.Diags, wd)
+	if *format == "text" {
+		// Under go generate, text diagnostics name absolute paths (see diagnosticBase); the
+		// machine-readable formats stay relative to the working directory.
+		paths := diagnosticBase()
+		for i := range diags {
+			diags[i].Pos.File = paths.show(diags[i].Pos.File)
+		}
+	}
+	if err := printDiagnostics(*format, diags, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 2
 	}
@@ -282,6 +291,37 @@ func hasPackageDoc(dir string) bool {
 		}
 	}
 	return false
+}
+
+// diagnosticPaths rewrites the relative paths of diagnostics, which are relative to the
+// working directory, as absolute paths when abs is set.
+type diagnosticPaths struct {
+	abs bool
+	wd  string
+}
+
+// diagnosticBase says how diagnostics name files. Paths are relative to the working
+// directory, except under go generate (GOFILE is set): it runs the generator in the
+// directory of the package being generated, and tells it neither where go generate was
+// started nor where the person reading the messages is (it sets PWD to the package's
+// directory), so a relative path would resolve from nowhere they are; there paths are
+// absolute.
+func diagnosticBase() diagnosticPaths {
+	if os.Getenv("GOFILE") == "" {
+		return diagnosticPaths{}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return diagnosticPaths{}
+	}
+	return diagnosticPaths{abs: true, wd: wd}
+}
+
+func (b diagnosticPaths) show(path string) string {
+	if !b.abs || path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(b.wd, path)
 }
 
 func readConfig(path string) (fileConfig, error) {

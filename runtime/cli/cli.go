@@ -509,7 +509,7 @@ func openReports(flags reportFlags, name string, env Env, rep *reporter) ([]*ope
 	for _, rf := range flags {
 		r := &openReport{flag: rf, rec: report.New(name), w: env.Stdout}
 		if rf.file != "" {
-			f, err := os.Create(rf.file)
+			f, err := createFile(rf.file)
 			if err != nil {
 				for _, o := range open {
 					if o.f != nil {

@@ -30,18 +30,23 @@ func printList(cmd Command, w io.Writer) {
 // or secret.
 func writeInputs(w io.Writer, wf Workflow) {
 	for _, in := range wf.Inputs {
-		typ := in.Type
-		if typ == "" {
-			typ = "any"
-		}
-		if in.Required {
-			typ += ", required"
-		}
-		if secretInput(in) {
-			typ += ", secret"
-		}
-		fmt.Fprintf(w, "  -input %s=<%s>\n", in.Name, typ)
+		fmt.Fprintf(w, "  -input %s=<%s>\n", in.Name, typeText(in.Type, in.Required, secretInput(in)))
 	}
+}
+
+// typeText describes a value: its JSON type ("any" when the schema does not say), then
+// whether it is required and whether it is secret.
+func typeText(typ string, required, secret bool) string {
+	if typ == "" {
+		typ = "any"
+	}
+	if required {
+		typ += ", required"
+	}
+	if secret {
+		typ += ", secret"
+	}
+	return typ
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -122,14 +127,7 @@ func printWorkflowHelp(cmd Command, wf Workflow, w io.Writer) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, o := range wf.Outputs {
-		typ := o.Type
-		if typ == "" {
-			typ = "any"
-		}
-		if o.Secret {
-			typ += ", secret"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", o.Name, typ)
+		fmt.Fprintf(tw, "  %s\t%s\n", o.Name, typeText(o.Type, false, o.Secret))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nSteps:")

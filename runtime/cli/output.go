@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/runtime"
@@ -203,9 +204,22 @@ func marshalInOrder(compact []byte, members map[string]json.RawMessage) ([]byte,
 	return b.Bytes(), nil
 }
 
-// writeFile writes data to a file readable by its owner only: outputs may hold secrets.
+// writeFile writes data to a file readable by its owner only (outputs may hold secrets),
+// creating its directory.
 func writeFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	return os.WriteFile(path, data, 0o600)
+}
+
+// createFile creates a report file, and its directory (CI jobs write reports/x.xml into a
+// fresh checkout).
+func createFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(path)
 }
 
 // githubOutputs renders the outputs as lines of a GitHub Actions $GITHUB_OUTPUT file: NAME=VALUE,
@@ -260,9 +274,10 @@ func randomHex() string {
 	return hex.EncodeToString(b[:])
 }
 
-// appendFile appends data to the file at path, which must exist (as $GITHUB_OUTPUT does).
+// appendFile appends data to the file at path (GitHub Actions creates $GITHUB_OUTPUT; a new
+// file is readable by its owner only).
 func appendFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,7 @@ func (g *graph) workflow(w *ir.Workflow, in int) {
 		}
 		onSuccess := ir.Tried(st.OnSuccess)
 		for _, a := range onSuccess {
-			g.action(w, in, id, "-->", []string{success, "onSuccess " + actionText(a)}, a, outputs, failed)
+			g.action(w, in, id, "-->", []string{success, actionText("on success", a)}, a, outputs, failed)
 		}
 		if len(onSuccess) == 0 || len(onSuccess[len(onSuccess)-1].Criteria) > 0 {
 			label := []string{success}
@@ -182,7 +182,7 @@ func (g *graph) workflow(w *ir.Workflow, in int) {
 		}
 		onFailure := ir.Tried(st.OnFailure)
 		for _, a := range onFailure {
-			g.action(w, in, id, "-.->", []string{"failure", "onFailure " + actionText(a)}, a, outputs, failed)
+			g.action(w, in, id, "-.->", []string{"failure", actionText("on failure", a)}, a, outputs, failed)
 		}
 		if len(onFailure) == 0 || len(onFailure[len(onFailure)-1].Criteria) > 0 || onFailure[len(onFailure)-1].Kind == ir.Retry {
 			label := []string{"failure"}
@@ -274,32 +274,6 @@ func criterionText(c *ir.Criterion) string {
 	s := kind + " " + clip(c.Text, 60)
 	if c.Context != nil && c.Context.Src != "" {
 		s += " on " + clip(c.Context.Src, 40)
-	}
-	return s
-}
-
-// actionText names an action and says what it does.
-func actionText(a *ir.Action) string {
-	s := a.Name + ": "
-	switch a.Kind {
-	case ir.End:
-		s += "end"
-	case ir.Goto:
-		s += "goto"
-		if a.Call != nil {
-			s += " workflow"
-		}
-	case ir.Retry:
-		s += "retry"
-		if a.RetryLimit != 1 {
-			s += fmt.Sprintf(" up to %d times", a.RetryLimit)
-		}
-		if a.RetryAfter > 0 {
-			s += " after " + strconv.FormatFloat(a.RetryAfter, 'f', -1, 64) + "s"
-		}
-	}
-	if c := criteriaText(a.Criteria); c != "" {
-		s += " if " + c
 	}
 	return s
 }

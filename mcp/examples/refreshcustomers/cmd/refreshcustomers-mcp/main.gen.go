@@ -35,13 +35,28 @@ var command = cli.Command{
 	Sources: []string{"prismaticGraphqlApi"},
 	Workflows: []cli.Workflow{
 		{
-			ID:      "refresh-and-list-customers",
-			Summary: "Refresh the access token then enumerate every customer tenant.",
+			ID:          "refresh-and-list-customers",
+			Summary:     "Refresh the access token then enumerate every customer tenant.",
+			Description: "Refreshes the JWT access token from a supplied refresh token and then issues the documented listCustomers GraphQL query, returning the array of customer nodes with id, name and externalId.",
 			Inputs: []cli.Input{
 				{Name: "refreshToken", Type: "string", Required: true, Secret: true},
 			},
+			Outputs: []cli.Output{
+				{Name: "accessToken", Type: "string", Secret: true},
+				{Name: "customers"},
+			},
+			Steps: []cli.Step{
+				{ID: "refreshToken", Operation: "POST /auth/refresh (refreshAuthToken)", Criteria: []string{"$statusCode == 200"}},
+				{ID: "listCustomers", Operation: "POST /api (executeGraphQLQuery)", Criteria: []string{"$statusCode == 200"}},
+			},
 			Run: workflowRun((*refreshcustomers.Client).RefreshAndListCustomers),
 		},
+	},
+	Document: cli.Document{
+		File:    "prismatic-refresh-and-list-customers-workflow.yml",
+		Title:   "Prismatic Refresh Token and List Customers",
+		Version: "1.0.0",
+		Arazzo:  "1.0.1",
 	},
 	Auth: []cli.Auth{
 		{Name: "prismaticGraphqlApi", Kind: "bearer token"},
