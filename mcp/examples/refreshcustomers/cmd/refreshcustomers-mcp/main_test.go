@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -294,5 +296,77 @@ func TestUsage(t *testing.T) {
 		if code != cli.ExitUsage || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr.String(), c.want)
 		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's goroutine and the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestHTTP serves streamable HTTP with -http and a port alone, which listens on loopback
+// only; the SDK's streamable client calls the tool, and cancelling the context stops the
+// server.
+func TestHTTP(t *testing.T) {
+	srv := prismatic(t)
+	env := map[string]string{"PRISMATIC_REFRESH_TOKEN": fakeapi.PrismaticRefreshToken}
+	var stderr lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- mcp.Run(ctx, command, tools, cli.Env{
+			Args:       []string{"-http", ":0", "-input-env", "refreshToken=PRISMATIC_REFRESH_TOKEN", "-server", "prismaticGraphqlApi=" + srv.URL},
+			Stdin:      strings.NewReader(""),
+			Stdout:     io.Discard,
+			Stderr:     &stderr,
+			Getenv:     func(k string) string { return env[k] },
+			HTTPClient: srv.Client(),
+		})
+	}()
+	addr := regexp.MustCompile(`on (http://\S+)`)
+	var endpoint string
+	for deadline := time.Now().Add(10 * time.Second); endpoint == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+			endpoint = m[1]
+		}
+	}
+	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("endpoint %q; want loopback (stderr: %s)", endpoint, stderr.String())
+	}
+	client := sdk.NewClient(&sdk.Implementation{Name: "test-client", Version: "1"}, nil)
+	session, err := client.Connect(ctx, &sdk.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	res, err := session.CallTool(ctx, &sdk.CallToolParams{Name: toolName, Arguments: map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.IsError || res.StructuredContent.(map[string]any)["accessToken"] != "[REDACTED]" {
+		t.Errorf("result %s", resultText(t, res))
+	}
+	session.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d; stderr: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop when its context ended")
 	}
 }
