@@ -36,7 +36,8 @@ type Option func(*Client) error
 
 // WithHTTPClient sets the client that sends requests (default http.DefaultClient). It must honour
 // each request's context, as *http.Client does: timeouts and cancellation reach a request only
-// through it.
+// through it. Credentials never follow a redirect to another origin (see runtime.Transport); a
+// client that is not an *http.Client must use runtime.CheckRedirect for its redirects.
 func WithHTTPClient(d runtime.Doer) Option {
 	return func(c *Client) error {
 		if d == nil {
