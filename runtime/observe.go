@@ -392,6 +392,15 @@ func (s *Step) Send(req *Request) (*Response, error) {
 	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList())
 }
 
+// Secret marks values as secret for the rest of the step's run, as Run.Secret does. A nil
+// Step ignores them: a step judged outside a run (a called workflow's outputs checked by a
+// durable engine's workflow code) has nothing to redact.
+func (s *Step) Secret(values ...string) {
+	if s != nil {
+		s.run.Secret(values...)
+	}
+}
+
 // Err returns nil while the step's context is live, and once it is done the *StepError
 // saying the step was cancelled or timed out (errors.Is matches context.Canceled or
 // context.DeadlineExceeded). Generated code checks it after waiting between attempts.
