@@ -37,7 +37,11 @@ type Config struct {
 	Cache *SourceCache
 	// CLI also generates a command in cmd/<Package>/ that runs any workflow from a shell.
 	CLI bool
-	// ImportPath is the import path of the generated package; the command needs it.
+	// Temporal also generates a package in <Package>temporal/ that runs the workflows as
+	// Temporal workflows (github.com/arazzogen/arazzogen/temporal).
+	Temporal bool
+	// ImportPath is the import path of the generated package; the command and the Temporal
+	// package need it.
 	ImportPath string
 	// Strict turns every warning into an error.
 	Strict bool
@@ -122,6 +126,16 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
 		}
 		out, err := emit.Command(prog, cfg.ImportPath)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Temporal {
+		if cfg.ImportPath == "" {
+			return nil, fmt.Errorf("the Temporal package needs the import path of package %s", cfg.Package)
+		}
+		out, err := emit.Temporal(prog, cfg.ImportPath)
 		if err != nil {
 			return nil, err
 		}

@@ -183,8 +183,17 @@ type StepError struct {
 	Body       string // an excerpt of the response body, when there was one
 	Err        error
 
-	secrets []string
+	secrets   []string
+	transient bool
 }
+
+// Transient reports whether the request failed in a way that sending it again may cure:
+// no response came (a refused or reset connection, the request timeout of the client
+// expired) or its body was cut short. A failed success criterion, a step timeout, a
+// cancelled run and a refused credential are not transient. A durable engine retries
+// transient failures of idempotent requests on its own; everything else is the workflow's
+// to handle with its failure actions.
+func (e *StepError) Transient() bool { return e.transient }
 
 func (e *StepError) Error() string {
 	var b strings.Builder

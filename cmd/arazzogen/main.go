@@ -65,6 +65,7 @@ type fileConfig struct {
 	Sources   map[string]string `yaml:"sources"`
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
+	Temporal  bool              `yaml:"temporal"`
 	Strict    bool              `yaml:"strict"`
 	Workflows []string          `yaml:"workflows"`
 }
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
+	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
@@ -98,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "arazzogen", buildVersion())
 		return 0
 	}
-	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, Strict: *strict}
+	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, Temporal: *temporal, Strict: *strict}
 	if *configFile != "" {
 		fc, err := readConfig(*configFile)
 		if err != nil {
@@ -130,6 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Sources[k] = v
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
+		cfg.Temporal = cfg.Temporal || fc.Temporal
 		cfg.Strict = cfg.Strict || fc.Strict
 		cfg.Workflows = fc.Workflows
 		cfg.Allow = fc.Allow
@@ -165,16 +168,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *lint {
 		// Linting needs no output directory or command; a fixed package name keeps the
 		// check independent of where it runs.
-		cfg.CLI = false
+		cfg.CLI, cfg.Temporal = false, false
 		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
 			cfg.Package = "lint"
 		}
 	}
 	importPath := ""
-	if cfg.CLI {
+	if cfg.CLI || cfg.Temporal {
 		var err error
 		if importPath, err = importPathOf(cfg.Output); err != nil {
-			fmt.Fprintf(stderr, "arazzogen: -cli: %v\n", err)
+			flag := "-cli"
+			if !cfg.CLI {
+				flag = "-temporal"
+			}
+			fmt.Fprintf(stderr, "arazzogen: %s: %v\n", flag, err)
 			return 2
 		}
 	}
@@ -184,6 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Sources:    cfg.Sources,
 		Allow:      cfg.Allow,
 		CLI:        cfg.CLI,
+		Temporal:   cfg.Temporal,
 		ImportPath: importPath,
 		Strict:     cfg.Strict,
 		Workflows:  cfg.Workflows,

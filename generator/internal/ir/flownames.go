@@ -8,12 +8,33 @@ type StateNames struct {
 	Outputs string // the method computing the workflow's outputs
 }
 
+// TemporalNames are the identifiers of an exported workflow in the package generated with
+// -temporal: the workflow function, the constant holding its type name, the unexported
+// function both its registered forms call, and the Client methods that start it and wait
+// for its outputs (Method) or only start it (Start).
+type TemporalNames struct {
+	Func, TypeName, Run, Method, Start string
+}
+
+// temporalReserved are the names the -temporal package declares for every document.
+var temporalReserved = []string{"TaskQueue", "Option", "Register", "RegisterWorkflows", "RegisterActivities", "Client", "NewClient"}
+
 // nameFlows names what each workflow's step-at-a-time form adds to the package: its state
 // type and fields, its flow variable and its step functions. It runs after every other
 // name is given, so that adding these never renames a workflow, a type or an option that
 // exists without them.
 func (b *builder) nameFlows(p *Program) {
+	pkg, methods := newNamer(temporalReserved...), newNamer()
 	for _, w := range p.Workflows {
+		if w.Source == "" {
+			w.Temporal = TemporalNames{
+				Func:     pkg.name(w.GoName),
+				TypeName: pkg.name(w.GoName + "WorkflowName"),
+				Run:      pkg.name(unexportedName(w.GoName)),
+			}
+			w.Temporal.Method = methods.name(w.GoName)
+			w.Temporal.Start = methods.name("Start" + w.GoName)
+		}
 		w.State = b.typeNames.name(w.GoName + "State")
 		w.Flow = b.typeNames.name(unexportedName(w.GoName + " flow"))
 		members := newNamer()

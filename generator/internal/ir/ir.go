@@ -70,6 +70,9 @@ type Workflow struct {
 	// the state type that are not step or dependsOn fields (see flownames.go).
 	State, Flow string
 	StateNames  StateNames
+	// Temporal names the workflow's identifiers in the -temporal package (exported
+	// workflows only).
+	Temporal TemporalNames
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it

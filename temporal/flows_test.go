@@ -1,0 +1,158 @@
+package temporal_test
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/arazzogen/arazzogen/runtime"
+	"github.com/arazzogen/arazzogen/temporal"
+	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs"
+	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs/jobstemporal"
+	"github.com/arazzogen/arazzogen/temporal/internal/reportsapi"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+)
+
+// jobsEnv registers the render-report workflow, with a client of api, on a test
+// environment whose clock skips ahead whenever the workflow waits.
+func jobsEnv(t *testing.T, api *reportsapi.Server, opts ...temporal.Option) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	c, err := jobs.NewClient(jobs.WithServerURL(jobs.SourceReports, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestWorkflowEnvironment()
+	jobstemporal.Register(env, c, append([]temporal.Option{temporal.AllowPlaintextSecrets()}, opts...)...)
+	return env
+}
+
+func renderReport(t *testing.T, env *testsuite.TestWorkflowEnvironment, token string) (*jobs.RenderReportOutputs, error) {
+	t.Helper()
+	env.ExecuteWorkflow(jobstemporal.RenderReportWorkflowName, jobs.RenderReportInputs{APIToken: token, Title: "Q3"})
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("workflow did not complete")
+	}
+	if err := env.GetWorkflowError(); err != nil {
+		return nil, temporal.Error(err)
+	}
+	var out jobs.RenderReportOutputs
+	if err := env.GetWorkflowResult(&out); err != nil {
+		t.Fatal(err)
+	}
+	return &out, nil
+}
+
+// A poll that retries every 30 minutes until the report is rendered: six hours of waiting
+// on durable timers, which the test environment skips.
+func TestPollForHours(t *testing.T) {
+	api := &reportsapi.Server{Renders: 12}
+	env := jobsEnv(t, api)
+	began, clock := time.Now(), env.Now()
+	out, err := renderReport(t, env, reportsapi.Token)
+	wall := time.Since(began)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ReportID != "rep-1" || out.Pages != 12 || out.URL != "https://reports.example.com/files/rep-1.pdf" {
+		t.Errorf("outputs = %+v", out)
+	}
+	if submits, polls := api.Counts(); submits != 1 || polls != 13 {
+		t.Errorf("requests: %d submissions, %d polls; want 1 and 13", submits, polls)
+	}
+	if waited := env.Now().Sub(clock); waited < 6*time.Hour {
+		t.Errorf("workflow clock advanced %s; want the 12 retries of 30 minutes", waited)
+	}
+	t.Logf("%s of polling ran in %s", env.Now().Sub(clock).Round(time.Minute), wall)
+	if wall > 5*time.Second {
+		t.Errorf("took %s", wall)
+	}
+}
+
+// A submission refused twice as busy succeeds on the third attempt, each retry after the
+// server's Retry-After (1s, overriding the document's 60s).
+func TestRetrySucceedsOnThirdAttempt(t *testing.T) {
+	api := &reportsapi.Server{Busy: 2}
+	env := jobsEnv(t, api)
+	clock := env.Now()
+	out, err := renderReport(t, env, reportsapi.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ReportID != "rep-1" {
+		t.Errorf("outputs = %+v", out)
+	}
+	if submits, polls := api.Counts(); submits != 3 || polls != 1 {
+		t.Errorf("requests: %d submissions, %d polls; want 3 and 1", submits, polls)
+	}
+	if waited := env.Now().Sub(clock); waited < 2*time.Second || waited >= time.Minute {
+		t.Errorf("workflow clock advanced %s; want two waits of the server's Retry-After (1s)", waited)
+	}
+}
+
+// A refused credential fails the first step: the run ends with the step's
+// *runtime.StepError, its status and step intact, and the token nowhere in it.
+func TestRefusedCredentialIsStepError(t *testing.T) {
+	api := &reportsapi.Server{}
+	env := jobsEnv(t, api)
+	_, err := renderReport(t, env, "wrong-token-5521")
+	var se *runtime.StepError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v (%T) is no *runtime.StepError", err, err)
+	}
+	if se.Step != "submit" || se.StatusCode != 401 || se.Workflow != "render-report" {
+		t.Errorf("step error = %+v", se)
+	}
+	if msg := err.Error(); msg == "" || strings.Contains(msg, "wrong-token-5521") {
+		t.Errorf("message %q", msg)
+	}
+	if submits, _ := api.Counts(); submits != 1 {
+		t.Errorf("%d submissions; want 1 (a 401 is not retried)", submits)
+	}
+}
+
+// A poll whose connection drops is sent again by Temporal's retry policy (GET is
+// idempotent); a submission whose connection drops is not (POST is not), and fails.
+func TestTransportRetries(t *testing.T) {
+	t.Run("GET retried", func(t *testing.T) {
+		api := &reportsapi.Server{DropPolls: 1}
+		env := jobsEnv(t, api)
+		if _, err := renderReport(t, env, reportsapi.Token); err != nil {
+			t.Fatal(err)
+		}
+		if submits, polls := api.Counts(); submits != 1 || polls != 2 {
+			t.Errorf("requests: %d submissions, %d polls; want 1 and 2", submits, polls)
+		}
+	})
+	t.Run("POST not retried", func(t *testing.T) {
+		api := &reportsapi.Server{DropSubmits: 1}
+		env := jobsEnv(t, api)
+		_, err := renderReport(t, env, reportsapi.Token)
+		var se *runtime.StepError
+		if !errors.As(err, &se) || se.Step != "submit" || !se.Transient() {
+			t.Fatalf("error %v; want the submit step's transport failure", err)
+		}
+		if submits, _ := api.Counts(); submits != 1 {
+			t.Errorf("%d submissions; want 1", submits)
+		}
+	})
+	t.Run("POST retried when allowed", func(t *testing.T) {
+		api := &reportsapi.Server{DropSubmits: 1}
+		env := jobsEnv(t, api, temporal.WithRetryNonIdempotent())
+		if _, err := renderReport(t, env, reportsapi.Token); err != nil {
+			t.Fatal(err)
+		}
+		if submits, _ := api.Counts(); submits != 2 {
+			t.Errorf("%d submissions; want 2", submits)
+		}
+	})
+}
+
+
