@@ -67,4 +67,3 @@ type runError struct {
 
 func (e *runError) Error() string   { return e.step.Error() }
 func (e *runError) Unwrap() []error { return []error{e.step, e.err} }
-

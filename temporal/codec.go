@@ -120,4 +120,3 @@ func Encrypt(opts *client.Options, key []byte) error {
 	opts.FailureConverter = sdktemporal.NewDefaultFailureConverter(sdktemporal.DefaultFailureConverterOptions{DataConverter: dc, EncodeCommonAttributes: true})
 	return nil
 }
-

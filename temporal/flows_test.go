@@ -3,8 +3,8 @@ package temporal_test
 import (
 	"errors"
 	"log/slog"
-	"strings"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,5 +154,3 @@ func TestTransportRetries(t *testing.T) {
 		}
 	})
 }
-
-
