@@ -13,10 +13,12 @@ demo:
 test:
 	$(GO) test ./...
 	cd otel && $(GO) test ./...
+	cd temporal && $(GO) test ./...
 
 ## generate: regenerate the committed example code
 generate:
 	$(GO) generate ./examples/...
+	./scripts/generate-temporal.sh
 
 ## golden: rewrite testdata/golden and testdata/errors from the current output (review the diff)
 golden:
@@ -26,6 +28,7 @@ golden:
 check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
 ## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)
 BENCHFLAGS ?=

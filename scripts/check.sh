@@ -42,7 +42,7 @@ while IFS= read -r file; do
     status=1
   fi
   rm -f /tmp/arazzogen-check.$$
-done < <(grep -rl --include='*.go' '^//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen ' examples)
+done < <(grep -rl --include='*.go' '^//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen ' examples temporal/internal)
 
 [ "$status" -eq 0 ] && echo "check: ok"
 exit "$status"
