@@ -23,6 +23,9 @@ type Server struct {
 	DropPolls int
 	// DropSubmits is how many submissions have their connection closed without a response.
 	DropSubmits int
+	// PollRetryAfter, when set, is the Retry-After header of a "rendering" answer: the
+	// workflow's retry then waits that long instead of its document's 30 minutes.
+	PollRetryAfter string
 	// OnPoll, when set, is called with the number of each poll before it is answered.
 	OnPoll func(n int)
 
@@ -81,6 +84,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		id := strings.TrimPrefix(r.URL.Path, "/reports/")
 		if n <= s.DropPolls+s.Renders {
+			if s.PollRetryAfter != "" {
+				w.Header().Set("Retry-After", s.PollRetryAfter)
+			}
 			writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": "rendering"})
 			return
 		}
