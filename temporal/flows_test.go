@@ -13,8 +13,10 @@ import (
 	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs"
 	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs/jobstemporal"
 	"github.com/arazzogen/arazzogen/temporal/internal/reportsapi"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 )
 
 // jobsEnv registers the render-report workflow, with a client of api, on a test
@@ -153,4 +155,61 @@ func TestTransportRetries(t *testing.T) {
 			t.Errorf("%d submissions; want 2", submits)
 		}
 	})
+}
+
+// A poll loop whose history grows long continues as new at a loop, carrying its state and
+// position: the continued runs send no step again, and the last one gives the outputs.
+func TestLongPollContinuesAsNew(t *testing.T) {
+	api := &reportsapi.Server{Renders: 60}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c, err := jobs.NewClient(jobs.WithServerURL(jobs.SourceReports, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name any = jobstemporal.RenderReportWorkflowName
+	args := []any{jobs.RenderReportInputs{APIToken: reportsapi.Token, Title: "Q3"}}
+	runs := 0
+	for {
+		runs++
+		env := testEnv()
+		jobstemporal.Register(env, c, temporal.AllowPlaintextSecrets(), temporal.WithContinueAsNewAfter(100))
+		// The test environment counts no history: after ten hours of polling (20 polls),
+		// say that it reached 200 events.
+		env.RegisterDelayedCallback(func() { env.SetCurrentHistoryLength(200) }, 10*time.Hour)
+		env.ExecuteWorkflow(name, args...)
+		err := env.GetWorkflowError()
+		var can *workflow.ContinueAsNewError
+		if !errors.As(err, &can) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out jobs.RenderReportOutputs
+			if err := env.GetWorkflowResult(&out); err != nil || out.Pages != 12 {
+				t.Fatalf("outputs %+v, %v", out, err)
+			}
+			break
+		}
+		if want := jobstemporal.RenderReportWorkflowName + temporal.ContinuedSuffix; can.WorkflowType.Name != want {
+			t.Fatalf("continued as %q; want %q", can.WorkflowType.Name, want)
+		}
+		var cont temporal.Continuation[jobs.RenderReportState]
+		if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &cont); err != nil {
+			t.Fatal(err)
+		}
+		if cont.State.Submit.ReportID != "rep-1" || cont.Position.Step != 1 || !cont.Position.Again {
+			t.Fatalf("continuation %+v", cont)
+		}
+		name, args = can.WorkflowType.Name, []any{cont}
+		if runs > 20 {
+			t.Fatal("no end after 20 runs")
+		}
+	}
+	t.Logf("%d runs", runs)
+	if runs < 3 {
+		t.Errorf("%d runs; a history of 60 polls should continue as new at 100 events more than once", runs)
+	}
+	if submits, polls := api.Counts(); submits != 1 || polls != 61 {
+		t.Errorf("requests: %d submissions, %d polls; want 1 and 61", submits, polls)
+	}
 }
