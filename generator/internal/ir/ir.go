@@ -15,6 +15,8 @@ type Program struct {
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
+	DocVersion string // the document's info.version
+	Arazzo     string // the Arazzo version the document declares
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
