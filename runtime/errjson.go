@@ -18,6 +18,8 @@ type stepErrorJSON struct {
 	Reason     string   `json:"reason,omitempty"`
 	Body       string   `json:"body,omitempty"`
 	Err        string   `json:"error,omitempty"`
+	Criterion  string   `json:"criterion,omitempty"`
+	Attempts   int      `json:"attempts,omitempty"`
 	Is         []string `json:"is,omitempty"`
 	Transient  bool     `json:"transient,omitempty"`
 }
@@ -39,6 +41,7 @@ func (e *StepError) MarshalJSON() ([]byte, error) {
 		Workflow: e.Workflow, Step: e.Step, Method: e.Method, Path: e.Path, StatusCode: e.StatusCode,
 		Reason:    RedactString(e.Reason, e.secrets...),
 		Body:      RedactString(e.Body, e.secrets...),
+		Criterion: e.Criterion, Attempts: e.Attempts,
 		Transient: e.transient,
 	}
 	if e.Err != nil {
@@ -60,7 +63,7 @@ func (e *StepError) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = StepError{Workflow: j.Workflow, Step: j.Step, Method: j.Method, Path: j.Path, StatusCode: j.StatusCode,
-		Reason: j.Reason, Body: j.Body, transient: j.Transient}
+		Reason: j.Reason, Body: j.Body, Criterion: j.Criterion, Attempts: j.Attempts, transient: j.Transient}
 	if j.Err != "" || len(j.Is) > 0 {
 		e.Err = &decodedError{msg: j.Err, is: j.Is}
 	}

@@ -39,7 +39,7 @@ func TestStepErrorJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Error() != err.Error() || back.StatusCode != 400 || back.Step != "s" || back.Path != "/x" {
+	if back.Error() != err.Error() || back.StatusCode != 400 || back.Step != "s" || back.Path != "/x" || back.Criterion != "$statusCode == 200" {
 		t.Errorf("round trip: %q, want %q", back.Error(), err.Error())
 	}
 

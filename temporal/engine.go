@@ -86,6 +86,7 @@ type engine[C, S any] struct {
 	obs     runtime.Observer
 	calls   int
 	started time.Time
+	attempt int // which time the running step is tried (its retries count)
 }
 
 // report tells the observer about a workflow-level event, once: not again while the
@@ -96,7 +97,13 @@ func (e *engine[C, S]) report(event func(runtime.Observer)) {
 	}
 }
 
-func (e *engine[C, S]) Begin(int, bool) {}
+func (e *engine[C, S]) Begin(_ int, again bool) {
+	if again {
+		e.attempt++
+	} else {
+		e.attempt = 1
+	}
+}
 
 func (e *engine[C, S]) End(int, error) {}
 
@@ -132,6 +139,10 @@ func (e *engine[C, S]) Exec(i int) runtime.Outcome {
 	fs.Writes(e.s, &res.State)
 	o := runtime.Outcome{Actions: res.Actions, RetryAfter: res.RetryAfter, HasRetryAfter: res.HasRetryAfter}
 	if res.Err != nil {
+		if e.attempt > 1 && res.Err.Step == fs.ID {
+			// Each attempt is an activity of its own; count them as one step's sends.
+			res.Err.Attempts = e.attempt
+		}
 		o.Err = res.Err
 	}
 	return o

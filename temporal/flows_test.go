@@ -1,6 +1,7 @@
 package temporal_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http/httptest"
@@ -211,5 +212,30 @@ func TestLongPollContinuesAsNew(t *testing.T) {
 	}
 	if submits, polls := api.Counts(); submits != 1 || polls != 61 {
 		t.Errorf("requests: %d submissions, %d polls; want 1 and 61", submits, polls)
+	}
+}
+
+// A submission refused more often than its retry budget allows fails with the same error,
+// attempts counted, on Temporal as in process.
+func TestRetriesExhaustedSameError(t *testing.T) {
+	api := &reportsapi.Server{Busy: 10}
+	env := jobsEnv(t, api)
+	_, err := renderReport(t, env, reportsapi.Token)
+	var se *runtime.StepError
+	if !errors.As(err, &se) || se.Attempts != 6 || se.StatusCode != 503 {
+		t.Fatalf("error %v; want the submission's 503 after 6 attempts", err)
+	}
+	if submits, _ := api.Counts(); submits != 6 {
+		t.Errorf("%d submissions; want 6 (5 retries)", submits)
+	}
+	local := httptest.NewServer(&reportsapi.Server{Busy: 10})
+	defer local.Close()
+	c, err := jobs.NewClient(jobs.WithServerURL(jobs.SourceReports, local.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, inProcess := c.RenderReport(context.Background(), jobs.RenderReportInputs{APIToken: reportsapi.Token, Title: "Q3"})
+	if inProcess == nil || inProcess.Error() != se.Error() {
+		t.Errorf("on Temporal\n%v\nin process\n%v", se, inProcess)
 	}
 }
