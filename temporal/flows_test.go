@@ -5,12 +5,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
 	"github.com/arazzogen/arazzogen/temporal"
+	"github.com/arazzogen/arazzogen/temporal/internal/flows/chain"
+	"github.com/arazzogen/arazzogen/temporal/internal/flows/chain/chaintemporal"
 	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs"
 	"github.com/arazzogen/arazzogen/temporal/internal/flows/jobs/jobstemporal"
 	"github.com/arazzogen/arazzogen/temporal/internal/reportsapi"
@@ -237,5 +240,57 @@ func TestRetriesExhaustedSameError(t *testing.T) {
 	_, inProcess := c.RenderReport(context.Background(), jobs.RenderReportInputs{APIToken: reportsapi.Token, Title: "Q3"})
 	if inProcess == nil || inProcess.Error() != se.Error() {
 		t.Errorf("on Temporal\n%v\nin process\n%v", se, inProcess)
+	}
+}
+
+// A workflow that runs another first (dependsOn), then as a step (workflowId), then ends on
+// a success action: on Temporal the called workflows are child workflows, and the outputs
+// are those of the in-process method.
+func TestChildWorkflows(t *testing.T) {
+	in := chain.RenderTwiceInputs{APIToken: reportsapi.Token, Title: "Q3"}
+	api := &reportsapi.Server{Renders: 1}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	c, err := chain.NewClient(chain.WithServerURL(chain.SourceReports, srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv()
+	chaintemporal.Register(env, c, temporal.AllowPlaintextSecrets())
+	var children []string
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		children = append(children, info.WorkflowType.Name+" "+info.WorkflowExecution.ID)
+	})
+	env.ExecuteWorkflow(chaintemporal.RenderTwiceWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(temporal.Error(err))
+	}
+	var got chain.RenderTwiceOutputs
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		chaintemporal.RenderWorkflowName + " default-test-workflow-id/1-dependsOn-render",
+		chaintemporal.RenderWorkflowName + " default-test-workflow-id/2-again-render",
+	}
+	if !reflect.DeepEqual(children, want) {
+		t.Errorf("child workflows\n%q\nwant\n%q", children, want)
+	}
+
+	local := httptest.NewServer(&reportsapi.Server{Renders: 1})
+	defer local.Close()
+	lc, err := chain.NewClient(chain.WithServerURL(chain.SourceReports, local.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inProcess, err := lc.RenderTwice(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, inProcess) || got.Pages != 12 || got.First == "" || got.Second == "" {
+		t.Errorf("on Temporal %+v; in process %+v", got, inProcess)
+	}
+	if submits, polls := api.Counts(); submits != 2 || polls != 4 {
+		t.Errorf("requests: %d submissions, %d polls; want 2 and 4 (the first render polled twice, the fake renders once only; the second once; one check)", submits, polls)
 	}
 }
