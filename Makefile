@@ -2,12 +2,16 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo test generate golden check bench fuzz corpus
+.PHONY: demo demo-durable test generate golden check bench fuzz corpus
 
 ## demo: generate the seed examples and run all four workflows against the bundled fake APIs
 demo:
 	$(GO) generate ./examples/...
 	$(GO) run ./examples/demo
+
+## demo-durable: the same four workflows as Temporal workflows on a development server it starts (needs the temporal command; it says how to install it)
+demo-durable:
+	cd temporal && $(GO) run ./internal/cmd/demodurable
 
 ## test: every test (behaviour, golden, error goldens, determinism, compile-and-vet, seeds)
 test:

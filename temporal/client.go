@@ -31,7 +31,7 @@ func (r *Run[O]) Get(ctx context.Context) (*O, error) {
 }
 
 // Start starts workflow type name with input in on c. opts.TaskQueue defaults to
-// taskQueue, and opts.ID to prefix followed by "/" and 16 random hex digits.
+// taskQueue, and opts.ID to prefix followed by "-" and 16 random hex digits.
 func Start[O any](ctx context.Context, c client.Client, opts client.StartWorkflowOptions, taskQueue, name, prefix string, in any) (*Run[O], error) {
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = taskQueue
@@ -41,7 +41,7 @@ func Start[O any](ctx context.Context, c client.Client, opts client.StartWorkflo
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, err
 		}
-		opts.ID = prefix + "/" + hex.EncodeToString(b[:])
+		opts.ID = prefix + "-" + hex.EncodeToString(b[:])
 	}
 	run, err := c.ExecuteWorkflow(ctx, opts, name, in)
 	if err != nil {

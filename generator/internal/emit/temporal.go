@@ -154,7 +154,7 @@ func Temporal(p *ir.Program, importPath string) (Output, error) {
 		)
 		f.Line()
 		f.Commentf("%s starts workflow %q: opts.TaskQueue defaults to TaskQueue, and opts.ID", w.Temporal.Start, w.Name())
-		f.Commentf("to %q followed by a random suffix. The run's Get waits for the outputs.", w.ID+"/")
+		f.Commentf("to %q followed by a random suffix. The run's Get waits for the outputs.", w.ID+"-")
 		f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.Temporal.Start).Params(params...).Params(Op("*").Qual(temporalPkg, "Run").Types(outputs.Clone()), Error()).Block(
 			Return(Qual(temporalPkg, "Start").Types(outputs.Clone()).Call(Id("ctx"), Id("c").Dot("c"), Id("opts"), Id("TaskQueue"), Id(w.Temporal.TypeName), Lit(w.ID), Id("in"))),
 		)

@@ -132,7 +132,7 @@ func (c *Client) Render(ctx context.Context, opts client.StartWorkflowOptions, i
 }
 
 // StartRender starts workflow "render": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "render/" followed by a random suffix. The run's Get waits for the outputs.
+// to "render-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartRender(ctx context.Context, opts client.StartWorkflowOptions, in chain.RenderInputs) (*temporal.Run[chain.RenderOutputs], error) {
 	return temporal.Start[chain.RenderOutputs](ctx, c.c, opts, TaskQueue, RenderWorkflowName, "render", in)
 }
@@ -148,7 +148,7 @@ func (c *Client) RenderTwice(ctx context.Context, opts client.StartWorkflowOptio
 }
 
 // StartRenderTwice starts workflow "render-twice": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "render-twice/" followed by a random suffix. The run's Get waits for the outputs.
+// to "render-twice-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartRenderTwice(ctx context.Context, opts client.StartWorkflowOptions, in chain.RenderTwiceInputs) (*temporal.Run[chain.RenderTwiceOutputs], error) {
 	return temporal.Start[chain.RenderTwiceOutputs](ctx, c.c, opts, TaskQueue, RenderTwiceWorkflowName, "render-twice", in)
 }

@@ -109,7 +109,7 @@ func (c *Client) RenderReport(ctx context.Context, opts client.StartWorkflowOpti
 }
 
 // StartRenderReport starts workflow "render-report": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "render-report/" followed by a random suffix. The run's Get waits for the outputs.
+// to "render-report-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartRenderReport(ctx context.Context, opts client.StartWorkflowOptions, in jobs.RenderReportInputs) (*temporal.Run[jobs.RenderReportOutputs], error) {
 	return temporal.Start[jobs.RenderReportOutputs](ctx, c.c, opts, TaskQueue, RenderReportWorkflowName, "render-report", in)
 }

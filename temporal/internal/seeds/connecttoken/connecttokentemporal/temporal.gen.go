@@ -110,7 +110,7 @@ func (c *Client) TokenMintAndValidate(ctx context.Context, opts client.StartWork
 }
 
 // StartTokenMintAndValidate starts workflow "token-mint-and-validate": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "token-mint-and-validate/" followed by a random suffix. The run's Get waits for the outputs.
+// to "token-mint-and-validate-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartTokenMintAndValidate(ctx context.Context, opts client.StartWorkflowOptions, in connecttoken.TokenMintAndValidateInputs) (*temporal.Run[connecttoken.TokenMintAndValidateOutputs], error) {
 	return temporal.Start[connecttoken.TokenMintAndValidateOutputs](ctx, c.c, opts, TaskQueue, TokenMintAndValidateWorkflowName, "token-mint-and-validate", in)
 }

@@ -110,7 +110,7 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, opts client.StartW
 }
 
 // StartRefreshAndListCustomers starts workflow "refresh-and-list-customers": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "refresh-and-list-customers/" followed by a random suffix. The run's Get waits for the outputs.
+// to "refresh-and-list-customers-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartRefreshAndListCustomers(ctx context.Context, opts client.StartWorkflowOptions, in refreshcustomers.RefreshAndListCustomersInputs) (*temporal.Run[refreshcustomers.RefreshAndListCustomersOutputs], error) {
 	return temporal.Start[refreshcustomers.RefreshAndListCustomersOutputs](ctx, c.c, opts, TaskQueue, RefreshAndListCustomersWorkflowName, "refresh-and-list-customers", in)
 }

@@ -110,7 +110,7 @@ func (c *Client) RotateRefreshToken(ctx context.Context, opts client.StartWorkfl
 }
 
 // StartRotateRefreshToken starts workflow "rotate-refresh-token": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "rotate-refresh-token/" followed by a random suffix. The run's Get waits for the outputs.
+// to "rotate-refresh-token-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartRotateRefreshToken(ctx context.Context, opts client.StartWorkflowOptions, in rotatetoken.RotateRefreshTokenInputs) (*temporal.Run[rotatetoken.RotateRefreshTokenOutputs], error) {
 	return temporal.Start[rotatetoken.RotateRefreshTokenOutputs](ctx, c.c, opts, TaskQueue, RotateRefreshTokenWorkflowName, "rotate-refresh-token", in)
 }

@@ -111,7 +111,7 @@ func (c *Client) BootstrapApplicationToken(ctx context.Context, opts client.Star
 }
 
 // StartBootstrapApplicationToken starts workflow "bootstrap-application-token": opts.TaskQueue defaults to TaskQueue, and opts.ID
-// to "bootstrap-application-token/" followed by a random suffix. The run's Get waits for the outputs.
+// to "bootstrap-application-token-" followed by a random suffix. The run's Get waits for the outputs.
 func (c *Client) StartBootstrapApplicationToken(ctx context.Context, opts client.StartWorkflowOptions, in tokenbootstrap.BootstrapApplicationTokenInputs) (*temporal.Run[tokenbootstrap.BootstrapApplicationTokenOutputs], error) {
 	return temporal.Start[tokenbootstrap.BootstrapApplicationTokenOutputs](ctx, c.c, opts, TaskQueue, BootstrapApplicationTokenWorkflowName, "bootstrap-application-token", in)
 }
