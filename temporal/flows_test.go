@@ -243,9 +243,10 @@ func TestRetriesExhaustedSameError(t *testing.T) {
 	}
 }
 
-// A workflow that runs another first (dependsOn), then as a step (workflowId), then ends on
-// a success action: on Temporal the called workflows are child workflows, and the outputs
-// are those of the in-process method.
+// A workflow that runs another first (dependsOn), then as a step (workflowId), then one of
+// another Arazzo document, then ends on a success action: on Temporal the document's
+// workflows are child workflows and the other document's runs in process inside one
+// activity, and the outputs are those of the in-process method.
 func TestChildWorkflows(t *testing.T) {
 	in := chain.RenderTwiceInputs{APIToken: reportsapi.Token, Title: "Q3"}
 	api := &reportsapi.Server{Renders: 1}
@@ -287,10 +288,10 @@ func TestChildWorkflows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(&got, inProcess) || got.Pages != 12 || got.First == "" || got.Second == "" {
+	if !reflect.DeepEqual(&got, inProcess) || got.Pages != 12 || got.Peeked != 12 || got.First == "" || got.Second == "" {
 		t.Errorf("on Temporal %+v; in process %+v", got, inProcess)
 	}
-	if submits, polls := api.Counts(); submits != 2 || polls != 4 {
-		t.Errorf("requests: %d submissions, %d polls; want 2 and 4 (the first render polled twice, the fake renders once only; the second once; one check)", submits, polls)
+	if submits, polls := api.Counts(); submits != 2 || polls != 5 {
+		t.Errorf("requests: %d submissions, %d polls; want 2 and 5 (the first render polled twice, the fake renders once only; the second once; a peek and a check)", submits, polls)
 	}
 }

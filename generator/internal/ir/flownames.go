@@ -1,5 +1,7 @@
 package ir
 
+import "slices"
+
 // StateNames are the members of a workflow's state type besides its step and dependsOn
 // fields.
 type StateNames struct {
@@ -16,15 +18,18 @@ type TemporalNames struct {
 	Func, TypeName, Run, Method, Start string
 }
 
-// temporalReserved are the names the -temporal package declares for every document.
-var temporalReserved = []string{"TaskQueue", "Option", "Register", "RegisterWorkflows", "RegisterActivities", "Client", "NewClient"}
+// temporalReserved are the names the -temporal package declares for every document, the
+// packages it imports, and the parameters and locals of its functions.
+var temporalReserved = []string{"TaskQueue", "Option", "Register", "RegisterWorkflows", "RegisterActivities", "Client", "NewClient",
+	"temporal", "client", "worker", "workflow", "context",
+	"r", "c", "w", "s", "in", "ctx", "cont", "opts", "err", "done"}
 
 // nameFlows names what each workflow's step-at-a-time form adds to the package: its state
 // type and fields, its flow variable and its step functions. It runs after every other
 // name is given, so that adding these never renames a workflow, a type or an option that
 // exists without them.
 func (b *builder) nameFlows(p *Program) {
-	pkg, methods := newNamer(temporalReserved...), newNamer()
+	pkg, methods := newNamer(append(slices.Clone(temporalReserved), p.Package)...), newNamer()
 	for _, w := range p.Workflows {
 		if w.Source == "" {
 			w.Temporal = TemporalNames{

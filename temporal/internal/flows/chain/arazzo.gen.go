@@ -363,6 +363,7 @@ type RenderTwiceOutputs struct {
 	First  string `json:"first"`
 	Second string `json:"second"`
 	Pages  int64  `json:"pages"`
+	Peeked int64  `json:"peeked"`
 }
 
 // RenderTwice runs workflow "render-twice".
@@ -385,6 +386,9 @@ type RenderTwiceState struct {
 		ReportID string
 		URL      string
 	} `json:",omitzero"`
+	Peek struct {
+		Pages int64
+	} `json:",omitzero"`
 	Verify struct {
 		Pages int64
 	} `json:",omitzero"`
@@ -401,12 +405,13 @@ func (s *RenderTwiceState) Outputs() *RenderTwiceOutputs {
 		First:  s.RenderOutputs.URL, // $workflows.render.outputs.url
 		Second: s.Again.URL,         // $steps.again.outputs.url
 		Pages:  s.Verify.Pages,      // $steps.verify.outputs.pages
+		Peeked: s.Peek.Pages,        // $steps.peek.outputs.pages
 	}
 }
 
 var renderTwiceFlow = &runtime.Flow[Client, RenderTwiceState]{
 	Workflow: "render-twice",
-	Version:  "dd9bafab",
+	Version:  "305c4fc2",
 	Steps: []runtime.FlowStep[Client, RenderTwiceState]{
 		{
 			ID: "again",
@@ -435,6 +440,35 @@ var renderTwiceFlow = &runtime.Flow[Client, RenderTwiceState]{
 			},
 			Writes: func(dst, src *RenderTwiceState) {
 				dst.Again = src.Again
+			},
+		},
+		{
+			ID: "peek",
+			Call: &runtime.Call[Client, RenderTwiceState]{
+				Workflow: "more.peek",
+				Inputs: func(s *RenderTwiceState) (any, error) {
+					return morePeekInputs{
+						APIToken: s.Inputs.APIToken,
+						ID:       s.Again.ReportID,
+					}, nil
+				},
+				Run: func(c *Client, ctx context.Context, in any) (any, error) {
+					return c.morePeek(ctx, in.(morePeekInputs))
+				},
+				Outputs: func() any {
+					return new(morePeekOutputs)
+				},
+			},
+			Finish: func(st *runtime.Step, s *RenderTwiceState, out any, err error) runtime.Outcome {
+				o, _ := out.(*morePeekOutputs)
+				return renderTwicePeek(st, s, o, err)
+			},
+			Reads: func(dst, src *RenderTwiceState) {
+				dst.Inputs = src.Inputs
+				dst.Again = src.Again
+			},
+			Writes: func(dst, src *RenderTwiceState) {
+				dst.Peek = src.Peek
 			},
 		},
 		{
@@ -517,6 +551,16 @@ func renderTwiceAgain(st *runtime.Step, s *RenderTwiceState, out *RenderOutputs,
 	return runtime.Outcome{}
 }
 
+// renderTwicePeek checks step peek, which runs workflow more.peek: its success criteria, outputs and actions.
+func renderTwicePeek(st *runtime.Step, s *RenderTwiceState, out *morePeekOutputs, err error) runtime.Outcome {
+	const workflow = "render-twice"
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	s.Peek.Pages = out.Pages // $outputs.pages
+	return runtime.Outcome{}
+}
+
 // renderTwiceVerify runs step verify: getReport (GET /reports/{id}).
 func renderTwiceVerify(c *Client, st *runtime.Step, s *RenderTwiceState) runtime.Outcome {
 	const workflow = "render-twice"
@@ -546,6 +590,122 @@ func renderTwiceVerify(c *Client, st *runtime.Step, s *RenderTwiceState) runtime
 	// onSuccess rendered
 	if runtime.Compare(resp.Value("pages"), "==", float64(12)) {
 		return runtime.Outcome{Actions: runtime.Take(0)}
+	}
+	return runtime.Outcome{}
+}
+
+// morePeekInputs are the inputs of workflow "more.peek".
+type morePeekInputs struct {
+	APIToken string `json:"apiToken"`
+	ID       string `json:"id"`
+}
+
+func (in morePeekInputs) fields() []runtime.Field {
+	return []runtime.Field{
+		{Name: "apiToken", Value: in.APIToken, Secret: true},
+		{Name: "id", Value: in.ID},
+	}
+}
+
+// String shows the inputs with the secret ones as [REDACTED].
+func (in morePeekInputs) String() string {
+	return runtime.FormatFields("morePeekInputs", in.fields()...)
+}
+
+// GoString is String, so that %#v redacts too.
+func (in morePeekInputs) GoString() string {
+	return in.String()
+}
+
+// LogValue logs the inputs with the secret ones as [REDACTED].
+func (in morePeekInputs) LogValue() slog.Value {
+	return runtime.LogFields(in.fields()...)
+}
+
+// morePeekOutputs are the outputs of workflow "more.peek".
+type morePeekOutputs struct {
+	Pages int64 `json:"pages"`
+}
+
+// morePeek runs workflow "more.peek".
+func (c *Client) morePeek(ctx context.Context, in morePeekInputs) (*morePeekOutputs, error) {
+	s := &morePeekState{Inputs: in}
+	done, err := runtime.RunFlow(ctx, c, morePeekFlow, s)
+	if !done {
+		return nil, err
+	}
+	return s.Outputs(), err
+}
+
+// morePeekState is a run of workflow "more.peek": its inputs, and the outputs of the workflows it
+// depends on and of its steps once they have run. The workflow method runs it in process; a
+// durable engine runs its Flow one step at a time (arazzogen -temporal).
+type morePeekState struct {
+	Inputs morePeekInputs
+	Get    struct {
+		Pages int64
+	} `json:",omitzero"`
+}
+
+// Flow is the workflow's steps and actions, for runtime.Drive.
+func (*morePeekState) Flow() *runtime.Flow[Client, morePeekState] {
+	return morePeekFlow
+}
+
+// Outputs computes the workflow's outputs from the state.
+func (s *morePeekState) Outputs() *morePeekOutputs {
+	return &morePeekOutputs{
+		Pages: s.Get.Pages, // $steps.get.outputs.pages
+	}
+}
+
+var morePeekFlow = &runtime.Flow[Client, morePeekState]{
+	Workflow: "more.peek",
+	Version:  "28ace80c",
+	Steps: []runtime.FlowStep[Client, morePeekState]{
+		{
+			ID:     "get",
+			Method: "GET",
+			Run:    morePeekGet,
+			Reads: func(dst, src *morePeekState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *morePeekState) {
+				dst.Get = src.Get
+			},
+		},
+	},
+	Secrets: func(s *morePeekState) (secrets []string) {
+		secrets = append(secrets, s.Inputs.APIToken)
+		return secrets
+	},
+	Transport: func(c *Client) *runtime.Transport {
+		return &c.rt
+	},
+}
+
+// morePeekGet runs step get: getReport (GET /reports/{id}).
+func morePeekGet(c *Client, st *runtime.Step, s *morePeekState) runtime.Outcome {
+	const workflow = "more.peek"
+	h := make(http.Header, 1)
+	h.Add("Authorization", "Bearer "+s.Inputs.APIToken)
+	resp, err := st.Send(&runtime.Request{
+		Workflow: workflow,
+		Step:     "get",
+		Method:   "GET",
+		Path:     "/reports/{id}",
+		URL:      c.servers[0] + "/reports/" + url.PathEscape(s.Inputs.ID),
+		Header:   h,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// pages: $response.body#/pages
+	if err := resp.Decode(&s.Get.Pages, "pages"); err != nil {
+		return runtime.Outcome{Err: err}
 	}
 	return runtime.Outcome{}
 }

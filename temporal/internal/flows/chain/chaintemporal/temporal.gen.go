@@ -36,7 +36,7 @@ const TaskQueue = "chain"
 // started by the old code stay with workers that have it.
 const (
 	RenderWorkflowName      = "render@40ad0142"
-	RenderTwiceWorkflowName = "render-twice@dd9bafab"
+	RenderTwiceWorkflowName = "render-twice@305c4fc2"
 )
 
 // Option configures the workflows and activities Register registers.
