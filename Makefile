@@ -17,12 +17,14 @@ demo-durable:
 test:
 	$(GO) test ./...
 	cd otel && $(GO) test ./...
+	cd mcp && $(GO) test ./...
 	cd temporal && $(GO) test ./...
 
 ## generate: regenerate the committed example code
 generate:
 	$(GO) generate ./examples/...
-	./scripts/generate-temporal.sh
+	cd mcp && $(GO) generate ./examples/...
+	cd temporal && $(GO) generate ./internal/...
 
 ## golden: rewrite testdata/golden and testdata/errors from the current output (review the diff)
 golden:
@@ -32,6 +34,7 @@ golden:
 check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd mcp && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
 ## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)

@@ -232,7 +232,7 @@ func actionList(w *ir.Workflow, actions []*ir.Action) *Statement {
 				fields = append(fields, kv("Resume", Lit(a.Resume)))
 			}
 		}
-		items = append(items, Comment(a.Name).Line().Values(fields...))
+		items = append(items, Comment(oneLine(a.Name)).Line().Values(fields...))
 	}
 	return Index().Add(flowType(w, "Action")).Add(lines(items))
 }
@@ -333,7 +333,9 @@ func stepDoc(st *ir.Step) string {
 // stepFunc renders the function of an operation step: the request, the success criteria,
 // the outputs and the actions that apply.
 func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
-	f.Comment(stepDoc(st))
+	for _, l := range comment(stepDoc(st)) {
+		f.Comment(l)
+	}
 	f.Func().Id(st.Func).Params(Id("c").Op("*").Id("Client"), Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State)).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
@@ -346,7 +348,9 @@ func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
 // finishFunc renders the function that judges a workflowId step once the called workflow
 // has run (out holds its outputs, or err why it failed).
 func finishFunc(f *File, w *ir.Workflow, st *ir.Step) {
-	f.Comment(stepDoc(st))
+	for _, l := range comment(stepDoc(st)) {
+		f.Comment(l)
+	}
 	f.Func().Id(st.Func).Params(Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State), Id("out").Op("*").Id(st.Call.Workflow.Outputs.GoName), Err().Error()).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
@@ -376,7 +380,7 @@ func failHandler(b *Group, st *ir.Step) func(err, resp Code) *Statement {
 	b.Id("failed").Op(":=").Func().Params(Err().Error(), Id("resp").Op("*").Qual(runtimePkg, "Response")).Qual(runtimePkg, "Outcome").BlockFunc(func(g *Group) {
 		g.Id("o").Op(":=").Qual(runtimePkg, "Failed").Call(Err(), Id("resp"))
 		for i, a := range actions {
-			g.Comment("onFailure " + a.Name)
+			g.Comment("onFailure " + oneLine(a.Name))
 			add := Id("o").Dot("Actions").Op("=").Append(Id("o").Dot("Actions"), Lit(i))
 			cond := criteriaExpr(a.Criteria)
 			if cond != nil && usesResponse([]*ir.Action{a}) {
@@ -451,7 +455,7 @@ func succeed(b *Group, st *ir.Step) {
 	markSecrets(b, st.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(st.Field).Dot(fl.GoName) },
 		func(vals ...Code) *Statement { return Id("st").Dot("Secret").Call(vals...) }, false)
 	for i, a := range ir.Tried(st.OnSuccess) {
-		b.Comment("onSuccess " + a.Name)
+		b.Comment("onSuccess " + oneLine(a.Name))
 		ret := Return(Qual(runtimePkg, "Outcome").Values(Dict{Id("Actions"): Qual(runtimePkg, "Take").Call(Lit(i))}))
 		cond := criteriaExpr(a.Criteria)
 		if cond == nil {
@@ -544,6 +548,10 @@ func flowVersion(w *ir.Workflow) string {
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:4])
 }
+
+// oneLine is document text for a comment on one line: its whitespace, line breaks
+// included, collapsed to single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // criteriaExpr is the conjunction of an action's criteria, nil when it has none.
 func criteriaExpr(cs []*ir.Criterion) *Statement {

@@ -2,4 +2,4 @@
 // (workflowId), generated with -temporal for the tests of the temporal module.
 package chain
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -temporal -o . -package chain chain.arazzo.yaml
+//go:generate go tool arazzogen -temporal -o . -package chain chain.arazzo.yaml

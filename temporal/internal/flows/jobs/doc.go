@@ -2,4 +2,4 @@
 // generated with -temporal for the tests and the benchmark of the temporal module.
 package jobs
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -temporal -o . -package jobs jobs.arazzo.yaml
+//go:generate go tool arazzogen -temporal -o . -package jobs jobs.arazzo.yaml
