@@ -40,7 +40,12 @@ type Config struct {
 	// MCP also generates a command in cmd/<Package>-mcp/ that serves every workflow as an
 	// MCP tool; it imports github.com/arazzogen/arazzogen/mcp, a module of its own.
 	MCP bool
-	// ImportPath is the import path of the generated package; the commands need it.
+	// Temporal also generates a package in <Package>temporal/ that runs the workflows as
+	// Temporal workflows; it imports github.com/arazzogen/arazzogen/temporal, a module of
+	// its own.
+	Temporal bool
+	// ImportPath is the import path of the generated package; the commands and the Temporal
+	// package need it.
 	ImportPath string
 	// PackageDocElsewhere says that a file of the package that the generator does not write
 	// (a doc.go) has the package's doc comment, so arazzo.gen.go has none: go doc shows one.
@@ -142,6 +147,16 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 			continue
 		}
 		out, err := command.render(prog, cfg.ImportPath)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Temporal {
+		if cfg.ImportPath == "" {
+			return nil, fmt.Errorf("the Temporal package needs the import path of package %s", cfg.Package)
+		}
+		out, err := emit.Temporal(prog, cfg.ImportPath)
 		if err != nil {
 			return nil, err
 		}

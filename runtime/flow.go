@@ -70,22 +70,7 @@ func Wait(st *Step, attempt int, cause error, resp *Response, after time.Duratio
 			after = min(d, MaxRetryWait)
 		}
 	}
-	after = max(after, 0)
-	if err := st.spendRetryWait(after, cause); err != nil {
-		return err
-	}
-	st.Retry(attempt, after, cause)
-	if after == 0 {
-		return st.Err()
-	}
-	t := time.NewTimer(after)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-st.Context().Done():
-		return st.Err()
-	}
+	return WaitFor(st, attempt, cause, after)
 }
 
 // RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.

@@ -443,6 +443,7 @@ type Run struct {
 	ctx      context.Context
 	workflow string
 	start    time.Time
+	part     bool // a part of a run driven elsewhere: no workflow events (Activity)
 
 	mu      sync.Mutex
 	secrets []string
@@ -591,6 +592,9 @@ func (r *Run) End(err error) error {
 	for i := len(open) - 1; i >= 0; i-- {
 		open[i].end(err)
 	}
+	if r.part {
+		return err
+	}
 	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: err})
 	return err
 }
@@ -624,6 +628,15 @@ func (s *Step) Send(req *Request) (*Response, error) {
 		resp.run = s.run
 	}
 	return resp, err
+}
+
+// Secret marks values as secret for the rest of the step's run, as Run.Secret does. A nil
+// Step ignores them: a step judged outside a run (a called workflow's outputs checked by a
+// durable engine's workflow code) has nothing to redact.
+func (s *Step) Secret(values ...string) {
+	if s != nil {
+		s.run.Secret(values...)
+	}
 }
 
 // Err returns nil while the step's context is live, and once it is done the *StepError
@@ -677,4 +690,14 @@ func (s *Step) end(err error) {
 	s.ended = true
 	r.mu.Unlock()
 	r.obs.StepEnd(s.ctx, StepEvent{Workflow: r.workflow, Step: s.name, Duration: time.Since(s.start), Err: err})
+}
+
+// Activity begins a run that carries out part of a workflow run driven elsewhere: one step
+// run as a durable engine's activity. Its steps, requests and responses are reported to the
+// observer as a run's are; the workflow's own start and end are not (the engine reports
+// them once per workflow run, not once per activity). End it with End as any run.
+func (t *Transport) Activity(ctx context.Context, workflow string) *Run {
+	r := &Run{t: t, obs: t.observer(), ctx: ctx, workflow: workflow, start: time.Now(), part: true}
+	r.open, r.secrets = r.openBuf[:0], r.secretsBuf[:0]
+	return r
 }

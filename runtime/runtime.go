@@ -39,9 +39,10 @@ const APIVersion2 = 2
 // Response.RequestBody).
 const APIVersion3 = 3
 
-// APIVersion4 is referenced by generated code that evaluates JSONPath and XPath criteria and
-// selectors through its Run (bounded by the run's context and a budget: Run.MatchJSONPath,
-// Run.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
+// APIVersion4 is referenced by generated code that runs its steps through a Flow (one
+// function per step, and Drive deciding which step runs next), evaluates JSONPath and XPath
+// criteria and selectors through its Run (bounded by the run's context and a budget:
+// Run.MatchJSONPath, Run.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
 const APIVersion4 = 4
 
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
@@ -284,8 +285,17 @@ type StepError struct {
 	// more than once (its retry actions tried again); 0 otherwise.
 	Attempts int
 
-	secrets secretSet // a function, which reflection prints as an address
+	secrets   secretSet // a function, which reflection prints as an address
+	transient bool
 }
+
+// Transient reports whether the request failed in a way that sending it again may cure:
+// no response came (a refused or reset connection, the request timeout of the client
+// expired) or its body was cut short. A failed success criterion, a step timeout, a
+// cancelled run and a refused credential are not transient. A durable engine retries
+// transient failures of idempotent requests on its own; everything else is the workflow's
+// to handle with its failure actions.
+func (e *StepError) Transient() bool { return e.transient }
 
 func (e *StepError) Error() string {
 	var b strings.Builder

@@ -227,6 +227,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			e = ctxFail(ctx, req, 0, start, "")
 		} else {
 			e = req.fail(0, "request failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
 		respond(0, nil, nil, e)
 		return nil, e
@@ -250,6 +251,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			e = ctxFail(ctx, req, hres.StatusCode, start, " while reading the response body")
 		default:
 			e = req.fail(hres.StatusCode, "reading response body failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
 		respond(hres.StatusCode, hres.Header, data, e)
 		return nil, e
@@ -326,7 +328,11 @@ func ctxFail(ctx context.Context, req *Request, status int, start time.Time, whe
 	if cause != nil && cause != err {
 		err = fmt.Errorf("%w: %w", err, cause)
 	}
-	return req.fail(status, reason+when, err)
+	e := req.fail(status, reason+when, err)
+	// A request that outlived its request timeout may succeed when sent again; a step
+	// timeout is the document's bound, and a cancelled or expired caller wants no retry.
+	e.transient = tc != nil && tc.which == "request timeout" && when != " before the request was sent"
+	return e
 }
 
 // redactErr wraps err so that its message has the secret values replaced; errors.Is and

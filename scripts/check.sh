@@ -44,7 +44,7 @@ while IFS= read -r file; do
     status=1
   fi
   rm -f /tmp/arazzogen-check.$$
-done < <(grep -rl --include='*.go' "^$directive" examples mcp/examples)
+done < <(grep -rl --include='*.go' "^$directive" examples mcp/examples temporal/internal)
 
 [ "$status" -eq 0 ] && echo "check: ok"
 exit "$status"

@@ -66,6 +66,7 @@ type fileConfig struct {
 	Sources   map[string]string `yaml:"sources"`
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
+	Temporal  bool              `yaml:"temporal"`
 	MCP       bool              `yaml:"mcp"`
 	Docs      *bool             `yaml:"docs"`
 	Strict    bool              `yaml:"strict"`
@@ -83,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
+	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
 	mcp := fs.Bool("mcp", false, "also write an MCP server into DIR/cmd/<package>-mcp/ (needs the module github.com/arazzogen/arazzogen/mcp)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "arazzogen", buildVersion())
 		return 0
 	}
-	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Strict: *strict}
+	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Temporal: *temporal, Strict: *strict}
 	docsSet := false
 	fs.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
 	if *configFile != "" {
@@ -139,6 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Sources[k] = v
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
+		cfg.Temporal = cfg.Temporal || fc.Temporal
 		cfg.MCP = cfg.MCP || fc.MCP
 		if fc.Docs != nil && !docsSet {
 			*docs = *fc.Docs
@@ -193,17 +196,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *lint || *graph {
 		// Linting and drawing need no output directory, command or docs; a fixed package
 		// name keeps them independent of where they run.
-		cfg.CLI, cfg.MCP = false, false
+		cfg.CLI, cfg.MCP, cfg.Temporal = false, false, false
 		*docs = false
 		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
 			cfg.Package = "lint"
 		}
 	}
 	importPath := ""
-	if cfg.CLI || cfg.MCP {
+	if cfg.CLI || cfg.MCP || cfg.Temporal {
 		var err error
 		if importPath, err = importPathOf(cfg.Output); err != nil {
-			fmt.Fprintf(stderr, "arazzogen: -cli, -mcp: %v\n", err)
+			fmt.Fprintf(stderr, "arazzogen: -cli, -mcp, -temporal: %v\n", err)
 			return 2
 		}
 	}
@@ -215,6 +218,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Allow:               cfg.Allow,
 		CLI:                 cfg.CLI,
 		MCP:                 cfg.MCP,
+		Temporal:            cfg.Temporal,
 		ImportPath:          importPath,
 		Docs:                *docs,
 		Graph:               *graph,

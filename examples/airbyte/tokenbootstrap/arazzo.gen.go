@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL.
 const (
@@ -159,167 +159,233 @@ func (out BootstrapApplicationTokenOutputs) LogValue() slog.Value {
 //
 // Creates an application to obtain client credentials, reads it back, and exchanges the
 // credentials for an access token.
-func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapApplicationTokenInputs) (_ *BootstrapApplicationTokenOutputs, err error) {
-	const workflow = "bootstrap-application-token"
-	run := c.rt.Start(ctx, workflow)
-	defer func() {
-		err = run.End(err)
-	}()
-	var (
-		stepCreateApplication struct {
-			ApplicationID string
-			ClientID      string
-			ClientSecret  string
-		}
-		stepGetApplication struct {
-			ApplicationID string
-			Name          string
-		}
-		stepCreateAccessToken struct {
-			AccessToken string
-			TokenType   PublicAccessTokenResponseTokenType
-			ExpiresIn   int64
-		}
-	)
-
-	// Step createApplication: createApplication (POST /applications).
-	{
-		st := run.Step("createApplication")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				Name string `json:"name"`
-			}{
-				Name: in.ApplicationName,
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "createApplication",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "createApplication",
-			Method:      "POST",
-			Path:        "/applications",
-			URL:         c.servers[0] + "/applications",
-			ContentType: "application/json",
-			Body:        body,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// applicationId: $response.body#/id
-		if err := resp.Decode(&stepCreateApplication.ApplicationID, "id"); err != nil {
-			return nil, err
-		}
-		// clientId: $response.body#/clientId
-		if err := resp.Decode(&stepCreateApplication.ClientID, "clientId"); err != nil {
-			return nil, err
-		}
-		// clientSecret: $response.body#/clientSecret
-		if err := resp.Decode(&stepCreateApplication.ClientSecret, "clientSecret"); err != nil {
-			return nil, err
-		}
-		run.Secret(stepCreateApplication.ClientSecret)
-		st.End(nil)
+func (c *Client) BootstrapApplicationToken(ctx context.Context, in BootstrapApplicationTokenInputs) (*BootstrapApplicationTokenOutputs, error) {
+	s := &BootstrapApplicationTokenState{Inputs: in}
+	done, err := runtime.RunFlow(ctx, c, bootstrapApplicationTokenFlow, s)
+	if !done {
+		return nil, err
 	}
+	return s.Outputs(), err
+}
 
-	// Step getApplication: getApplication (GET /applications/{applicationId}).
-	{
-		st := run.Step("getApplication")
-		resp, err := st.Send(&runtime.Request{
-			Workflow: workflow,
-			Step:     "getApplication",
-			Method:   "GET",
-			Path:     "/applications/{applicationId}",
-			URL:      c.servers[0] + "/applications/" + url.PathEscape(stepCreateApplication.ApplicationID),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// applicationId: $response.body#/id
-		if err := resp.Decode(&stepGetApplication.ApplicationID, "id"); err != nil {
-			return nil, err
-		}
-		// name: $response.body#/name
-		if err := resp.Decode(&stepGetApplication.Name, "name"); err != nil {
-			return nil, err
-		}
-		st.End(nil)
-	}
+// BootstrapApplicationTokenState is a run of workflow "bootstrap-application-token": its inputs,
+// and the outputs of the workflows it depends on and of its steps once they have run. The workflow
+// method runs it in process; a durable engine runs its Flow one step at a time (arazzogen
+// -temporal).
+type BootstrapApplicationTokenState struct {
+	Inputs            BootstrapApplicationTokenInputs
+	CreateApplication struct {
+		ApplicationID string
+		ClientID      string
+		ClientSecret  string
+	} `json:",omitzero"`
+	GetApplication struct {
+		ApplicationID string
+		Name          string
+	} `json:",omitzero"`
+	CreateAccessToken struct {
+		AccessToken string
+		TokenType   PublicAccessTokenResponseTokenType
+		ExpiresIn   int64
+	} `json:",omitzero"`
+}
 
-	// Step createAccessToken: createAccessToken (POST /applications/token).
-	{
-		st := run.Step("createAccessToken")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				ClientID     string `json:"client_id"`
-				ClientSecret string `json:"client_secret"`
-				GrantType    string `json:"grant-type"`
-			}{
-				ClientID:     stepCreateApplication.ClientID,
-				ClientSecret: stepCreateApplication.ClientSecret,
-				GrantType:    "client_credentials",
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "createAccessToken",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "createAccessToken",
-			Method:      "POST",
-			Path:        "/applications/token",
-			URL:         c.servers[0] + "/applications/token",
-			ContentType: "application/json",
-			Body:        body,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// accessToken: $response.body#/access_token
-		if err := resp.Decode(&stepCreateAccessToken.AccessToken, "access_token"); err != nil {
-			return nil, err
-		}
-		// tokenType: $response.body#/token_type
-		if err := resp.Decode(&stepCreateAccessToken.TokenType, "token_type"); err != nil {
-			return nil, err
-		}
-		// expiresIn: $response.body#/expires_in
-		if err := resp.Decode(&stepCreateAccessToken.ExpiresIn, "expires_in"); err != nil {
-			return nil, err
-		}
-		run.Secret(stepCreateAccessToken.AccessToken)
-		st.End(nil)
-	}
+// Flow is the workflow's steps and actions, for runtime.Drive.
+func (*BootstrapApplicationTokenState) Flow() *runtime.Flow[Client, BootstrapApplicationTokenState] {
+	return bootstrapApplicationTokenFlow
+}
 
+// Outputs computes the workflow's outputs from the state.
+func (s *BootstrapApplicationTokenState) Outputs() *BootstrapApplicationTokenOutputs {
 	return &BootstrapApplicationTokenOutputs{
-		ApplicationID: stepCreateApplication.ApplicationID, // $steps.createApplication.outputs.applicationId
-		ClientID:      stepCreateApplication.ClientID,      // $steps.createApplication.outputs.clientId
-		AccessToken:   stepCreateAccessToken.AccessToken,   // $steps.createAccessToken.outputs.accessToken
-	}, nil
+		ApplicationID: s.CreateApplication.ApplicationID, // $steps.createApplication.outputs.applicationId
+		ClientID:      s.CreateApplication.ClientID,      // $steps.createApplication.outputs.clientId
+		AccessToken:   s.CreateAccessToken.AccessToken,   // $steps.createAccessToken.outputs.accessToken
+	}
+}
+
+var bootstrapApplicationTokenFlow = &runtime.Flow[Client, BootstrapApplicationTokenState]{
+	Workflow: "bootstrap-application-token",
+	Version:  "2624cfcc",
+	Steps: []runtime.FlowStep[Client, BootstrapApplicationTokenState]{
+		{
+			ID:     "createApplication",
+			Method: "POST",
+			Run:    bootstrapApplicationTokenCreateApplication,
+			Reads: func(dst, src *BootstrapApplicationTokenState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *BootstrapApplicationTokenState) {
+				dst.CreateApplication = src.CreateApplication
+			},
+		},
+		{
+			ID:     "getApplication",
+			Method: "GET",
+			Run:    bootstrapApplicationTokenGetApplication,
+			Reads: func(dst, src *BootstrapApplicationTokenState) {
+				dst.CreateApplication = src.CreateApplication
+			},
+			Writes: func(dst, src *BootstrapApplicationTokenState) {
+				dst.GetApplication = src.GetApplication
+			},
+		},
+		{
+			ID:     "createAccessToken",
+			Method: "POST",
+			Run:    bootstrapApplicationTokenCreateAccessToken,
+			Reads: func(dst, src *BootstrapApplicationTokenState) {
+				dst.CreateApplication = src.CreateApplication
+			},
+			Writes: func(dst, src *BootstrapApplicationTokenState) {
+				dst.CreateAccessToken = src.CreateAccessToken
+			},
+		},
+	},
+	Secrets: func(s *BootstrapApplicationTokenState) (secrets []string) {
+		secrets = append(secrets, s.CreateApplication.ClientSecret)
+		secrets = append(secrets, s.CreateAccessToken.AccessToken)
+		return secrets
+	},
+	Transport: func(c *Client) *runtime.Transport {
+		return &c.rt
+	},
+}
+
+// bootstrapApplicationTokenCreateApplication runs step createApplication: createApplication (POST
+// /applications).
+func bootstrapApplicationTokenCreateApplication(c *Client, st *runtime.Step, s *BootstrapApplicationTokenState) runtime.Outcome {
+	const workflow = "bootstrap-application-token"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			Name string `json:"name"`
+		}{
+			Name: s.Inputs.ApplicationName,
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "createApplication",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "createApplication",
+		Method:      "POST",
+		Path:        "/applications",
+		URL:         c.servers[0] + "/applications",
+		ContentType: "application/json",
+		Body:        body,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// applicationId: $response.body#/id
+	if err := resp.Decode(&s.CreateApplication.ApplicationID, "id"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// clientId: $response.body#/clientId
+	if err := resp.Decode(&s.CreateApplication.ClientID, "clientId"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// clientSecret: $response.body#/clientSecret
+	if err := resp.Decode(&s.CreateApplication.ClientSecret, "clientSecret"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	st.Secret(s.CreateApplication.ClientSecret)
+	return runtime.Outcome{}
+}
+
+// bootstrapApplicationTokenGetApplication runs step getApplication: getApplication (GET
+// /applications/{applicationId}).
+func bootstrapApplicationTokenGetApplication(c *Client, st *runtime.Step, s *BootstrapApplicationTokenState) runtime.Outcome {
+	const workflow = "bootstrap-application-token"
+	resp, err := st.Send(&runtime.Request{
+		Workflow: workflow,
+		Step:     "getApplication",
+		Method:   "GET",
+		Path:     "/applications/{applicationId}",
+		URL:      c.servers[0] + "/applications/" + url.PathEscape(s.CreateApplication.ApplicationID),
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// applicationId: $response.body#/id
+	if err := resp.Decode(&s.GetApplication.ApplicationID, "id"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// name: $response.body#/name
+	if err := resp.Decode(&s.GetApplication.Name, "name"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	return runtime.Outcome{}
+}
+
+// bootstrapApplicationTokenCreateAccessToken runs step createAccessToken: createAccessToken (POST
+// /applications/token).
+func bootstrapApplicationTokenCreateAccessToken(c *Client, st *runtime.Step, s *BootstrapApplicationTokenState) runtime.Outcome {
+	const workflow = "bootstrap-application-token"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			ClientID     string `json:"client_id"`
+			ClientSecret string `json:"client_secret"`
+			GrantType    string `json:"grant-type"`
+		}{
+			ClientID:     s.CreateApplication.ClientID,
+			ClientSecret: s.CreateApplication.ClientSecret,
+			GrantType:    "client_credentials",
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "createAccessToken",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "createAccessToken",
+		Method:      "POST",
+		Path:        "/applications/token",
+		URL:         c.servers[0] + "/applications/token",
+		ContentType: "application/json",
+		Body:        body,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// accessToken: $response.body#/access_token
+	if err := resp.Decode(&s.CreateAccessToken.AccessToken, "access_token"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// tokenType: $response.body#/token_type
+	if err := resp.Decode(&s.CreateAccessToken.TokenType, "token_type"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// expiresIn: $response.body#/expires_in
+	if err := resp.Decode(&s.CreateAccessToken.ExpiresIn, "expires_in"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	st.Secret(s.CreateAccessToken.AccessToken)
+	return runtime.Outcome{}
 }
 
 // PublicAccessTokenResponseTokenType is the schema

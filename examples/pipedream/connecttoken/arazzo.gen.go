@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -186,104 +186,157 @@ func (out TokenMintAndValidateOutputs) LogValue() slog.Value {
 // its validity for an app.
 //
 // Creates a Connect token for the external user, then validates it against the supplied app ID.
-func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValidateInputs) (_ *TokenMintAndValidateOutputs, err error) {
-	const workflow = "token-mint-and-validate"
-	run := c.rt.Start(ctx, workflow)
-	defer func() {
-		err = run.End(err)
-	}()
-	var (
-		stepCreateConnectToken struct {
-			ConnectToken   string
-			ConnectLinkURL string
-		}
-		stepValidateConnectToken struct {
-			Validation ValidateTokenResponse
-		}
-	)
-
-	// Step createConnectToken: createToken (POST /v1/connect/{project_id}/tokens).
-	{
-		st := run.Step("createConnectToken")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				ExternalUserID string `json:"external_user_id"`
-				ProjectID      string `json:"project_id"`
-			}{
-				ExternalUserID: in.ExternalUserID,
-				ProjectID:      in.ProjectID,
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "createConnectToken",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		h := make(http.Header, 1)
-		h.Add("X-Pd-Environment", in.Environment)
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "createConnectToken",
-			Method:      "POST",
-			Path:        "/v1/connect/{project_id}/tokens",
-			URL:         c.servers[0] + "/v1/connect/" + url.PathEscape(in.ProjectID) + "/tokens",
-			Header:      h,
-			ContentType: "application/json",
-			Body:        body,
-			Auth:        c.auth[0],
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// connectToken: $response.body#/token
-		if err := resp.Decode(&stepCreateConnectToken.ConnectToken, "token"); err != nil {
-			return nil, err
-		}
-		// connectLinkUrl: $response.body#/connect_link_url
-		if err := resp.Decode(&stepCreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
-			return nil, err
-		}
-		run.Secret(stepCreateConnectToken.ConnectToken)
-		st.End(nil)
+func (c *Client) TokenMintAndValidate(ctx context.Context, in TokenMintAndValidateInputs) (*TokenMintAndValidateOutputs, error) {
+	s := &TokenMintAndValidateState{Inputs: in}
+	done, err := runtime.RunFlow(ctx, c, tokenMintAndValidateFlow, s)
+	if !done {
+		return nil, err
 	}
+	return s.Outputs(), err
+}
 
-	// Step validateConnectToken: validateToken (GET /v1/connect/tokens/{ctok}/validate).
-	{
-		st := run.Step("validateConnectToken")
-		var q runtime.Query
-		q.Add("app_id", in.AppID)
-		resp, err := st.Send(&runtime.Request{
-			Workflow: workflow,
-			Step:     "validateConnectToken",
-			Method:   "GET",
-			Path:     "/v1/connect/tokens/{ctok}/validate",
-			URL:      c.servers[0] + "/v1/connect/tokens/" + url.PathEscape(stepCreateConnectToken.ConnectToken) + "/validate" + q.String(),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// validation: $response.body
-		if err := resp.Decode(&stepValidateConnectToken.Validation); err != nil {
-			return nil, err
-		}
-		st.End(nil)
-	}
+// TokenMintAndValidateState is a run of workflow "token-mint-and-validate": its inputs, and the
+// outputs of the workflows it depends on and of its steps once they have run. The workflow method
+// runs it in process; a durable engine runs its Flow one step at a time (arazzogen -temporal).
+type TokenMintAndValidateState struct {
+	Inputs             TokenMintAndValidateInputs
+	CreateConnectToken struct {
+		ConnectToken   string
+		ConnectLinkURL string
+	} `json:",omitzero"`
+	ValidateConnectToken struct {
+		Validation ValidateTokenResponse
+	} `json:",omitzero"`
+}
 
+// Flow is the workflow's steps and actions, for runtime.Drive.
+func (*TokenMintAndValidateState) Flow() *runtime.Flow[Client, TokenMintAndValidateState] {
+	return tokenMintAndValidateFlow
+}
+
+// Outputs computes the workflow's outputs from the state.
+func (s *TokenMintAndValidateState) Outputs() *TokenMintAndValidateOutputs {
 	return &TokenMintAndValidateOutputs{
-		ConnectToken: stepCreateConnectToken.ConnectToken, // $steps.createConnectToken.outputs.connectToken
-		Validation:   stepValidateConnectToken.Validation, // $steps.validateConnectToken.outputs.validation
-	}, nil
+		ConnectToken: s.CreateConnectToken.ConnectToken, // $steps.createConnectToken.outputs.connectToken
+		Validation:   s.ValidateConnectToken.Validation, // $steps.validateConnectToken.outputs.validation
+	}
+}
+
+var tokenMintAndValidateFlow = &runtime.Flow[Client, TokenMintAndValidateState]{
+	Workflow: "token-mint-and-validate",
+	Version:  "4a114b8c",
+	Steps: []runtime.FlowStep[Client, TokenMintAndValidateState]{
+		{
+			ID:     "createConnectToken",
+			Method: "POST",
+			Run:    tokenMintAndValidateCreateConnectToken,
+			Reads: func(dst, src *TokenMintAndValidateState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *TokenMintAndValidateState) {
+				dst.CreateConnectToken = src.CreateConnectToken
+			},
+		},
+		{
+			ID:     "validateConnectToken",
+			Method: "GET",
+			Run:    tokenMintAndValidateValidateConnectToken,
+			Reads: func(dst, src *TokenMintAndValidateState) {
+				dst.Inputs = src.Inputs
+				dst.CreateConnectToken = src.CreateConnectToken
+			},
+			Writes: func(dst, src *TokenMintAndValidateState) {
+				dst.ValidateConnectToken = src.ValidateConnectToken
+			},
+		},
+	},
+	Secrets: func(s *TokenMintAndValidateState) (secrets []string) {
+		secrets = append(secrets, s.CreateConnectToken.ConnectToken)
+		return secrets
+	},
+	Transport: func(c *Client) *runtime.Transport {
+		return &c.rt
+	},
+}
+
+// tokenMintAndValidateCreateConnectToken runs step createConnectToken: createToken (POST
+// /v1/connect/{project_id}/tokens).
+func tokenMintAndValidateCreateConnectToken(c *Client, st *runtime.Step, s *TokenMintAndValidateState) runtime.Outcome {
+	const workflow = "token-mint-and-validate"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			ExternalUserID string `json:"external_user_id"`
+			ProjectID      string `json:"project_id"`
+		}{
+			ExternalUserID: s.Inputs.ExternalUserID,
+			ProjectID:      s.Inputs.ProjectID,
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "createConnectToken",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	h := make(http.Header, 1)
+	h.Add("X-Pd-Environment", s.Inputs.Environment)
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "createConnectToken",
+		Method:      "POST",
+		Path:        "/v1/connect/{project_id}/tokens",
+		URL:         c.servers[0] + "/v1/connect/" + url.PathEscape(s.Inputs.ProjectID) + "/tokens",
+		Header:      h,
+		ContentType: "application/json",
+		Body:        body,
+		Auth:        c.auth[0],
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// connectToken: $response.body#/token
+	if err := resp.Decode(&s.CreateConnectToken.ConnectToken, "token"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// connectLinkUrl: $response.body#/connect_link_url
+	if err := resp.Decode(&s.CreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	st.Secret(s.CreateConnectToken.ConnectToken)
+	return runtime.Outcome{}
+}
+
+// tokenMintAndValidateValidateConnectToken runs step validateConnectToken: validateToken (GET
+// /v1/connect/tokens/{ctok}/validate).
+func tokenMintAndValidateValidateConnectToken(c *Client, st *runtime.Step, s *TokenMintAndValidateState) runtime.Outcome {
+	const workflow = "token-mint-and-validate"
+	var q runtime.Query
+	q.Add("app_id", s.Inputs.AppID)
+	resp, err := st.Send(&runtime.Request{
+		Workflow: workflow,
+		Step:     "validateConnectToken",
+		Method:   "GET",
+		Path:     "/v1/connect/tokens/{ctok}/validate",
+		URL:      c.servers[0] + "/v1/connect/tokens/" + url.PathEscape(s.CreateConnectToken.ConnectToken) + "/validate" + q.String(),
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// validation: $response.body
+	if err := resp.Decode(&s.ValidateConnectToken.Validation); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	return runtime.Outcome{}
 }
 
 // ValidateTokenResponse is the schema #/components/schemas/ValidateTokenResponse in

@@ -15,7 +15,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -201,107 +201,159 @@ func (out RefreshAndListCustomersOutputs) LogValue() slog.Value {
 //
 // Refreshes the JWT access token from a supplied refresh token and then issues the documented
 // listCustomers GraphQL query, returning the array of customer nodes with id, name and externalId.
-func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (_ *RefreshAndListCustomersOutputs, err error) {
-	const workflow = "refresh-and-list-customers"
-	run := c.rt.Start(ctx, workflow)
-	defer func() {
-		err = run.End(err)
-	}()
-	run.Secret(in.RefreshToken)
-	var (
-		stepRefreshToken struct {
-			AccessToken string
-			TokenType   string
-			ExpiresIn   int64
-		}
-		stepListCustomers struct {
-			Customers json.RawMessage
-		}
-	)
-
-	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
-	{
-		st := run.Step("refreshToken")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				RefreshToken string `json:"refresh_token"`
-			}{
-				RefreshToken: in.RefreshToken,
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "refreshToken",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "refreshToken",
-			Method:      "POST",
-			Path:        "/auth/refresh",
-			URL:         c.servers[0] + "/auth/refresh",
-			ContentType: "application/json",
-			Body:        body,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// accessToken: $response.body#/access_token
-		if err := resp.Decode(&stepRefreshToken.AccessToken, "access_token"); err != nil {
-			return nil, err
-		}
-		// tokenType: $response.body#/token_type
-		if err := resp.Decode(&stepRefreshToken.TokenType, "token_type"); err != nil {
-			return nil, err
-		}
-		// expiresIn: $response.body#/expires_in
-		if err := resp.Decode(&stepRefreshToken.ExpiresIn, "expires_in"); err != nil {
-			return nil, err
-		}
-		run.Secret(stepRefreshToken.AccessToken)
-		st.End(nil)
+func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListCustomersInputs) (*RefreshAndListCustomersOutputs, error) {
+	s := &RefreshAndListCustomersState{Inputs: in}
+	done, err := runtime.RunFlow(ctx, c, refreshAndListCustomersFlow, s)
+	if !done {
+		return nil, err
 	}
+	return s.Outputs(), err
+}
 
-	// Step listCustomers: executeGraphQLQuery (POST /api).
-	{
-		st := run.Step("listCustomers")
-		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
-		h := make(http.Header, 1)
-		h.Add("Authorization", "Bearer "+stepRefreshToken.AccessToken)
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "listCustomers",
-			Method:      "POST",
-			Path:        "/api",
-			URL:         c.servers[0] + "/api",
-			Header:      h,
-			ContentType: "application/json",
-			Body:        body,
-			Auth:        c.auth[0],
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// customers: $response.body#/data/customers/nodes
-		if err := resp.Decode(&stepListCustomers.Customers, "data", "customers", "nodes"); err != nil {
-			return nil, err
-		}
-		st.End(nil)
-	}
+// RefreshAndListCustomersState is a run of workflow "refresh-and-list-customers": its inputs, and
+// the outputs of the workflows it depends on and of its steps once they have run. The workflow
+// method runs it in process; a durable engine runs its Flow one step at a time (arazzogen
+// -temporal).
+type RefreshAndListCustomersState struct {
+	Inputs       RefreshAndListCustomersInputs
+	RefreshToken struct {
+		AccessToken string
+		TokenType   string
+		ExpiresIn   int64
+	} `json:",omitzero"`
+	ListCustomers struct {
+		Customers json.RawMessage
+	} `json:",omitzero"`
+}
 
+// Flow is the workflow's steps and actions, for runtime.Drive.
+func (*RefreshAndListCustomersState) Flow() *runtime.Flow[Client, RefreshAndListCustomersState] {
+	return refreshAndListCustomersFlow
+}
+
+// Outputs computes the workflow's outputs from the state.
+func (s *RefreshAndListCustomersState) Outputs() *RefreshAndListCustomersOutputs {
 	return &RefreshAndListCustomersOutputs{
-		AccessToken: stepRefreshToken.AccessToken, // $steps.refreshToken.outputs.accessToken
-		Customers:   stepListCustomers.Customers,  // $steps.listCustomers.outputs.customers
-	}, nil
+		AccessToken: s.RefreshToken.AccessToken, // $steps.refreshToken.outputs.accessToken
+		Customers:   s.ListCustomers.Customers,  // $steps.listCustomers.outputs.customers
+	}
+}
+
+var refreshAndListCustomersFlow = &runtime.Flow[Client, RefreshAndListCustomersState]{
+	Workflow: "refresh-and-list-customers",
+	Version:  "4f80ef87",
+	Steps: []runtime.FlowStep[Client, RefreshAndListCustomersState]{
+		{
+			ID:     "refreshToken",
+			Method: "POST",
+			Run:    refreshAndListCustomersRefreshToken,
+			Reads: func(dst, src *RefreshAndListCustomersState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *RefreshAndListCustomersState) {
+				dst.RefreshToken = src.RefreshToken
+			},
+		},
+		{
+			ID:     "listCustomers",
+			Method: "POST",
+			Run:    refreshAndListCustomersListCustomers,
+			Reads: func(dst, src *RefreshAndListCustomersState) {
+				dst.RefreshToken = src.RefreshToken
+			},
+			Writes: func(dst, src *RefreshAndListCustomersState) {
+				dst.ListCustomers = src.ListCustomers
+			},
+		},
+	},
+	Secrets: func(s *RefreshAndListCustomersState) (secrets []string) {
+		secrets = append(secrets, s.Inputs.RefreshToken)
+		secrets = append(secrets, s.RefreshToken.AccessToken)
+		return secrets
+	},
+	Transport: func(c *Client) *runtime.Transport {
+		return &c.rt
+	},
+}
+
+// refreshAndListCustomersRefreshToken runs step refreshToken: refreshAuthToken (POST
+// /auth/refresh).
+func refreshAndListCustomersRefreshToken(c *Client, st *runtime.Step, s *RefreshAndListCustomersState) runtime.Outcome {
+	const workflow = "refresh-and-list-customers"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			RefreshToken string `json:"refresh_token"`
+		}{
+			RefreshToken: s.Inputs.RefreshToken,
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "refreshToken",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "refreshToken",
+		Method:      "POST",
+		Path:        "/auth/refresh",
+		URL:         c.servers[0] + "/auth/refresh",
+		ContentType: "application/json",
+		Body:        body,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// accessToken: $response.body#/access_token
+	if err := resp.Decode(&s.RefreshToken.AccessToken, "access_token"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// tokenType: $response.body#/token_type
+	if err := resp.Decode(&s.RefreshToken.TokenType, "token_type"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	// expiresIn: $response.body#/expires_in
+	if err := resp.Decode(&s.RefreshToken.ExpiresIn, "expires_in"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	st.Secret(s.RefreshToken.AccessToken)
+	return runtime.Outcome{}
+}
+
+// refreshAndListCustomersListCustomers runs step listCustomers: executeGraphQLQuery (POST /api).
+func refreshAndListCustomersListCustomers(c *Client, st *runtime.Step, s *RefreshAndListCustomersState) runtime.Outcome {
+	const workflow = "refresh-and-list-customers"
+	body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
+	h := make(http.Header, 1)
+	h.Add("Authorization", "Bearer "+s.RefreshToken.AccessToken)
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "listCustomers",
+		Method:      "POST",
+		Path:        "/api",
+		URL:         c.servers[0] + "/api",
+		Header:      h,
+		ContentType: "application/json",
+		Body:        body,
+		Auth:        c.auth[0],
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// customers: $response.body#/data/customers/nodes
+	if err := resp.Decode(&s.ListCustomers.Customers, "data", "customers", "nodes"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	return runtime.Outcome{}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion2
+const _ = runtime.APIVersion4
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -201,139 +201,200 @@ func (out RotateRefreshTokenOutputs) LogValue() slog.Value {
 //
 // Refreshes the access token from the supplied refresh token, validates it with a listCustomers
 // query, and finally revokes the original refresh token.
-func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenInputs) (_ *RotateRefreshTokenOutputs, err error) {
-	const workflow = "rotate-refresh-token"
-	run := c.rt.Start(ctx, workflow)
-	defer func() {
-		err = run.End(err)
-	}()
-	run.Secret(in.RefreshToken)
-	var (
-		stepRefreshToken struct {
-			AccessToken string
-		}
-		stepValidateToken struct {
-			Customers json.RawMessage
-		}
-		stepRevokeOldToken struct {
-			RevokedStatus int64
-		}
-	)
-
-	// Step refreshToken: refreshAuthToken (POST /auth/refresh).
-	{
-		st := run.Step("refreshToken")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				RefreshToken string `json:"refresh_token"`
-			}{
-				RefreshToken: in.RefreshToken,
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "refreshToken",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "refreshToken",
-			Method:      "POST",
-			Path:        "/auth/refresh",
-			URL:         c.servers[0] + "/auth/refresh",
-			ContentType: "application/json",
-			Body:        body,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// accessToken: $response.body#/access_token
-		if err := resp.Decode(&stepRefreshToken.AccessToken, "access_token"); err != nil {
-			return nil, err
-		}
-		run.Secret(stepRefreshToken.AccessToken)
-		st.End(nil)
+func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenInputs) (*RotateRefreshTokenOutputs, error) {
+	s := &RotateRefreshTokenState{Inputs: in}
+	done, err := runtime.RunFlow(ctx, c, rotateRefreshTokenFlow, s)
+	if !done {
+		return nil, err
 	}
+	return s.Outputs(), err
+}
 
-	// Step validateToken: executeGraphQLQuery (POST /api).
-	{
-		st := run.Step("validateToken")
-		body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
-		h := make(http.Header, 1)
-		h.Add("Authorization", "Bearer "+stepRefreshToken.AccessToken)
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "validateToken",
-			Method:      "POST",
-			Path:        "/api",
-			URL:         c.servers[0] + "/api",
-			Header:      h,
-			ContentType: "application/json",
-			Body:        body,
-			Auth:        c.auth[0],
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		// customers: $response.body#/data/customers/nodes
-		if err := resp.Decode(&stepValidateToken.Customers, "data", "customers", "nodes"); err != nil {
-			return nil, err
-		}
-		st.End(nil)
-	}
+// RotateRefreshTokenState is a run of workflow "rotate-refresh-token": its inputs, and the outputs
+// of the workflows it depends on and of its steps once they have run. The workflow method runs it
+// in process; a durable engine runs its Flow one step at a time (arazzogen -temporal).
+type RotateRefreshTokenState struct {
+	Inputs       RotateRefreshTokenInputs
+	RefreshToken struct {
+		AccessToken string
+	} `json:",omitzero"`
+	ValidateToken struct {
+		Customers json.RawMessage
+	} `json:",omitzero"`
+	RevokeOldToken struct {
+		RevokedStatus int64
+	} `json:",omitzero"`
+}
 
-	// Step revokeOldToken: revokeAuthToken (POST /auth/revoke).
-	{
-		st := run.Step("revokeOldToken")
-		var body []byte
-		{
-			var err error
-			body, err = json.Marshal(struct {
-				RefreshToken string `json:"refresh_token"`
-			}{
-				RefreshToken: in.RefreshToken,
-			})
-			if err != nil {
-				return nil, &runtime.StepError{
-					Workflow: workflow,
-					Step:     "revokeOldToken",
-					Reason:   "cannot encode the request body",
-					Err:      err,
-				}
-			}
-		}
-		resp, err := st.Send(&runtime.Request{
-			Workflow:    workflow,
-			Step:        "revokeOldToken",
-			Method:      "POST",
-			Path:        "/auth/revoke",
-			URL:         c.servers[0] + "/auth/revoke",
-			ContentType: "application/json",
-			Body:        body,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if !(resp.StatusCode == 200) {
-			return nil, resp.Unmet("$statusCode == 200")
-		}
-		stepRevokeOldToken.RevokedStatus = int64(resp.StatusCode) // $statusCode
-		st.End(nil)
-	}
+// Flow is the workflow's steps and actions, for runtime.Drive.
+func (*RotateRefreshTokenState) Flow() *runtime.Flow[Client, RotateRefreshTokenState] {
+	return rotateRefreshTokenFlow
+}
 
+// Outputs computes the workflow's outputs from the state.
+func (s *RotateRefreshTokenState) Outputs() *RotateRefreshTokenOutputs {
 	return &RotateRefreshTokenOutputs{
-		AccessToken:   stepRefreshToken.AccessToken,     // $steps.refreshToken.outputs.accessToken
-		RevokedStatus: stepRevokeOldToken.RevokedStatus, // $steps.revokeOldToken.outputs.revokedStatus
-	}, nil
+		AccessToken:   s.RefreshToken.AccessToken,     // $steps.refreshToken.outputs.accessToken
+		RevokedStatus: s.RevokeOldToken.RevokedStatus, // $steps.revokeOldToken.outputs.revokedStatus
+	}
+}
+
+var rotateRefreshTokenFlow = &runtime.Flow[Client, RotateRefreshTokenState]{
+	Workflow: "rotate-refresh-token",
+	Version:  "b52da907",
+	Steps: []runtime.FlowStep[Client, RotateRefreshTokenState]{
+		{
+			ID:     "refreshToken",
+			Method: "POST",
+			Run:    rotateRefreshTokenRefreshToken,
+			Reads: func(dst, src *RotateRefreshTokenState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *RotateRefreshTokenState) {
+				dst.RefreshToken = src.RefreshToken
+			},
+		},
+		{
+			ID:     "validateToken",
+			Method: "POST",
+			Run:    rotateRefreshTokenValidateToken,
+			Reads: func(dst, src *RotateRefreshTokenState) {
+				dst.RefreshToken = src.RefreshToken
+			},
+			Writes: func(dst, src *RotateRefreshTokenState) {
+				dst.ValidateToken = src.ValidateToken
+			},
+		},
+		{
+			ID:     "revokeOldToken",
+			Method: "POST",
+			Run:    rotateRefreshTokenRevokeOldToken,
+			Reads: func(dst, src *RotateRefreshTokenState) {
+				dst.Inputs = src.Inputs
+			},
+			Writes: func(dst, src *RotateRefreshTokenState) {
+				dst.RevokeOldToken = src.RevokeOldToken
+			},
+		},
+	},
+	Secrets: func(s *RotateRefreshTokenState) (secrets []string) {
+		secrets = append(secrets, s.Inputs.RefreshToken)
+		secrets = append(secrets, s.RefreshToken.AccessToken)
+		return secrets
+	},
+	Transport: func(c *Client) *runtime.Transport {
+		return &c.rt
+	},
+}
+
+// rotateRefreshTokenRefreshToken runs step refreshToken: refreshAuthToken (POST /auth/refresh).
+func rotateRefreshTokenRefreshToken(c *Client, st *runtime.Step, s *RotateRefreshTokenState) runtime.Outcome {
+	const workflow = "rotate-refresh-token"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			RefreshToken string `json:"refresh_token"`
+		}{
+			RefreshToken: s.Inputs.RefreshToken,
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "refreshToken",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "refreshToken",
+		Method:      "POST",
+		Path:        "/auth/refresh",
+		URL:         c.servers[0] + "/auth/refresh",
+		ContentType: "application/json",
+		Body:        body,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// accessToken: $response.body#/access_token
+	if err := resp.Decode(&s.RefreshToken.AccessToken, "access_token"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	st.Secret(s.RefreshToken.AccessToken)
+	return runtime.Outcome{}
+}
+
+// rotateRefreshTokenValidateToken runs step validateToken: executeGraphQLQuery (POST /api).
+func rotateRefreshTokenValidateToken(c *Client, st *runtime.Step, s *RotateRefreshTokenState) runtime.Outcome {
+	const workflow = "rotate-refresh-token"
+	body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
+	h := make(http.Header, 1)
+	h.Add("Authorization", "Bearer "+s.RefreshToken.AccessToken)
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "validateToken",
+		Method:      "POST",
+		Path:        "/api",
+		URL:         c.servers[0] + "/api",
+		Header:      h,
+		ContentType: "application/json",
+		Body:        body,
+		Auth:        c.auth[0],
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	// customers: $response.body#/data/customers/nodes
+	if err := resp.Decode(&s.ValidateToken.Customers, "data", "customers", "nodes"); err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	return runtime.Outcome{}
+}
+
+// rotateRefreshTokenRevokeOldToken runs step revokeOldToken: revokeAuthToken (POST /auth/revoke).
+func rotateRefreshTokenRevokeOldToken(c *Client, st *runtime.Step, s *RotateRefreshTokenState) runtime.Outcome {
+	const workflow = "rotate-refresh-token"
+	var body []byte
+	{
+		var err error
+		body, err = json.Marshal(struct {
+			RefreshToken string `json:"refresh_token"`
+		}{
+			RefreshToken: s.Inputs.RefreshToken,
+		})
+		if err != nil {
+			return runtime.Outcome{Err: &runtime.StepError{
+				Workflow: workflow,
+				Step:     "revokeOldToken",
+				Reason:   "cannot encode the request body",
+				Err:      err,
+			}}
+		}
+	}
+	resp, err := st.Send(&runtime.Request{
+		Workflow:    workflow,
+		Step:        "revokeOldToken",
+		Method:      "POST",
+		Path:        "/auth/revoke",
+		URL:         c.servers[0] + "/auth/revoke",
+		ContentType: "application/json",
+		Body:        body,
+	})
+	if err != nil {
+		return runtime.Outcome{Err: err}
+	}
+	if !(resp.StatusCode == 200) {
+		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
+	}
+	s.RevokeOldToken.RevokedStatus = int64(resp.StatusCode) // $statusCode
+	return runtime.Outcome{}
 }

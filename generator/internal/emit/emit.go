@@ -414,15 +414,15 @@ func valueExpr(v *ir.Value) *Statement {
 		}
 		return Qual(jsonPkg, "RawMessage").Call(Lit(v.JSON))
 	case ir.VInput:
-		return pick(Id("in").Dot(v.Field.GoName), v.Field.Type, v.Pointer)
+		return pick(Id("s").Dot("Inputs").Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VStepOutput:
-		return pick(Id(v.Step.Var).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
+		return pick(Id("s").Dot(v.Step.Field).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VCallOutput:
-		owner := v.Call.Var
-		if owner == "" {
-			owner = "out" // a workflowId step's result, inside its block
+		if v.Call.Field == "" {
+			// a workflowId step's result, in the function that judges the step
+			return pick(Id("out").Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 		}
-		return pick(Id(owner).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
+		return pick(Id("s").Dot(v.Call.Field).Dot(v.Field.GoName), v.Field.Type, v.Pointer)
 	case ir.VStatus:
 		return Int64().Call(Id("resp").Dot("StatusCode"))
 	case ir.VResponseHeader:

@@ -21,8 +21,8 @@ import (
 // selectors by the Run, within its context and a budget, and the retry budget.
 func apiVersion(p *ir.Program) string {
 	switch {
-	case evaluatesOnRun(p) || retries(p):
-		return "APIVersion4"
+	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p):
+		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget
 	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}

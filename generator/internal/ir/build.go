@@ -75,6 +75,7 @@ func Build(in Input, diags *diag.List) *Program {
 	}
 	p.Types = b.finishTypes(p)
 	b.security(p) // credentials and secret inputs and outputs (security.go)
+	b.nameFlows(p)
 	return p
 }
 
