@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -21,7 +22,7 @@ func TooManyRuns(workflow, step string, max int) error {
 
 // Unmet reports that a success criterion of a step that runs another workflow did not hold.
 func Unmet(workflow, step, criterion string) error {
-	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion}
+	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion, Criterion: criterion}
 }
 
 // DefaultPollInterval is the wait before a step that a goto action runs again (a poll loop:
@@ -50,22 +51,31 @@ func PollDelay(interval time.Duration, runs int) time.Duration {
 	return min(time.Duration(d), limit)
 }
 
-// Poll waits before a goto action runs a step again that has run runs times in this workflow
-// call (nothing when it has not run yet): for the Retry-After header of resp when the server
-// sent one (the response that led to the goto; nil for none), else for the Transport's
-// PollInterval growing with runs (see PollDelay). A server polled in a loop is never
-// hammered. The wait selects on the step's context, so a cancelled or timed-out workflow
-// stops at once: Poll then returns st.Err(), the *StepError naming the step.
-func (s *Step) Poll(runs int, resp *Response) error {
-	if runs < 1 {
-		return nil
+// PollWait is what decides the wait before a step that a goto action runs again, when it
+// has run already in the workflow call (a poll loop: goto back to the step until a status
+// is reached), so that a server polled in a loop is never hammered. Drive hands it to the
+// Engine, which waits for Delay of the client's poll interval: in process on a timer that
+// the step's context ends, on a durable engine on a durable timer.
+type PollWait struct {
+	Runs int // how often the step has run in this workflow call so far (1 or more)
+	// RetryAfter is the delay a Retry-After header of the response that led to the goto
+	// asked for (at most MaxRetryWait), when HasRetryAfter is set.
+	RetryAfter    time.Duration `json:",omitempty"`
+	HasRetryAfter bool          `json:",omitempty"`
+}
+
+// Delay is the wait for a first poll interval: the Retry-After the server asked for, else
+// interval growing with the runs (see PollDelay).
+func (w PollWait) Delay(interval time.Duration) time.Duration {
+	if w.HasRetryAfter {
+		return min(max(w.RetryAfter, 0), MaxRetryWait)
 	}
-	d := PollDelay(s.run.t.PollInterval, runs)
-	if resp != nil {
-		if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
-			d = min(ra, MaxRetryWait)
-		}
-	}
+	return PollDelay(interval, w.Runs)
+}
+
+// pause sleeps for d unless the step's context ends first; it returns st.Err() then (the
+// *StepError naming the step), and also when d is 0 and the context has ended already.
+func (s *Step) pause(d time.Duration) error {
 	if d <= 0 {
 		return s.Err()
 	}
@@ -82,6 +92,29 @@ func (s *Step) Poll(runs int, resp *Response) error {
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.
 const MaxRetryWait = 10 * time.Minute
 
+// DefaultRetryBudget bounds the total time one workflow call (the workflows its steps call
+// included) may spend waiting before retries, unless Transport.RetryBudget sets another
+// bound (generated clients: WithRetryBudget). Without it a server answering every attempt
+// with "Retry-After: 600" could hold a call without a deadline for days.
+const DefaultRetryBudget = 5 * time.Minute
+
+// ErrRetryBudget is matched (errors.Is) by the *StepError of a retry whose wait would pass
+// the run's retry budget (see DefaultRetryBudget).
+var ErrRetryBudget = errors.New("retry budget spent")
+
+// budgetError is the Err of a StepError for a spent retry budget: the failure that led to
+// the retry, matching ErrRetryBudget as well.
+type budgetError struct{ cause error }
+
+func (e *budgetError) Error() string {
+	if e.cause == nil {
+		return ErrRetryBudget.Error()
+	}
+	return "the last attempt: " + e.cause.Error()
+}
+func (e *budgetError) Unwrap() error        { return e.cause }
+func (e *budgetError) Is(target error) bool { return target == ErrRetryBudget }
+
 // Wait reports that step st is about to be tried again and sleeps before that attempt:
 // for the Retry-After header of resp when the server sent one (it overrules the document's
 // retryAfter, as Arazzo says it SHOULD), else for after. attempt is the attempt about to
@@ -91,25 +124,17 @@ const MaxRetryWait = 10 * time.Minute
 // The wait selects on the step's context, so a cancelled or timed-out workflow stops at
 // once: Wait then returns st.Err(), the *StepError naming the step. A wait of zero still
 // returns that error when the context is already done, so a retry loop cannot outlive it.
+//
+// The waits of a run are bounded in total by its retry budget (Transport.RetryBudget, else
+// DefaultRetryBudget), shared with the workflows its steps call: a wait that would pass it
+// is not started, and Wait returns a *StepError matching ErrRetryBudget at once.
 func Wait(st *Step, attempt int, cause error, resp *Response, after time.Duration) error {
 	if resp != nil {
 		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
 			after = min(d, MaxRetryWait)
 		}
 	}
-	after = max(after, 0)
-	st.Retry(attempt, after, cause)
-	if after == 0 {
-		return st.Err()
-	}
-	t := time.NewTimer(after)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-st.Context().Done():
-		return st.Err()
-	}
+	return WaitFor(st, attempt, cause, after)
 }
 
 // RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -94,7 +95,7 @@ func TestWaitStopsWhenCancelled(t *testing.T) {
 	st := run.Step("poll")
 	time.AfterFunc(20*time.Millisecond, cancel)
 	start := time.Now()
-	err := Wait(st, 2, nil, nil, time.Hour)
+	err := Wait(st, 2, nil, nil, 4*time.Minute) // long, within the retry budget
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Wait returned after %s, want at once after the cancellation", d)
 	}
@@ -114,7 +115,7 @@ func TestWaitDeadlineNamesStep(t *testing.T) {
 	defer cancel()
 	run := (&Transport{}).Start(ctx, "wf")
 	st := run.Step("poll")
-	err := Wait(st, 2, nil, nil, time.Hour)
+	err := Wait(st, 2, nil, nil, 4*time.Minute) // long, within the retry budget
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Wait error %v, want context.DeadlineExceeded", err)
 	}
@@ -146,43 +147,93 @@ func TestPollDelay(t *testing.T) {
 	}
 }
 
-// Step.Poll waits with the growing interval, lets Retry-After win, does not wait before a
-// step's first run, and stops at once when the workflow is cancelled. The clock is
+type pollClient struct{ rt Transport }
+
+// pollState records when each run of the polled step started.
+type pollState struct{ starts []time.Time }
+
+// pollFlow is a flow of one step "poll" whose goto action runs it again until its sixth
+// run; run returns the outcome of run number n (from 1) that is not the last.
+func pollFlow(onFailure bool, run func(n int) Outcome) *Flow[pollClient, pollState] {
+	again := []Action[pollClient, pollState]{{Kind: ActionGoto, Step: "poll"}}
+	st := FlowStep[pollClient, pollState]{ID: "poll", Target: true,
+		Run: func(_ *pollClient, _ *Step, s *pollState) Outcome {
+			s.starts = append(s.starts, time.Now())
+			if len(s.starts) == 6 {
+				return Outcome{}
+			}
+			return run(len(s.starts))
+		},
+	}
+	if onFailure {
+		st.OnFailure = again
+	} else {
+		st.OnSuccess = again
+	}
+	return &Flow[pollClient, pollState]{Workflow: "wf", Steps: []FlowStep[pollClient, pollState]{st},
+		Transport: func(c *pollClient) *Transport { return &c.rt }}
+}
+
+// A step that a goto action runs again waits first: the poll interval growing by half per
+// run, a Retry-After header of the response that led to the goto winning (0 included), from
+// success and failure actions alike, and nothing before its first run. The clock is
 // synctest's, so the waits take no real time.
-func TestStepPoll(t *testing.T) {
+func TestGotoPollWaits(t *testing.T) {
+	headers := []http.Header{nil, {}, {"Retry-After": {"7"}}, {"Retry-After": {"0"}}, nil}
+	want := []time.Duration{0, 2 * time.Second, 3 * time.Second, 7 * time.Second, 0, 10125 * time.Millisecond}
+	for _, onFailure := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			f := pollFlow(onFailure, func(n int) Outcome {
+				resp := &Response{StatusCode: 200, Header: headers[n-1]}
+				if onFailure {
+					o := Failed(errors.New("not yet"), resp)
+					o.Actions = Take(0)
+					return o
+				}
+				return Succeeded(0, resp)
+			})
+			var s pollState
+			start := time.Now()
+			done, err := RunFlow(t.Context(), &pollClient{rt: Transport{PollInterval: 2 * time.Second}}, f, &s)
+			if !done || err != nil {
+				t.Fatalf("RunFlow: %v, %v", done, err)
+			}
+			var got []time.Duration
+			for _, at := range s.starts {
+				got = append(got, at.Sub(start))
+				start = at
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("onFailure %v: waits before each run %v, want %v", onFailure, got, want)
+			}
+		})
+	}
+}
+
+// The poll wait ends when the workflow is cancelled, with the error of the step it was
+// waiting to run; a step bounded by WithMaxStepRuns fails before it would wait again (an
+// interval longer than MaxPollInterval does not grow: two waits of a minute).
+func TestGotoPollStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		run := (&Transport{PollInterval: 2 * time.Second}).Start(ctx, "wf")
-		st := run.Step("poll")
-		waited := func(runs int, resp *Response) (time.Duration, error) {
-			start := time.Now()
-			err := st.Poll(runs, resp)
-			return time.Since(start), err
-		}
-		for _, c := range []struct {
-			runs int
-			resp *Response
-			want time.Duration
-		}{
-			{0, nil, 0},
-			{1, nil, 2 * time.Second},
-			{2, nil, 3 * time.Second},
-			{3, &Response{Header: http.Header{"Retry-After": {"7"}}}, 7 * time.Second},
-			{3, &Response{Header: http.Header{"Retry-After": {"0"}}}, 0},
-			{3, &Response{Header: http.Header{}}, 4500 * time.Millisecond},
-		} {
-			if d, err := waited(c.runs, c.resp); d != c.want || err != nil {
-				t.Errorf("Poll(%d) waited %s (%v), want %s", c.runs, d, err, c.want)
-			}
-		}
+		f := pollFlow(false, func(int) Outcome { return Succeeded(0, nil) })
 		time.AfterFunc(time.Second, cancel)
-		d, err := waited(10, nil)
+		start := time.Now()
+		var s pollState
+		_, err := RunFlow(ctx, &pollClient{rt: Transport{PollInterval: time.Minute}}, f, &s)
 		var se *StepError
-		if d != time.Second || !errors.As(err, &se) || se.Step != "poll" || !errors.Is(err, context.Canceled) {
-			t.Errorf("cancelled Poll: waited %s, %v", d, err)
+		if d := time.Since(start); d != time.Second || !errors.As(err, &se) || se.Step != "poll" || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled poll: after %s, %v", d, err)
 		}
-		_ = run.End(nil)
+
+		f.MaxRuns = func(*pollClient) int { return 3 }
+		start = time.Now()
+		s = pollState{}
+		_, err = RunFlow(t.Context(), &pollClient{rt: Transport{PollInterval: time.Minute}}, f, &s)
+		if d := time.Since(start); d != 2*time.Minute || len(s.starts) != 3 || err == nil || !strings.Contains(err.Error(), "step would run more than 3 times") {
+			t.Errorf("bounded poll: %d runs in %s, %v", len(s.starts), d, err)
+		}
 	})
 }
 

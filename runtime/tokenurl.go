@@ -60,21 +60,3 @@ func TokenURL(explicit, declared, defaultServer, server string) string {
 	}
 	return moved.String()
 }
-
-// sameOrigin reports whether two absolute URLs have the same scheme, host and port
-// (default ports included).
-func sameOrigin(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		switch strings.ToLower(u.Scheme) {
-		case "https":
-			return "443"
-		case "http":
-			return "80"
-		}
-		return ""
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
-}

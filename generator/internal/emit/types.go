@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -16,44 +17,56 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent. Version 4 brought Request.Accept, waits before steps a goto runs
-// again, path parameter checks, required outputs and token URLs that follow the server.
+// request a step sent. Version 4 brought runtime.Flow, the evaluation of JSONPath and XPath
+// criteria and selectors by the Run, within its context and a budget, and the retry budget.
+// Version 5 brought Request.Accept, waits before steps a goto runs again, path parameter
+// checks, required outputs and token URLs that follow the server.
 func apiVersion(p *ir.Program) string {
-	if usesVersion4(p) {
-		return "APIVersion4"
-	}
-	if len(p.Queries) > 0 || p.ReadsSentRequest {
+	switch {
+	case usesVersion5(p):
+		return "APIVersion5"
+	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p):
+		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget
+	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}
 	return "APIVersion2"
 }
 
-// usesVersion4 reports whether generated code uses a symbol of runtime API version 4.
-func usesVersion4(p *ir.Program) bool {
+// usesVersion5 reports whether generated code uses a symbol of runtime API version 5.
+func usesVersion5(p *ir.Program) bool {
 	if hasClientCredentials(p) {
-		return true
+		return true // TokenURL
 	}
 	for _, w := range p.Workflows {
 		if w.Loops {
-			return true // Transport.PollInterval, Step.Poll
+			return true // Transport.PollInterval, Succeeded
 		}
 		for _, st := range w.Steps {
-			if !st.Unreachable && st.Accept != "" {
-				return true
+			if st.Unreachable {
+				continue
+			}
+			if st.Accept != "" {
+				return true // Request.Accept
 			}
 			for _, pp := range st.PathParts {
-				if !st.Unreachable && emptyPathValue(pp) != nil {
+				if emptyPathValue(pp) != nil {
 					return true // NoPathValue, Empty
 				}
 			}
 			for _, v := range st.OutputValues {
-				if !st.Unreachable && st.Call == nil && v.Kind == ir.VResponseBody && v.Required {
+				if st.Call == nil && v.Kind == ir.VResponseBody && v.Required {
 					return true // Response.Require
 				}
 			}
 		}
 	}
 	return false
+}
+
+// retries reports whether a workflow has a retry action.
+func retries(p *ir.Program) bool {
+	return slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.RetrySlots > 0 })
 }
 
 // extendedGoType renders the Go type of the kinds beyond the first six; nil for those.

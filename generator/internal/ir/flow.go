@@ -363,12 +363,6 @@ func (b *builder) flow(sc *scope, w *load.Workflow, steps []*load.Step) {
 			}
 		}
 	}
-	for _, st := range wf.Steps {
-		if st.Target {
-			st.RunSlot = wf.RunSlots
-			wf.RunSlots++
-		}
-	}
 	// Reachability: a step runs when it follows a step whose success path can fall through,
 	// or when an action jumps to it.
 	reached := make([]bool, len(wf.Steps))
