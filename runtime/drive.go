@@ -173,9 +173,9 @@ type Position struct {
 	Runs    []int // how often each step that can repeat has run, by index
 	// Poll is set when a goto action made Step the next step: the wait before it runs
 	// again, when it has run already, reads the response that led to the goto.
-	Poll *PollWait `json:",omitempty"`
-	Resume  int   // the Resume number of the retry waiting for a step to succeed; 0 for none
-	Started bool  // the dependsOn workflows have run
+	Poll    *PollWait `json:",omitempty"`
+	Resume  int       // the Resume number of the retry waiting for a step to succeed; 0 for none
+	Started bool      // the dependsOn workflows have run
 }
 
 // Engine runs what Drive decides. RunFlow's engine runs in process; a durable engine runs
