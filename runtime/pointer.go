@@ -13,31 +13,15 @@ import (
 // (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
 // as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
 // type, is an error.
-func (r *Response) Decode(dst any, tokens ...string) error {
-	if !r.validJSON() {
-		return r.Fail("response body is not valid JSON", errSyntax)
-	}
-	raw, found, err := Lookup(r.Body, tokens...)
-	if err != nil {
-		return r.Fail("response body is not valid JSON", err)
-	}
-	if !found {
-		return nil
-	}
-	if decodeScalar(raw, dst) {
-		return nil
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
-	}
-	return nil
-}
+func (r *Response) Decode(dst any, tokens ...string) error { return r.decode(dst, tokens, false) }
 
 // Require is Decode for a value the response schema requires: a response that lacks it
 // fails the step with an error naming it, rather than leaving dst at its zero value. null
 // fails too unless dst can hold it (a pointer, slice, map or raw JSON: the schema allows
 // null there).
-func (r *Response) Require(dst any, tokens ...string) error {
+func (r *Response) Require(dst any, tokens ...string) error { return r.decode(dst, tokens, true) }
+
+func (r *Response) decode(dst any, tokens []string, required bool) error {
 	if !r.validJSON() {
 		return r.Fail("response body is not valid JSON", errSyntax)
 	}
@@ -45,10 +29,12 @@ func (r *Response) Require(dst any, tokens ...string) error {
 	if err != nil {
 		return r.Fail("response body is not valid JSON", err)
 	}
-	if !found {
+	switch {
+	case !found && required:
 		return r.Fail(fmt.Sprintf("%s is absent, and the response schema requires it", pointerString(tokens)), nil)
-	}
-	if string(raw) == "null" && !holdsNull(dst) {
+	case !found:
+		return nil
+	case required && string(raw) == "null" && !holdsNull(dst):
 		return r.Fail(fmt.Sprintf("%s is null, and the response schema does not allow null there", pointerString(tokens)), nil)
 	}
 	if decodeScalar(raw, dst) {
