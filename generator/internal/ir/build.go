@@ -333,7 +333,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
 	b.requestBody(sc, st, s, op)
 
-	sc.hasResp, sc.response = true, responseSchema(op.Op)
+	sc.hasResp, sc.response = true, responseSchema(op.Op())
 	for _, c := range s.SuccessCriteria {
 		if cr := b.criterion(sc, c); cr != nil {
 			st.Criteria = append(st.Criteria, cr)
