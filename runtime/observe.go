@@ -473,9 +473,12 @@ func (r *Run) secretList() []string {
 
 // Step begins a step, reporting StepStart. End it with Step.End; a step still open when
 // the run ends is ended with the run's error.
-func (r *Run) Step(name string) *Step {
+func (r *Run) Step(name string) *Step { return r.step(r.ctx, name) }
+
+// step begins a step whose context derives from ctx: the run's, or a Group's.
+func (r *Run) step(ctx context.Context, name string) *Step {
 	start := time.Now()
-	ctx := r.obs.StepStart(r.ctx, StepEvent{Workflow: r.workflow, Step: name})
+	ctx = r.obs.StepStart(ctx, StepEvent{Workflow: r.workflow, Step: name})
 	r.mu.Lock()
 	var s *Step
 	if r.nSteps < len(r.steps) {
