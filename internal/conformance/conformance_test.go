@@ -50,6 +50,9 @@ type run struct {
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
 	Env map[string]string `yaml:"env"`
+	// Within bounds how long the command may take (a Go duration), for runs that a hostile
+	// server would otherwise hold.
+	Within string `yaml:"within"`
 	// Stdout lists substrings the standard output must contain (for output that is not the
 	// outputs object: -help, -dry-run).
 	Stdout []string `yaml:"stdout"`
@@ -205,8 +208,13 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// serverVar stands for the scripted server's URL in a run's args, inputs and responses.
-const serverVar = "$SERVER"
+// serverVar stands for the scripted server's URL in a run's args, inputs and responses
+// (bodies and header values); otherVar for the same server at another origin (localhost
+// for 127.0.0.1), as a redirect to another host would lead.
+const (
+	serverVar = "$SERVER"
+	otherVar  = "$OTHER"
+)
 
 // server answers the scripted exchanges in order and records every mismatch.
 type server struct {
@@ -257,9 +265,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, _ = json.Marshal(resp.JSON)
 		w.Header().Set("Content-Type", "application/json")
 	}
-	out = bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url))
+	other := strings.Replace(s.url, "127.0.0.1", "localhost", 1)
+	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url)), []byte(otherVar), []byte(other))
 	for k, v := range resp.Headers {
-		w.Header().Set(k, v)
+		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, serverVar, s.url), otherVar, other))
 	}
 	status := resp.Status
 	if status == 0 {
@@ -334,6 +343,13 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	srv.mu.Unlock()
 	for _, p := range problems {
 		t.Error(p)
+	}
+	if r.Within != "" {
+		if d, err := time.ParseDuration(r.Within); err != nil {
+			t.Errorf("within: %v", err)
+		} else if took := time.Since(start); took > d {
+			t.Errorf("the command took %s, want at most %s", took.Round(time.Millisecond), d)
+		}
 	}
 	if exit != r.Exit {
 		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())
