@@ -23,8 +23,9 @@ import (
 // values the run was told are secret. The concrete URL and body excerpts are there for
 // traces, redacted too, through the methods RequestEvent.URL and BodyExcerpt.
 //
-// Methods may be called concurrently for different runs. Embed NopObserver to implement
-// only some of them.
+// Methods may be called concurrently for different runs, and for different steps of one
+// run whose steps run at once (arazzogen -parallel: see Group for the order of their
+// events). Embed NopObserver to implement only some of them.
 type Observer interface {
 	WorkflowStart(ctx context.Context, e WorkflowEvent) context.Context
 	WorkflowEnd(ctx context.Context, e WorkflowEvent)
