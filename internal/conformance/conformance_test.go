@@ -1,6 +1,14 @@
 // Package conformance runs the Arazzo conformance suite: every case in
 // testdata/conformance is generated with its command, compiled, and run against a scripted
 // HTTP server that checks each request the workflow sends and answers it.
+//
+// Every run is made twice: with the code generated as usual, its steps one after the other,
+// and with the code generated with -parallel, whose independent steps run at once. The
+// parallel run must send the same requests, in any order (as a set), and end the same way:
+// the same exit status, outputs, error output and files. When a workflow fails, the steps
+// that ran beside the failing one may have sent their requests or not, so a failed parallel
+// run may send fewer or more requests than the script lists; those it sends must still
+// match the script's.
 package conformance
 
 import (
@@ -16,6 +24,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -87,10 +96,12 @@ type response struct {
 
 type testCase struct {
 	name, pkg string
-	dir       string // where the case's files were written
-	doc       string // the Arazzo document's path
-	script    script
-	result    *generator.Result
+	// parPkg is the package generated with -parallel; pkg when that generates the same code.
+	parPkg string
+	dir    string // where the case's files were written
+	doc    string // the Arazzo document's path
+	script script
+	result *generator.Result
 }
 
 var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
@@ -153,25 +164,36 @@ func build(t *testing.T, cases []*testCase) string {
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	generate := func(c *testCase, pkg string, parallel bool) *generator.Result {
 		res, err := generator.Generate(context.Background(), generator.Config{
-			File: c.doc, Package: c.pkg, CLI: true, ImportPath: "example.com/conformance/" + c.pkg,
+			File: c.doc, Package: pkg, CLI: true, ImportPath: "example.com/conformance/" + pkg, Parallel: parallel,
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		c.result = res
-		if res.HasErrors() {
-			continue
-		}
+		return res
+	}
+	write := func(pkg string, res *generator.Result) {
 		for _, f := range res.Files {
-			p := filepath.Join(mod, c.pkg, filepath.FromSlash(f.Path))
+			p := filepath.Join(mod, pkg, filepath.FromSlash(f.Path))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	for _, c := range cases {
+		res := generate(c, c.pkg, false)
+		c.result, c.parPkg = res, c.pkg
+		if res.HasErrors() {
+			continue
+		}
+		write(c.pkg, res)
+		if par := generate(c, c.pkg, true); !sameFiles(par, res) {
+			c.parPkg = c.pkg + "par"
+			write(c.parPkg, generate(c, c.parPkg, true))
 		}
 	}
 	bin := filepath.Join(mod, "bin")
@@ -202,7 +224,8 @@ func TestConformance(t *testing.T) {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
 			for _, r := range c.script.Runs {
-				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r) })
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r, false) })
+				t.Run(r.Name+" -parallel", func(t *testing.T) { execute(t, filepath.Join(bin, c.parPkg), c, r, true) })
 			}
 		})
 	}
@@ -216,11 +239,28 @@ const (
 	otherVar  = "$OTHER"
 )
 
-// server answers the scripted exchanges in order and records every mismatch.
+// sameFiles reports whether two generations wrote the same files.
+func sameFiles(a, b *generator.Result) bool {
+	if len(a.Files) != len(b.Files) {
+		return false
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// server answers the scripted exchanges and records every mismatch: in order, or, with
+// anyOrder, each request with the first exchange not yet answered that has its request line.
 type server struct {
 	mu       sync.Mutex
 	url      string // replaces serverVar in response bodies
 	script   []exchange
+	anyOrder bool
+	answered []bool // anyOrder: the exchanges answered
+	extra    []string
 	next     int
 	problems []string
 }
@@ -228,16 +268,43 @@ type server struct {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	line := r.Method + " " + r.URL.RequestURI()
+	if s.anyOrder {
+		k := slices.IndexFunc(s.script, func(ex exchange) bool { return ex.Request == line })
+		for k >= 0 && s.answered[k] {
+			next := slices.IndexFunc(s.script[k+1:], func(ex exchange) bool { return ex.Request == line })
+			if next < 0 {
+				k = -1
+				break
+			}
+			k += 1 + next
+		}
+		s.next++
+		if k < 0 {
+			s.extra = append(s.extra, line)
+			s.mu.Unlock()
+			http.Error(w, "unexpected request", http.StatusTeapot)
+			return
+		}
+		s.answered[k] = true
+		s.answer(w, r, body, line, s.script[k])
+		return
+	}
 	if s.next >= len(s.script) {
 		s.problems = append(s.problems, fmt.Sprintf("unexpected request %d: %s (the script has %d)", s.next+1, line, len(s.script)))
 		s.next++
+		s.mu.Unlock()
 		http.Error(w, "unexpected request", http.StatusTeapot)
 		return
 	}
 	ex := s.script[s.next]
 	s.next++
+	s.answer(w, r, body, line, ex)
+}
+
+// answer checks a request against exchange ex and answers it; it is called with s.mu
+// held and releases it before any delay, so that requests sent at once are answered at once.
+func (s *server) answer(w http.ResponseWriter, r *http.Request, body []byte, line string, ex exchange) {
 	if line != ex.Request {
 		s.problems = append(s.problems, fmt.Sprintf("request %d: got %s, want %s", s.next, line, ex.Request))
 	}
@@ -274,11 +341,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
+	var d time.Duration
 	if resp.Delay != "" {
-		d, err := time.ParseDuration(resp.Delay)
-		if err != nil {
+		var err error
+		if d, err = time.ParseDuration(resp.Delay); err != nil {
 			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
 		}
+	}
+	s.mu.Unlock()
+	if resp.Delay != "" {
 		select {
 		case <-time.After(d):
 		case <-r.Context().Done():
@@ -297,8 +368,8 @@ func normalize(v any) any {
 	return out
 }
 
-func execute(t *testing.T, bin string, c *testCase, r run) {
-	srv := &server{script: r.Exchanges}
+func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
+	srv := &server{script: r.Exchanges, anyOrder: parallel, answered: make([]bool, len(r.Exchanges))}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	srv.url = hs.URL
@@ -337,8 +408,19 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	}
 	srv.mu.Lock()
 	problems := srv.problems
-	if srv.next < len(srv.script) {
+	switch {
+	case !parallel && srv.next < len(srv.script):
 		problems = append(problems, fmt.Sprintf("only %d of %d scripted requests were sent; next expected: %s", srv.next, len(srv.script), srv.script[srv.next].Request))
+	case parallel && r.Exit == 0:
+		// Not a failure: every scripted request, and nothing else, in any order.
+		for k, ok := range srv.answered {
+			if !ok {
+				problems = append(problems, fmt.Sprintf("scripted request %d was not sent: %s", k+1, srv.script[k].Request))
+			}
+		}
+		for _, line := range srv.extra {
+			problems = append(problems, "unexpected request: "+line)
+		}
 	}
 	srv.mu.Unlock()
 	for _, p := range problems {

@@ -26,6 +26,8 @@ type Program struct {
 	ReadsSentRequest bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
+	// Parallel is set when independent steps are to run at once (arazzogen -parallel).
+	Parallel bool
 
 	// Security (see security.go): the credentials the operations the workflows call need,
 	// one Client option name each, and the security requirements that choose among them.
