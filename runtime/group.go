@@ -20,31 +20,35 @@ import (
 //
 // Go begins each step (the observer's StepStart) in the order Go is called, which is
 // document order, then runs it in a goroutine of its own. A step that fails cancels the
-// context of the others. Wait waits for every step (no goroutine outlives it) and returns
-// the error of the earliest step in document order that failed on its own account, not
-// because a sibling's failure cancelled it; that step stays open for Run.End, as a failed
-// step of a sequential run does, and every other step that failed is ended with its own
-// error. A panic in a step is raised again by Wait, in the caller's goroutine, once every
-// step has returned.
+// contexts of the steps after it in document order: whatever they do, the run fails with
+// its error or an earlier step's. The steps before it run on, because one of them failing
+// would decide the error, as it would have run first in document order; so the error does
+// not depend on which step happened to fail first. Wait waits for every step (no goroutine
+// outlives it) and returns the error of the earliest step in document order that failed
+// on its own account, not because an earlier step's failure cancelled it; that step stays
+// open for Run.End, as a failed step of a sequential run does, and every other step that
+// failed is ended with its own error. A panic in a step cancels every other step and is
+// raised again by Wait, in the caller's goroutine, once every step has returned.
 //
 // The observer sees the events of one step in their order (StepStart, its requests and
 // responses, StepEnd), the group's StepStart events in document order, and StepEnd events
 // as the steps finish; the events of different steps of a group may come from different
 // goroutines at once.
 type Group struct {
-	run    *Run
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	wg     sync.WaitGroup
+	run *Run
+	wg  sync.WaitGroup
 
-	mu    sync.Mutex
-	steps []*groupStep // in the order of Go
+	mu     sync.Mutex
+	steps  []*groupStep   // in the order of Go
+	failed *siblingFailed // the cause for steps begun after a step failed
 }
 
 type groupStep struct {
-	st *Step
+	st     *Step
+	ctx    context.Context
+	cancel context.CancelCauseFunc
 	// err is what the step's function returned; cancelled is set when that is the
-	// cancellation a sibling's failure caused.
+	// cancellation an earlier step's failure caused.
 	err       error
 	cancelled bool
 	panicked  bool
@@ -59,18 +63,21 @@ func (e *siblingFailed) Error() string {
 }
 
 // Group begins a group of steps of the run.
-func (r *Run) Group() *Group {
-	ctx, cancel := context.WithCancelCause(r.ctx)
-	return &Group{run: r, ctx: ctx, cancel: cancel}
-}
+func (r *Run) Group() *Group { return &Group{run: r} }
 
 // Go begins step name and runs f with it in a goroutine of its own. The step's context
-// is cancelled when another step of the group fails, as well as with the run's.
+// is cancelled when a step of the group begun before it fails (any step, when one
+// panics), as well as with the run's.
 func (g *Group) Go(name string, f func(st *Step) error) {
-	st := g.run.step(g.ctx, name)
-	gs := &groupStep{st: st}
+	ctx, cancel := context.WithCancelCause(g.run.ctx)
+	gs := &groupStep{ctx: ctx, cancel: cancel}
+	gs.st = g.run.step(ctx, name)
+	st := gs.st
 	g.mu.Lock()
 	g.steps = append(g.steps, gs)
+	if g.failed != nil { // a step begun before this one has failed already
+		cancel(g.failed)
+	}
 	g.mu.Unlock()
 	g.wg.Add(1)
 	go func() {
@@ -84,7 +91,7 @@ func (g *Group) Go(name string, f func(st *Step) error) {
 			g.mu.Lock()
 			gs.panicked, gs.panicVal = true, v
 			g.mu.Unlock()
-			g.cancel(&siblingFailed{step: name})
+			g.cancelAfter(nil, name)
 		}()
 		err := f(st)
 		returned = true
@@ -92,14 +99,32 @@ func (g *Group) Go(name string, f func(st *Step) error) {
 			return
 		}
 		var sf *siblingFailed
-		cancelled := errors.Is(err, context.Canceled) && errors.As(context.Cause(g.ctx), &sf)
+		cancelled := errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &sf)
 		g.mu.Lock()
 		gs.err, gs.cancelled = err, cancelled
 		g.mu.Unlock()
 		if !cancelled {
-			g.cancel(&siblingFailed{step: name})
+			g.cancelAfter(gs, name)
 		}
 	}()
+}
+
+// cancelAfter cancels the steps begun after failed, because step name failed; every step
+// when failed is nil (a step panicked).
+func (g *Group) cancelAfter(failed *groupStep, name string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	cause := &siblingFailed{step: name}
+	if g.failed == nil {
+		g.failed = cause
+	}
+	after := failed == nil
+	for _, s := range g.steps {
+		if after {
+			s.cancel(cause)
+		}
+		after = after || s == failed
+	}
 }
 
 // Wait waits for every step of the group and returns the error of the earliest one in
@@ -107,10 +132,12 @@ func (g *Group) Go(name string, f func(st *Step) error) {
 // nil when every step succeeded.
 func (g *Group) Wait() error {
 	g.wg.Wait()
-	g.cancel(nil)
 	g.mu.Lock()
 	steps := g.steps
 	g.mu.Unlock()
+	for _, s := range steps {
+		s.cancel(nil)
+	}
 	for _, s := range steps {
 		if s.panicked {
 			panic(s.panicVal)

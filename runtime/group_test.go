@@ -68,14 +68,16 @@ func TestGroupRunsStepsAtOnce(t *testing.T) {
 	}
 }
 
-// A failing step cancels the others' contexts, with a cause naming it; Wait returns its
-// error, leaves its step open for Run.End and ends the cancelled step with its own error.
+// A failing step cancels the contexts of the steps after it, with a cause naming it; Wait
+// returns its error, leaves its step open for Run.End and ends the cancelled step with its
+// own error.
 func TestGroupFailureCancelsTheOthers(t *testing.T) {
 	rec := &recorder{}
 	run := (&Transport{Observer: rec}).Start(context.Background(), "wf")
 	boom := errors.New("boom")
 	var cause error
 	g := run.Group()
+	g.Go("failing", func(st *Step) error { return boom })
 	g.Go("slow", func(st *Step) error {
 		select {
 		case <-st.Context().Done():
@@ -85,7 +87,6 @@ func TestGroupFailureCancelsTheOthers(t *testing.T) {
 			return errors.New("not cancelled")
 		}
 	})
-	g.Go("failing", func(st *Step) error { return boom })
 	err := g.Wait()
 	if err != boom {
 		t.Fatalf("Wait = %v, want the failing step's error", err)
@@ -132,6 +133,33 @@ func TestGroupEarliestFailureInDocumentOrder(t *testing.T) {
 		}
 		run.End(nil)
 	}
+}
+
+// A step before the failing one in document order is not cancelled: it runs to its end,
+// and when it fails too, its error is the group's, as it would be in document order,
+// however late it fails.
+func TestGroupEarlierStepRunsOn(t *testing.T) {
+	run := (&Transport{}).Start(context.Background(), "wf")
+	g := run.Group()
+	laterFailed := make(chan struct{})
+	var earlierCtxErr error
+	g.Go("earlier", func(st *Step) error {
+		<-laterFailed
+		time.Sleep(20 * time.Millisecond)
+		earlierCtxErr = st.Context().Err()
+		return errors.New("earlier failed")
+	})
+	g.Go("later", func(st *Step) error {
+		defer close(laterFailed)
+		return errors.New("later failed")
+	})
+	if err := g.Wait(); err == nil || err.Error() != "earlier failed" {
+		t.Fatalf("Wait = %v, want the earlier step's error", err)
+	}
+	if earlierCtxErr != nil {
+		t.Errorf("the earlier step was cancelled: %v", earlierCtxErr)
+	}
+	run.End(nil)
 }
 
 // Cancelling the run's context cancels every step of the group; Wait returns the earliest

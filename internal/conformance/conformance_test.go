@@ -24,7 +24,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -270,24 +269,44 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	line := r.Method + " " + r.URL.RequestURI()
 	if s.anyOrder {
-		k := slices.IndexFunc(s.script, func(ex exchange) bool { return ex.Request == line })
-		for k >= 0 && s.answered[k] {
-			next := slices.IndexFunc(s.script[k+1:], func(ex exchange) bool { return ex.Request == line })
-			if next < 0 {
-				k = -1
+		s.next++
+		// The first exchange not yet answered that the request matches in every respect,
+		// else the first with its request line (whose mismatches are reported).
+		k, byLine, replay := -1, -1, -1
+		for i, ex := range s.script {
+			if ex.Request != line {
+				continue
+			}
+			if s.answered[i] {
+				replay = i
+				continue
+			}
+			if byLine < 0 {
+				byLine = i
+			}
+			if mismatches(s.next, r, body, line, ex) == nil {
+				k = i
 				break
 			}
-			k += 1 + next
 		}
-		s.next++
 		if k < 0 {
+			k = byLine
+		}
+		if k < 0 {
+			// More requests than the script lists (steps that ran beside a failing one):
+			// answered as the server answered the last of the same request line, so that
+			// what they return does not depend on which arrived first.
 			s.extra = append(s.extra, line)
-			s.mu.Unlock()
-			http.Error(w, "unexpected request", http.StatusTeapot)
+			if replay < 0 {
+				s.mu.Unlock()
+				http.Error(w, "unexpected request", http.StatusTeapot)
+				return
+			}
+			s.answer(w, r, nil, line, s.script[replay], false)
 			return
 		}
 		s.answered[k] = true
-		s.answer(w, r, body, line, s.script[k])
+		s.answer(w, r, body, line, s.script[k], true)
 		return
 	}
 	if s.next >= len(s.script) {
@@ -299,29 +318,39 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ex := s.script[s.next]
 	s.next++
-	s.answer(w, r, body, line, ex)
+	s.answer(w, r, body, line, ex, true)
 }
 
-// answer checks a request against exchange ex and answers it; it is called with s.mu
-// held and releases it before any delay, so that requests sent at once are answered at once.
-func (s *server) answer(w http.ResponseWriter, r *http.Request, body []byte, line string, ex exchange) {
+// mismatches lists how request number n differs from exchange ex.
+func mismatches(n int, r *http.Request, body []byte, line string, ex exchange) []string {
+	var problems []string
 	if line != ex.Request {
-		s.problems = append(s.problems, fmt.Sprintf("request %d: got %s, want %s", s.next, line, ex.Request))
+		problems = append(problems, fmt.Sprintf("request %d: got %s, want %s", n, line, ex.Request))
 	}
 	for k, v := range ex.Headers {
 		if got := r.Header.Get(k); got != v {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", s.next, line, k, got, v))
+			problems = append(problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", n, line, k, got, v))
 		}
 	}
 	if ex.Body != nil && string(body) != *ex.Body {
-		s.problems = append(s.problems, fmt.Sprintf("request %d (%s): body %q, want %q", s.next, line, body, *ex.Body))
+		problems = append(problems, fmt.Sprintf("request %d (%s): body %q, want %q", n, line, body, *ex.Body))
 	}
 	if ex.JSON != nil {
 		var got any
 		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
 			want, _ := json.Marshal(ex.JSON)
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", s.next, line, body, want))
+			problems = append(problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", n, line, body, want))
 		}
+	}
+	return problems
+}
+
+// answer answers a request with exchange ex, after checking it against ex when check is
+// set; it is called with s.mu held and releases it before any delay, so that requests sent
+// at once are answered at once.
+func (s *server) answer(w http.ResponseWriter, r *http.Request, body []byte, line string, ex exchange, check bool) {
+	if check {
+		s.problems = append(s.problems, mismatches(s.next, r, body, line, ex)...)
 	}
 	resp := ex.Response
 	var out []byte
