@@ -179,7 +179,7 @@ func TestCoreLibrary(t *testing.T) {
 		t.Errorf("%d functions, want %d", len(functions), len(core))
 	}
 	for _, name := range core {
-		if functions[name] == nil {
+		if functions()[name] == nil {
 			t.Errorf("missing %s()", name)
 		}
 	}
