@@ -16,7 +16,7 @@ import (
 //     others moves control nowhere that document order would not;
 //   - is no action's target (a goto or retry can run no step of a group again);
 //
-// and no step of which reads another's outputs. Such steps read only the inputs, the
+// and no step of which reads another's outputs or names another in its dependsOn. Such steps read only the inputs, the
 // outputs of the workflows the workflow depends on and of steps before the group, and each
 // writes only its own outputs, so their order changes no value. Everything else runs in
 // document order.
@@ -48,11 +48,11 @@ func groupable(st *ir.Step) bool {
 }
 
 // independent reports whether step st reads none of the outputs of group's steps and none
-// of them reads st's.
+// of them reads st's, and st's dependsOn names none of them.
 func independent(w *ir.Workflow, group []*ir.Step, st *ir.Step) bool {
 	reads := readsOf(w, st)
 	for _, g := range group {
-		if slices.Contains(reads, g.Field) || slices.Contains(readsOf(w, g), st.Field) {
+		if slices.Contains(reads, g.Field) || slices.Contains(readsOf(w, g), st.Field) || slices.Contains(st.DependsOn, g) {
 			return false
 		}
 	}

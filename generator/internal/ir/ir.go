@@ -151,6 +151,8 @@ type Step struct {
 	OnSuccess, OnFailure []*Action
 	// Target is set when a goto or retry can jump to this step.
 	Target bool
+	// DependsOn are the earlier steps the step's 1.1 dependsOn names.
+	DependsOn []*Step
 	// Timeout bounds the step (Arazzo 1.1 timeout, milliseconds); 0 for none.
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).
