@@ -14,8 +14,8 @@ import (
 	"github.com/pb33f/libopenapi/datamodel"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	v3low "github.com/pb33f/libopenapi/datamodel/low/v3"
-	"golang.org/x/tools/txtar"
 	yaml "go.yaml.in/yaml/v4"
+	"golang.org/x/tools/txtar"
 )
 
 // eager is what ParseOpenAPI made of a description when it had libopenapi build the whole
