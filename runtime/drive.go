@@ -63,6 +63,14 @@ type FlowStep[C, S any] struct {
 	// writes (its outputs): a step run elsewhere gets the state it needs and gives back its
 	// own part, and steps that neither read nor write each other's values can run at once.
 	Reads, Writes func(dst, src *S)
+	// Group is set on the first step of a group of steps that may run at once (arazzogen
+	// -parallel): the number of steps, this one and those that follow it, in the group.
+	// The compiler groups only operation steps that have no actions, that no action runs
+	// and that do not read one another's outputs, so that running them at once decides
+	// nothing Drive would decide: each goes on to the next step when it succeeds, and the
+	// workflow fails when one fails. RunFlow runs a group's steps at once (Group); an
+	// engine that cannot runs them one after the other.
+	Group int
 }
 
 // Call runs another workflow of the package: a workflowId step, a dependsOn entry, or a
@@ -201,6 +209,16 @@ type Engine[C, S any] interface {
 	Jump(p *Position) error
 }
 
+// A GroupEngine is an Engine that can run a group of steps (FlowStep.Group) at once.
+// Drive runs the group's steps one after the other with an engine that is not one.
+type GroupEngine interface {
+	// ExecGroup begins, runs and ends steps first to first+n-1 at once, and returns nil
+	// when every one succeeded. Otherwise it returns the error of the earliest step in
+	// document order that failed on its own account (not because another's failure
+	// cancelled it), and leaves that step open, as Drive leaves a failed step.
+	ExecGroup(first, n int) error
+}
+
 // Drive runs flow f from p with engine e, following the steps' actions: the success
 // action that applies, else the next step; the failure action that applies (a retry only
 // while its budget lasts), else the workflow fails with the step's error. maxRuns bounds
@@ -225,9 +243,19 @@ func Drive[C, S any](f *Flow[C, S], e Engine[C, S], p *Position, maxRuns int) (d
 		}
 		p.Started = true
 	}
+	ge, groups := e.(GroupEngine)
 	for p.Step < len(f.Steps) {
 		i := p.Step
 		st := &f.Steps[i]
+		if n := min(st.Group, len(f.Steps)-i); groups && n > 1 && !p.Again && p.Resume == 0 {
+			// The group's steps have no actions and none is an action's target: when they
+			// all succeed the flow goes on after them, when one fails it fails.
+			if err := ge.ExecGroup(i, n); err != nil {
+				return false, err
+			}
+			p.Step = i + n
+			continue
+		}
 		e.Begin(i, p.Again)
 		p.Again = false
 		poll := p.Poll
@@ -414,23 +442,42 @@ func (e *localEngine[C, S]) Begin(i int, again bool) {
 	}
 }
 
-func (e *localEngine[C, S]) Exec(i int) Outcome {
+func (e *localEngine[C, S]) Exec(i int) Outcome { return e.exec(i, e.st) }
+
+// exec runs step i once as st.
+func (e *localEngine[C, S]) exec(i int, st *Step) Outcome {
 	fs := &e.f.Steps[i]
 	if fs.Call == nil {
-		return fs.Run(e.c, e.st, e.s)
+		return fs.Run(e.c, st, e.s)
 	}
 	in, err := fs.Call.Inputs(e.s)
 	if err != nil {
-		return fs.Finish(e.st, e.s, nil, err)
+		return fs.Finish(st, e.s, nil, err)
 	}
-	ctx := e.st.Context()
+	ctx := st.Context()
 	if fs.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, fs.Timeout)
 		defer cancel()
 	}
 	out, err := fs.Call.Run(e.c, ctx, in)
-	return fs.Finish(e.st, e.s, out, err)
+	return fs.Finish(st, e.s, out, err)
+}
+
+// ExecGroup runs the steps of a group in goroutines of a Group. They write disjoint
+// fields of the state (each its own outputs) and read none that another writes.
+func (e *localEngine[C, S]) ExecGroup(first, n int) error {
+	g := e.run.Group()
+	for i := first; i < first+n; i++ {
+		g.Go(e.f.Steps[i].ID, func(st *Step) error {
+			o := e.exec(i, st)
+			if o.Err == nil {
+				st.End(nil)
+			}
+			return o.Err
+		})
+	}
+	return g.Wait()
 }
 
 func (e *localEngine[C, S]) End(_ int, err error) { e.st.End(err) }

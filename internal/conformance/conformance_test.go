@@ -1,6 +1,14 @@
 // Package conformance runs the Arazzo conformance suite: every case in
 // testdata/conformance is generated with its command, compiled, and run against a scripted
 // HTTP server that checks each request the workflow sends and answers it.
+//
+// Every run is made twice: with the code generated as usual, its steps one after the other,
+// and with the code generated with -parallel, whose independent steps run at once. The
+// parallel run must send the same requests, in any order (as a set), and end the same way:
+// the same exit status, outputs, error output and files. When a workflow fails, the steps
+// that ran beside the failing one may have sent their requests or not, so a failed parallel
+// run may send fewer or more requests than the script lists; those it sends must still
+// match the script's.
 package conformance
 
 import (
@@ -91,10 +99,12 @@ type response struct {
 
 type testCase struct {
 	name, pkg string
-	dir       string // where the case's files were written
-	doc       string // the Arazzo document's path
-	script    script
-	result    *generator.Result
+	// parPkg is the package generated with -parallel; pkg when that generates the same code.
+	parPkg string
+	dir    string // where the case's files were written
+	doc    string // the Arazzo document's path
+	script script
+	result *generator.Result
 }
 
 var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
@@ -163,25 +173,36 @@ func build(t *testing.T, cases []*testCase) string {
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	generate := func(c *testCase, pkg string, parallel bool) *generator.Result {
 		res, err := generator.Generate(context.Background(), generator.Config{
-			File: c.doc, Package: c.pkg, CLI: true, ImportPath: "example.com/conformance/" + c.pkg,
+			File: c.doc, Package: pkg, CLI: true, ImportPath: "example.com/conformance/" + pkg, Parallel: parallel,
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		c.result = res
-		if res.HasErrors() {
-			continue
-		}
+		return res
+	}
+	write := func(pkg string, res *generator.Result) {
 		for _, f := range res.Files {
-			p := filepath.Join(mod, c.pkg, filepath.FromSlash(f.Path))
+			p := filepath.Join(mod, pkg, filepath.FromSlash(f.Path))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	for _, c := range cases {
+		res := generate(c, c.pkg, false)
+		c.result, c.parPkg = res, c.pkg
+		if res.HasErrors() {
+			continue
+		}
+		write(c.pkg, res)
+		if par := generate(c, c.pkg, true); !sameFiles(par, res) {
+			c.parPkg = c.pkg + "par"
+			write(c.parPkg, generate(c, c.parPkg, true))
 		}
 	}
 	bin := filepath.Join(mod, "bin")
@@ -212,7 +233,8 @@ func TestConformance(t *testing.T) {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
 			for _, r := range c.script.Runs {
-				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r) })
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r, false) })
+				t.Run(r.Name+" -parallel", func(t *testing.T) { execute(t, filepath.Join(bin, c.parPkg), c, r, true) })
 			}
 		})
 	}
@@ -226,11 +248,28 @@ const (
 	otherVar  = "$OTHER"
 )
 
-// server answers the scripted exchanges in order and records every mismatch.
+// sameFiles reports whether two generations wrote the same files.
+func sameFiles(a, b *generator.Result) bool {
+	if len(a.Files) != len(b.Files) {
+		return false
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+			return false
+		}
+	}
+	return true
+}
+
+// server answers the scripted exchanges and records every mismatch: in order, or, with
+// anyOrder, each request with the first exchange not yet answered that has its request line.
 type server struct {
 	mu       sync.Mutex
 	url      string // replaces serverVar in response bodies
 	script   []exchange
+	anyOrder bool
+	answered []bool // anyOrder: the exchanges answered
+	extra    []string
 	next     int
 	problems []string
 	last     time.Time // when the previous request arrived
@@ -239,16 +278,131 @@ type server struct {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	line := r.Method + " " + r.URL.RequestURI()
+	if s.anyOrder {
+		s.next++
+		// The first exchange not yet answered that the request matches in every respect,
+		// else the first with its request line (whose mismatches are reported).
+		k, byLine, replay := -1, -1, -1
+		for i, ex := range s.script {
+			if ex.Request != line {
+				continue
+			}
+			if s.answered[i] {
+				replay = i
+				continue
+			}
+			if byLine < 0 {
+				byLine = i
+			}
+			if mismatches(s.next, r, body, line, ex) == nil {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			k = byLine
+		}
+		if k < 0 {
+			// More requests than the script lists (steps that ran beside a failing one):
+			// answered as the server answered the last of the same request line, so that
+			// what they return does not depend on which arrived first.
+			s.extra = append(s.extra, line)
+			if replay < 0 {
+				s.mu.Unlock()
+				http.Error(w, "unexpected request", http.StatusTeapot)
+				return
+			}
+			s.answer(w, r, nil, line, s.script[replay], false)
+			return
+		}
+		s.answered[k] = true
+		s.answer(w, r, body, line, s.script[k], true)
+		return
+	}
 	if s.next >= len(s.script) {
 		s.problems = append(s.problems, fmt.Sprintf("unexpected request %d: %s (the script has %d)", s.next+1, line, len(s.script)))
 		s.next++
+		s.mu.Unlock()
 		http.Error(w, "unexpected request", http.StatusTeapot)
 		return
 	}
 	ex := s.script[s.next]
 	s.next++
+	s.answer(w, r, body, line, ex, true)
+}
+
+// mismatches lists how request number n differs from exchange ex.
+func mismatches(n int, r *http.Request, body []byte, line string, ex exchange) []string {
+	var problems []string
+	if line != ex.Request {
+		problems = append(problems, fmt.Sprintf("request %d: got %s, want %s", n, line, ex.Request))
+	}
+	for k, v := range ex.Headers {
+		if got := r.Header.Get(k); got != v {
+			problems = append(problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", n, line, k, got, v))
+		}
+	}
+	if ex.Body != nil && string(body) != *ex.Body {
+		problems = append(problems, fmt.Sprintf("request %d (%s): body %q, want %q", n, line, body, *ex.Body))
+	}
+	if ex.JSON != nil {
+		var got any
+		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
+			want, _ := json.Marshal(ex.JSON)
+			problems = append(problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", n, line, body, want))
+		}
+	}
+	return problems
+}
+
+// answer answers a request with exchange ex, after checking it against ex when check is
+// set; it is called with s.mu held and releases it before any delay, so that requests sent
+// at once are answered at once.
+func (s *server) answer(w http.ResponseWriter, r *http.Request, body []byte, line string, ex exchange, check bool) {
+	if check {
+		s.problems = append(s.problems, mismatches(s.next, r, body, line, ex)...)
+	}
+	s.checkGap(line, ex)
+	resp := ex.Response
+	var out []byte
+	switch {
+	case resp.Text != nil:
+		out = []byte(*resp.Text)
+	case resp.JSON != nil:
+		out, _ = json.Marshal(resp.JSON)
+		w.Header().Set("Content-Type", "application/json")
+	}
+	other := strings.Replace(s.url, "127.0.0.1", "localhost", 1)
+	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url)), []byte(otherVar), []byte(other))
+	for k, v := range resp.Headers {
+		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, serverVar, s.url), otherVar, other))
+	}
+	status := resp.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	var d time.Duration
+	if resp.Delay != "" {
+		var err error
+		if d, err = time.ParseDuration(resp.Delay); err != nil {
+			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
+		}
+	}
+	s.mu.Unlock()
+	if resp.Delay != "" {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+// checkGap checks the time since the previous request against ex's After and Within bounds.
+func (s *server) checkGap(line string, ex exchange) {
 	now := time.Now()
 	gap := now.Sub(s.last)
 	s.last = now
@@ -270,55 +424,6 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): came %s after the previous one, want %s %s", s.next, line, gap.Round(time.Millisecond), bound.want, d))
 		}
 	}
-	if line != ex.Request {
-		s.problems = append(s.problems, fmt.Sprintf("request %d: got %s, want %s", s.next, line, ex.Request))
-	}
-	for k, v := range ex.Headers {
-		if got := r.Header.Get(k); got != v {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", s.next, line, k, got, v))
-		}
-	}
-	if ex.Body != nil && string(body) != *ex.Body {
-		s.problems = append(s.problems, fmt.Sprintf("request %d (%s): body %q, want %q", s.next, line, body, *ex.Body))
-	}
-	if ex.JSON != nil {
-		var got any
-		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
-			want, _ := json.Marshal(ex.JSON)
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", s.next, line, body, want))
-		}
-	}
-	resp := ex.Response
-	var out []byte
-	switch {
-	case resp.Text != nil:
-		out = []byte(*resp.Text)
-	case resp.JSON != nil:
-		out, _ = json.Marshal(resp.JSON)
-		w.Header().Set("Content-Type", "application/json")
-	}
-	other := strings.Replace(s.url, "127.0.0.1", "localhost", 1)
-	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url)), []byte(otherVar), []byte(other))
-	for k, v := range resp.Headers {
-		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, serverVar, s.url), otherVar, other))
-	}
-	status := resp.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if resp.Delay != "" {
-		d, err := time.ParseDuration(resp.Delay)
-		if err != nil {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
-		}
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
 }
 
 // normalize makes YAML-decoded and JSON-decoded values comparable.
@@ -329,8 +434,8 @@ func normalize(v any) any {
 	return out
 }
 
-func execute(t *testing.T, bin string, c *testCase, r run) {
-	srv := &server{script: r.Exchanges}
+func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
+	srv := &server{script: r.Exchanges, anyOrder: parallel, answered: make([]bool, len(r.Exchanges))}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	srv.url = hs.URL
@@ -369,8 +474,19 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	}
 	srv.mu.Lock()
 	problems := srv.problems
-	if srv.next < len(srv.script) {
+	switch {
+	case !parallel && srv.next < len(srv.script):
 		problems = append(problems, fmt.Sprintf("only %d of %d scripted requests were sent; next expected: %s", srv.next, len(srv.script), srv.script[srv.next].Request))
+	case parallel && r.Exit == 0:
+		// Not a failure: every scripted request, and nothing else, in any order.
+		for k, ok := range srv.answered {
+			if !ok {
+				problems = append(problems, fmt.Sprintf("scripted request %d was not sent: %s", k+1, srv.script[k].Request))
+			}
+		}
+		for _, line := range srv.extra {
+			problems = append(problems, "unexpected request: "+line)
+		}
 	}
 	srv.mu.Unlock()
 	for _, p := range problems {

@@ -53,7 +53,7 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 		)
 	f.Line()
 	stateType(f, w)
-	flowVar(f, w)
+	flowVar(f, w, p.Parallel)
 	for _, st := range w.Steps {
 		if st.Unreachable {
 			continue
@@ -107,14 +107,19 @@ func stateType(f *File, w *ir.Workflow) {
 	f.Line()
 }
 
-// flowVar declares the workflow's runtime.Flow.
-func flowVar(f *File, w *ir.Workflow) {
+// flowVar declares the workflow's runtime.Flow; with parallel, its groups of steps that
+// run at once.
+func flowVar(f *File, w *ir.Workflow, parallel bool) {
 	var items []Code
 	items = append(items, kv("Workflow", Lit(w.Name())), kv("Version", Lit(flowVersion(w))))
+	var group map[*ir.Step]int
+	if parallel {
+		group = groups(w)
+	}
 	var steps []Code
 	for _, st := range w.Steps {
 		if !st.Unreachable {
-			steps = append(steps, flowStep(w, st))
+			steps = append(steps, flowStep(w, st, group[st]))
 		}
 	}
 	items = append(items, kv("Steps", Index().Add(flowType(w, "FlowStep")).Add(lines(steps))))
@@ -174,7 +179,7 @@ func stateHasSecrets(w *ir.Workflow) bool {
 	return slices.ContainsFunc(w.Steps, func(st *ir.Step) bool { return hasSecret(st.Outputs) })
 }
 
-func flowStep(w *ir.Workflow, st *ir.Step) Code {
+func flowStep(w *ir.Workflow, st *ir.Step, group int) Code {
 	items := []Code{kv("ID", Lit(st.ID))}
 	if st.Call == nil {
 		items = append(items, kv("Method", Lit(st.Method)))
@@ -184,6 +189,9 @@ func flowStep(w *ir.Workflow, st *ir.Step) Code {
 	}
 	if st.Target {
 		items = append(items, kv("Target", True()))
+	}
+	if group > 1 {
+		items = append(items, kv("Group", Lit(group)))
 	}
 	if len(st.OnSuccess) > 0 {
 		items = append(items, kv("OnSuccess", actionList(w, ir.Tried(st.OnSuccess))))

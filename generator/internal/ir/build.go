@@ -33,6 +33,8 @@ type Input struct {
 	Arazzo  map[string]*load.Linked
 	// Workflows selects workflows by id; all when empty.
 	Workflows []string
+	// Parallel sets Program.Parallel.
+	Parallel bool
 }
 
 // reserved names are declared by every generated package.
@@ -47,7 +49,7 @@ func Build(in Input, diags *diag.List) *Program {
 	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer(clientMembers...),
 		built: map[*load.Workflow]*Workflow{}, building: map[*load.Workflow]bool{},
 		docs: map[*load.Document]*document{}, sourceNames: map[sourceKey]string{}, sources: map[sourceKey]*Source{}}
-	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value}
+	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value, Parallel: in.Parallel}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
 	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo})
@@ -362,14 +364,14 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	if op.Undescribed {
 		st.OperationID, st.Path = "x-operation", xURL
 	} else {
-		st.Accept = acceptHeader(op.Op)
+		st.Accept = acceptHeader(op.Op())
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
 	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
 	b.requestBody(sc, st, s, op)
 
-	sc.hasResp, sc.response = true, responseSchema(op.Op)
+	sc.hasResp, sc.response = true, responseSchema(op.Op())
 	for _, c := range s.SuccessCriteria {
 		if cr := b.criterion(sc, c); cr != nil {
 			st.Criteria = append(st.Criteria, cr)

@@ -312,7 +312,9 @@ func (b *builder) actionsOf(sc *scope, st *Step, s *load.Step) {
 		// later or foreign step cannot be honoured by a sequential run.
 		if strings.HasPrefix(d.Value, "$") {
 			b.errorf(d.Pos, "unsupported", "step dependencies on other workflows (%s) are not supported yet", d.Value)
-		} else if sc.steps[d.Value] == nil {
+		} else if dep := sc.steps[d.Value]; dep != nil {
+			st.DependsOn = append(st.DependsOn, dep)
+		} else {
 			if slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }) {
 				b.errorf(d.Pos, "forward-reference", "step %q depends on step %q, which comes later; move it after %q", st.ID, d.Value, d.Value)
 			} else {

@@ -26,6 +26,8 @@ type Program struct {
 	ReadsSentRequest bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
+	// Parallel is set when independent steps are to run at once (arazzogen -parallel).
+	Parallel bool
 
 	// Security (see security.go): the credentials the operations the workflows call need,
 	// one Client option name each, and the security requirements that choose among them.
@@ -155,6 +157,8 @@ type Step struct {
 	OnSuccess, OnFailure []*Action
 	// Target is set when a goto or retry can jump to this step.
 	Target bool
+	// DependsOn are the earlier steps the step's 1.1 dependsOn names.
+	DependsOn []*Step
 	// Timeout bounds the step (Arazzo 1.1 timeout, milliseconds); 0 for none.
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).

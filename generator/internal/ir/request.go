@@ -185,7 +185,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 	if st.QueryString != nil && len(st.Query) > 0 {
 		b.errorf(queryStringAt, "bad-value", "a querystring parameter holds the whole query string, so it cannot be combined with query parameters (%s)", st.Query[0].Name)
 	}
-	for _, dp := range op.Params {
+	for _, dp := range op.Params() {
 		if dp.Required == nil || !*dp.Required || given[[2]string{dp.Name, dp.In}] || dp.In == "path" {
 			continue
 		}
@@ -295,7 +295,7 @@ func (b *builder) paramStyle(param *Param, in string, decl *v3.Parameter, p *loa
 }
 
 func findParam(op *load.Operation, name, in string) *v3.Parameter {
-	for _, p := range op.Params {
+	for _, p := range op.Params() {
 		if p.In == in && (p.Name == name || in == "header" && strings.EqualFold(p.Name, name)) {
 			return p
 		}
@@ -334,8 +334,8 @@ func classifyMedia(mt string) mediaKind {
 // requestContentTypes lists the media types of the operation's request body in order.
 func requestContentTypes(op *load.Operation) []string {
 	var out []string
-	if op.Op.RequestBody != nil && op.Op.RequestBody.Content != nil {
-		for k := range op.Op.RequestBody.Content.KeysFromOldest() {
+	if op.Op().RequestBody != nil && op.Op().RequestBody.Content != nil {
+		for k := range op.Op().RequestBody.Content.KeysFromOldest() {
 			out = append(out, k)
 		}
 	}
@@ -366,7 +366,7 @@ func matchMedia(mt string, declared []string) string {
 func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operation) {
 	rb := s.RequestBody
 	if rb == nil {
-		if op.Op.RequestBody != nil && op.Op.RequestBody.Required != nil && *op.Op.RequestBody.Required {
+		if op.Op().RequestBody != nil && op.Op().RequestBody.Required != nil && *op.Op().RequestBody.Required {
 			b.diags.Warnf(s.ID.Pos, "missing-body", "operation %s requires a request body but step %q sends none", operationName(op), s.ID.Value)
 		}
 		return
@@ -415,7 +415,7 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	var encodings map[string]*v3.Encoding
 	if matched != "" {
-		if m := op.Op.RequestBody.Content.GetOrZero(matched); m != nil && m.Encoding != nil {
+		if m := op.Op().RequestBody.Content.GetOrZero(matched); m != nil && m.Encoding != nil {
 			encodings = map[string]*v3.Encoding{}
 			for k, e := range m.Encoding.FromOldest() {
 				encodings[k] = e
@@ -447,7 +447,7 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	case kind == mediaXML && n.Kind == yaml.MappingNode:
 		var schema *base.SchemaProxy
 		if matched != "" {
-			if m := op.Op.RequestBody.Content.GetOrZero(matched); m != nil {
+			if m := op.Op().RequestBody.Content.GetOrZero(matched); m != nil {
 				schema = m.Schema
 			}
 		}

@@ -102,7 +102,7 @@ func requestSchema(op *v3.Operation, contentType string) *base.SchemaProxy {
 // not declare, and about required properties the payload leaves out. Only what the
 // document spells out is checked: a value computed by an expression could be anything.
 func (b *builder) checkPayload(rb *load.RequestBody, op *load.Operation, contentType string) {
-	sp := requestSchema(op.Op, contentType)
+	sp := requestSchema(op.Op(), contentType)
 	if sp == nil || rb.Payload == nil {
 		return
 	}

@@ -71,7 +71,7 @@ components:
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	resp, _ := oa.Operation("get").Op.Responses.Codes.Get("200")
+	resp, _ := oa.Operation("get").Op().Responses.Codes.Get("200")
 	mt, _ := resp.Content.Get("application/json")
 	return mt.Schema
 }
