@@ -20,17 +20,27 @@ import (
 	"go/token"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/arazzogen/arazzogen/generator"
 	"gopkg.in/yaml.v3"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(command(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command runs the command line args. An interrupt (Ctrl-C) or SIGTERM cancels the run:
+// generation stops, and temporary files being written are removed before it exits.
+func command(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr)
 }
 
 type sourceFlags map[string]string

@@ -12,13 +12,25 @@ import (
 // package from a shell (see runtime/cli).
 func Command(p *ir.Program, importPath string) (Output, error) {
 	f := NewFile("main")
-	f.HeaderComment(header(p))
-	auth, authDoc := "", ""
+	auth := ""
+	doc := []string{
+		fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.", p.Package, p.Package),
+		"",
+		"Usage:",
+		"",
+		fmt.Sprintf("\t%s -list", p.Package),
+	}
 	if len(p.Credentials) > 0 {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
-		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
 	}
-	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, authDoc))
+	doc = append(doc,
+		fmt.Sprintf("\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]", p.Package, auth),
+		"",
+		"It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.")
+	if len(p.Credentials) > 0 {
+		doc = append(doc, "Credentials are read from the environment only, with -auth-env; -list names them.")
+	}
+	fileComments(f, header(p), doc)
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
@@ -70,8 +82,8 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Id("command"))),
 	)
 	f.Line()
-	f.Comment("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
-	f.Comment("runs the workflow.")
+	f.Add(note("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and"))
+	f.Add(note("runs the workflow."))
 	f.Func().Id("workflowRun").Types(Id("In"), Id("Out").Any()).Params(
 		Id("workflow").Func().Params(Op("*").Add(pkg("Client")), Qual("context", "Context"), Id("In")).Params(Id("Out"), Error()),
 	).Func().Params(Qual("context", "Context"), Qual(cliPkg, "Config"), Index().Byte()).Params(Any(), Error()).Block(
@@ -86,8 +98,8 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		)),
 	)
 	f.Line()
-	f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")
-	f.Comment("URLs (-server) and credentials (-auth-env).")
+	f.Add(note("newClient makes the client for one run: the command's HTTP client, observer (-v), server"))
+	f.Add(note("URLs (-server) and credentials (-auth-env)."))
 	f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).BlockFunc(func(g *Group) {
 		g.Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient")), pkg("WithObserver").Call(Id("cfg").Dot("Observer")))
 		g.For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(

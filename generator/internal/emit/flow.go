@@ -31,14 +31,10 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	if w.Summary != "" {
 		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.Name(), strings.TrimSpace(w.Summary))
 	}
-	for _, l := range comment(doc) {
-		f.Comment(l)
-	}
-	if lines := comment(w.Description); len(lines) > 0 {
-		f.Comment("")
-		for _, l := range lines {
-			f.Comment(l)
-		}
+	commentText(f, doc)
+	if strings.TrimSpace(w.Description) != "" {
+		commentLine(f, "")
+		commentText(f, w.Description)
 	}
 	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
 		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
@@ -146,7 +142,7 @@ func workflowBody(g *Group, w *ir.Workflow) {
 	}
 	for _, d := range w.DependsOn {
 		g.Line()
-		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.Name())
+		commentf(g, "dependsOn: workflow %s runs first.", d.Workflow.Name())
 		g.BlockFunc(func(b *Group) {
 			prep, call := callExpr(d, Id("run").Dot("Context").Call(), func(err Code) *Statement { return Return(Nil(), err) })
 			for _, c := range prep {
@@ -249,9 +245,9 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 		timeout = fmt.Sprintf(", timeout %dms", st.Timeout)
 	}
 	if st.Call != nil {
-		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.Name(), timeout)
+		commentf(g, "Step %s: workflow %s%s.", st.ID, st.Call.Workflow.Name(), timeout)
 	} else {
-		g.Commentf("Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
+		commentf(g, "Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
 	}
 	start := Id("run").Dot("Step").Call(Lit(st.ID))
 	if l.top {
@@ -359,7 +355,7 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 			for _, t := range v.Pointer {
 				args = append(args, Lit(t))
 			}
-			b.Commentf("%s: %s", fl.JSONName, v.Src)
+			commentf(b, "%s: %s", fl.JSONName, v.Src)
 			b.If(Err().Op(":=").Id("resp").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
 			continue
 		}
@@ -381,7 +377,7 @@ func successActions(b *Group, w *ir.Workflow, st *ir.Step) {
 	}
 	resetRetries(b, st)
 	for _, a := range st.OnSuccess {
-		b.Comment(fmt.Sprintf("onSuccess %s", a.Name))
+		commentLine(b, "onSuccess "+a.Name)
 		body := jump(a, st)
 		if len(a.Criteria) == 0 {
 			for _, c := range body {
@@ -406,7 +402,7 @@ func resetRetries(b *Group, st *ir.Step) {
 // runs; when none does, the workflow fails with the step's error.
 func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 	g.Line()
-	g.Commentf("Failure actions of step %s.", st.ID)
+	commentf(g, "Failure actions of step %s.", st.ID)
 	g.Id(failedLabel(st)).Op(":")
 	g.BlockFunc(func(b *Group) {
 		if usesResponse(ir.Tried(st.OnFailure)) {
@@ -415,7 +411,7 @@ func failure(g *Group, w *ir.Workflow, st *ir.Step) {
 			b.Id("resp").Op(":=").Id("failResp")
 		}
 		for _, a := range st.OnFailure {
-			b.Comment(fmt.Sprintf("onFailure %s", a.Name))
+			commentLine(b, "onFailure "+a.Name)
 			body := jump(a, st)
 			cond := criteriaExpr(a.Criteria)
 			if cond != nil && usesResponse([]*ir.Action{a}) {
