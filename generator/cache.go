@@ -47,7 +47,7 @@ type CacheStats struct {
 const SourceCacheSize = 16
 
 type sourceEntry struct {
-	file string
+	file string // the file and the directories its $refs may read (FileAccess.Key)
 	data []byte        // a copy of the bytes parsed
 	done chan struct{} // closed when the parse below has finished
 	oa   *load.OpenAPI
@@ -67,16 +67,19 @@ func (c *SourceCache) Stats() CacheStats {
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load()}
 }
 
-// parseOpenAPI is load.ParseOpenAPI through the cache; a nil cache parses every time.
-func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, error) {
+// parseOpenAPI is load.ParseOpenAPI through the cache; a nil cache parses every time. The
+// directories the description's $refs may read are part of the key: the same description
+// may be allowed its references in one Generate call and refused them in another.
+func (c *SourceCache) parseOpenAPI(file string, data []byte, access *load.FileAccess) (*load.OpenAPI, error) {
 	if c == nil {
-		return load.ParseOpenAPI(file, data)
+		return load.ParseOpenAPI(file, data, access)
 	}
+	key := file + "\x00" + access.Key()
 	c.mu.Lock()
-	e := c.lookup(file, data)
+	e := c.lookup(key, data)
 	ok := e != nil
 	if !ok {
-		e = &sourceEntry{file: file, data: bytes.Clone(data), done: make(chan struct{})}
+		e = &sourceEntry{file: key, data: bytes.Clone(data), done: make(chan struct{})}
 		c.entries = append(c.entries, e)
 		if len(c.entries) > c.size {
 			c.entries[0] = nil
@@ -96,7 +99,7 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 			}
 			close(e.done)
 		}()
-		e.oa, e.err = load.ParseOpenAPI(file, data)
+		e.oa, e.err = load.ParseOpenAPI(file, data, access)
 		return e.oa, e.err
 	}
 	c.hits.Add(1)
