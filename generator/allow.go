@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,8 +217,6 @@ func readProblem(err error) (code, msg string) {
 		return "read", err.Error()
 	case errors.As(err, &large):
 		return "too-large", err.Error()
-	case errors.Is(err, fs.ErrNotExist):
-		return "read", "no such file"
 	}
 	return "read", readError(err)
 }

@@ -47,7 +47,7 @@ type CacheStats struct {
 const SourceCacheSize = 16
 
 type sourceEntry struct {
-	file string // the file and the directories its $refs may read (FileAccess.Key)
+	file string        // the file and the directories its $refs may read (FileAccess.Key)
 	data []byte        // a copy of the bytes parsed
 	done chan struct{} // closed when the parse below has finished
 	oa   *load.OpenAPI

@@ -9,8 +9,14 @@ import (
 	. "github.com/dave/jennifer/jen"
 )
 
-// Every comment of the generated code is written by the functions of this file, and every
-// one of them passes its text through inert. Comments carry text from the documents
+// Document text reaches the generated files only through this file: every comment of the
+// generated Go code is written by its functions, each of which passes the text through
+// inert, and text in ARAZZO.md and the Mermaid diagrams goes through markdownText and
+// mermaidText. (Elsewhere document text is a Go string literal, quoted by jennifer, or an
+// identifier the ir stage's namer made.) A character shows as itself (shows) or is written
+// as an escape or dropped, in all three.
+//
+// Comments carry text from the documents
 // (descriptions, summaries, ids, paths, expressions), which a document's author chooses:
 // rendered as it is, a line "//go:generate …" would be a directive that `go generate` runs,
 // a newline and "*/" would end a comment and make the rest code, and invisible characters
@@ -42,9 +48,9 @@ func inert(text string) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&b, `\x%02x`, text[i])
-		case r == ' ' || r == '\t':
+		case r == '\t':
 			b.WriteRune(r)
-		case !unicode.IsPrint(r):
+		case !shows(r):
 			if r > 0xffff {
 				fmt.Fprintf(&b, `\U%08X`, r)
 			} else {
@@ -64,6 +70,60 @@ func inert(text string) string {
 		s = `\` + s
 	}
 	return s
+}
+
+// shows reports whether r is written as itself: a letter, mark, number, punctuation
+// character, symbol or space (U+0020 and the other space separators), or a tab. Control
+// and format characters (NUL, the byte order mark, bidirectional controls, zero-width
+// characters), line and paragraph separators, private-use and unassigned code points do
+// not: a reader would not see them, or see them as something else.
+func shows(r rune) bool {
+	return r == '\t' || r != utf8.RuneError && (unicode.IsPrint(r) || unicode.Is(unicode.Zs, r))
+}
+
+// markdownText makes text inert in Markdown prose, headings and table cells: every ASCII
+// punctuation character is escaped with a backslash (CommonMark allows it for all of them),
+// which keeps emphasis, links, autolinks (www. and scheme: need their unescaped '.' and ':'),
+// HTML and table pipes from forming; line breaks become spaces; control and formatting
+// characters (bidi overrides among them) are dropped.
+func markdownText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case !shows(r):
+			// dropped
+		case r < utf8.RuneSelf && unicode.IsPunct(r) || r < utf8.RuneSelf && unicode.IsSymbol(r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mermaidText makes text safe inside a quoted Mermaid label: letters, digits, spaces and
+// the punctuation that means nothing to Mermaid or HTML stay; every other ASCII character
+// (quotes, brackets, '#', ';', '<', '&', backquotes, …) becomes an entity code (#35;), which
+// Mermaid shows as the character; line breaks become spaces; control and formatting
+// characters (bidi overrides among them) are dropped.
+func mermaidText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case !shows(r):
+			// dropped
+		case r < utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" .,:/-_=+*$!?@^~'", r):
+			fmt.Fprintf(&b, "#%d;", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // commenter is what holds comments: a *File, a *Group or a *Statement.

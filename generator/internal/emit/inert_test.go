@@ -79,7 +79,7 @@ func TestCommentsStayComments(t *testing.T) {
 	}
 }
 
-// Every comment goes through comment.go: no other file of the package may call jennifer's
+// Every comment goes through inert.go: no other file of the package may call jennifer's
 // comment functions, so no document text can reach a comment without being made inert.
 func TestCommentsOnlyThroughInert(t *testing.T) {
 	files, err := filepath.Glob("*.go")
@@ -88,7 +88,7 @@ func TestCommentsOnlyThroughInert(t *testing.T) {
 	}
 	forbidden := map[string]bool{"Comment": true, "Commentf": true, "HeaderComment": true, "PackageComment": true}
 	for _, name := range files {
-		if name == "comment.go" || strings.HasSuffix(name, "_test.go") {
+		if name == "inert.go" || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		src, err := os.ReadFile(name)
@@ -109,7 +109,7 @@ func TestCommentsOnlyThroughInert(t *testing.T) {
 				id, _ = x.Fun.(*ast.Ident)
 			}
 			if id != nil && forbidden[id.Name] {
-				t.Errorf("%s: %s is called outside comment.go; use commentLine, commentText, note or fileComments", fset.Position(id.Pos()), id.Name)
+				t.Errorf("%s: %s is called outside inert.go; use commentLine, commentText, note or fileComments", fset.Position(id.Pos()), id.Name)
 			}
 			return true
 		})
