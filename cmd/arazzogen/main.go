@@ -279,7 +279,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *check {
 		return checkFiles(cfg.Output, res.Files, stderr)
 	}
-	if err := writeFiles(cfg.Output, res.Files); err != nil {
+	if err := writeFiles(ctx, cfg.Output, res.Files); err != nil {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 1
 	}
@@ -409,40 +409,6 @@ func modulePath(gomod string) string {
 		}
 	}
 	return ""
-}
-
-// writeFiles writes each file that changed, atomically (temporary file and rename), after
-// everything was generated, so that a failure never leaves half-written output.
-func writeFiles(dir string, files []generator.File) error {
-	for _, f := range files {
-		path := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if old, err := os.ReadFile(path); err == nil && string(old) == string(f.Data) {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), ".arazzogen-*")
-		if err != nil {
-			return err
-		}
-		_, werr := tmp.Write(f.Data)
-		cerr := tmp.Close()
-		if werr == nil {
-			werr = cerr
-		}
-		if werr == nil {
-			werr = os.Chmod(tmp.Name(), 0o644)
-		}
-		if werr == nil {
-			werr = os.Rename(tmp.Name(), path)
-		}
-		if werr != nil {
-			os.Remove(tmp.Name())
-			return werr
-		}
-	}
-	return nil
 }
 
 // checkFiles compares the generated files with those on disk and prints a diff of each
