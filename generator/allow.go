@@ -185,16 +185,17 @@ func within(root, path string) bool {
 }
 
 // displayPath shows an absolute path relative to the working directory, as diagnostics
-// show paths.
+// show paths, when it lies below it; as it is otherwise ("/dev/zero" says more than
+// "../../../dev/zero").
 func displayPath(path string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return path
 	}
-	if rel, err := filepath.Rel(wd, path); err == nil {
+	if rel, err := filepath.Rel(wd, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return filepath.ToSlash(rel)
 	}
-	return path
+	return filepath.ToSlash(path)
 }
 
 // rootsList lists the roots for a diagnostic, relative to the working directory.

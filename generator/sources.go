@@ -97,7 +97,7 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			code, msg := readProblem(err)
 			var outside *outsideError
 			if errors.As(err, &outside) {
-				l.diags.Errorf(s.URL.Pos, code, "source %q is %s; generation reads sources only inside the module or repository of the Arazzo document and the -allow directories (%s)", name, msg, l.files.rootsList()).
+				l.diags.Errorf(s.URL.Pos, code, "source %q: %s; generation reads sources only inside the module or repository of the Arazzo document and the -allow directories (%s)", name, msg, l.files.rootsList()).
 					WithHint("allow its directory with -allow DIR, or map the source with -source %s=PATH", key)
 				continue
 			}
@@ -243,6 +243,9 @@ func loadOpenAPI(cache *SourceCache, s *load.Source, file string, data []byte, a
 		u, more := oa.Unresolved[0], ""
 		if n > 1 {
 			more = fmt.Sprintf(" (and %d other references)", n-1)
+			if n == 2 {
+				more = " (and 1 other reference)"
+			}
 		}
 		what := "points at nothing"
 		if u.Cycle {
