@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/arazzogen/arazzogen/generator"
 	"github.com/arazzogen/arazzogen/internal/gencheck"
@@ -139,7 +140,9 @@ func (in fuzzInput) files() map[string]string {
 // exactly the shape the fuzzed code must have.
 func (in fuzzInput) neutral() fuzzInput {
 	out := in
-	out.text = "x"
+	if strings.TrimSpace(in.text) != "" { // blank text is left out of ARAZZO.md
+		out.text = "x"
+	}
 	out.name = neutralName(in.name)
 	if in.opID != "" {
 		out.opID = "op"
@@ -183,6 +186,7 @@ func FuzzEmit(f *testing.F) {
 	f.Add("//go:generate touch PWNED", "x\n*/ panic(1) /*", "op\n*/ func init() {} /*", "/a\n*/ /*", "a\n*/ b", "https://a.example.com\n*/ /*", "k\n*/ /*")
 	f.Add("a\x00b\ufeffc\u202ed\u2066e\r\n+build ignore\n//line x.go:1", "名前", "", "/{x}", "~1", "/relative", "")
 	f.Add("*/ func init() { panic(1) } /*", "password", "op", "/p", "items/0/sku", "{$inputs.orderId}/x", "oauth")
+	f.Add("\"]; click w1_step1 href \"javascript:alert(1)\" %% <script>alert(1)</script> [l](https://e.example) | a | `x`", "a|b", "op", "/o", "id", "https://a.example.com/t", "k")
 	f.Fuzz(func(t *testing.T, text, name, opID, path, ptr, u, scheme string) {
 		in := fuzzInput{text, name, opID, path, ptr, u, scheme}
 		got := generateFuzz(t, in)
@@ -190,6 +194,12 @@ func FuzzEmit(f *testing.F) {
 			return // the document was refused with diagnostics; nothing was emitted
 		}
 		for name, src := range got {
+			if !strings.HasSuffix(name, ".go") {
+				if err := visibleText(src); err != nil {
+					t.Fatalf("%s: %v\n%s", name, err, src)
+				}
+				continue
+			}
 			if err := gencheck.Inert(name, src); err != nil {
 				t.Fatalf("%v\n%s", err, src)
 			}
@@ -200,7 +210,7 @@ func FuzzEmit(f *testing.F) {
 		}
 		for name, src := range got {
 			if !reflect.DeepEqual(shape(t, name, src), shape(t, name, base[name])) {
-				t.Fatalf("%s has another shape than the same document with neutral text:\n%s", name, src)
+				t.Fatalf("%s has another shape than the same document with neutral text:\n%s\n\nneutral:\n%s", name, src, base[name])
 			}
 		}
 	})
@@ -215,6 +225,10 @@ func generateFuzz(t *testing.T, in fuzzInput) map[string][]byte {
 		File:       "shop.arazzo.yaml",
 		Package:    "shop",
 		CLI:        true,
+		MCP:        true,
+		Temporal:   true,
+		Docs:       true,
+		Graph:      true,
 		ImportPath: "example.com/shop",
 		ReadFile: func(name string) ([]byte, error) {
 			if data, ok := files[name]; ok {
@@ -234,9 +248,54 @@ func generateFuzz(t *testing.T, in fuzzInput) map[string][]byte {
 		}
 		return nil
 	}
-	out := map[string][]byte{}
+	out := map[string][]byte{"graph.mmd": res.Graph}
 	for _, f := range res.Files {
 		out[f.Path] = f.Data
+	}
+	return out
+}
+
+// visibleText reports a character of src that does not show as itself.
+func visibleText(src []byte) error {
+	for i, r := range string(src) {
+		if r != '\n' && !unicode.IsPrint(r) && !unicode.Is(unicode.Zs, r) || r == utf8.RuneError {
+			return fmt.Errorf("the character %U at byte %d does not show as itself", r, i)
+		}
+	}
+	return nil
+}
+
+var (
+	mermaidLabelRE = regexp.MustCompile(`"[^"]*"`)
+	markdownEscRE  = regexp.MustCompile(`\\.`)
+)
+
+// textShape is the structure of ARAZZO.md or a Mermaid graph without the documents' text:
+// in a diagram, each line with its quoted labels emptied (text cannot hold a quote); in
+// Markdown, the ASCII punctuation of each line outside backslash escapes (markdownText
+// escapes every punctuation character of the text). So a link, HTML, a table cell or a
+// diagram statement that came from a document changes the shape.
+func textShape(name string, src []byte) []string {
+	mermaid := strings.HasSuffix(name, ".mmd")
+	var out []string
+	for _, l := range strings.Split(string(src), "\n") {
+		switch {
+		case l == "```mermaid":
+			mermaid = true
+		case l == "```" && !strings.HasSuffix(name, ".mmd"):
+			mermaid = false
+		}
+		if mermaid {
+			out = append(out, mermaidLabelRE.ReplaceAllString(l, `""`))
+			continue
+		}
+		var b strings.Builder
+		for _, r := range markdownEscRE.ReplaceAllString(l, "") {
+			if r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
 	}
 	return out
 }
@@ -245,6 +304,9 @@ func generateFuzz(t *testing.T, in fuzzInput) map[string][]byte {
 // the syntax nodes of its body in order: what the code does, without the names and values
 // that the documents decide.
 func shape(t *testing.T, name string, src []byte) []string {
+	if !strings.HasSuffix(name, ".go") {
+		return textShape(name, src)
+	}
 	file, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)

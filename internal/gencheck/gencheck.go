@@ -24,7 +24,9 @@ import (
 //   - parses as Go;
 //   - has only "//" line comments, none of them a directive ("//go:…", "//line", "//export",
 //     "//extern"), a build constraint ("+build" after the slashes) or holding "/*" or "*/";
-//   - does not import "C" (whose preamble comment is code).
+//   - does not import "C" (whose preamble comment is code);
+//   - has no line, whatever holds it (a raw string), that starts with "//go:" or "//line",
+//     which go generate would run or the compiler obey without parsing the file.
 func Inert(name string, src []byte) error {
 	line := 1
 	for i := 0; i < len(src); {
@@ -39,6 +41,13 @@ func Inert(name string, src []byte) error {
 			return fmt.Errorf("%s:%d: the character %U does not show as itself", name, line, r)
 		}
 		i += size
+	}
+	// go generate and the go command's line reading do not parse Go: a line of a raw string
+	// that starts with "//go:" is a directive to them.
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(l, "//go:") || strings.HasPrefix(l, "//line ") {
+			return fmt.Errorf("%s:%d: the line %q is a directive", name, i+1, l)
+		}
 	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
