@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "", "Go package `NAME` (default $GOPACKAGE under go generate, else DIR's base name)")
 	fs.Var(sources, "source", "map a sourceDescription to a local file: `NAME=PATH` (repeatable; ARAZZOSOURCE.NAME names a source of the Arazzo document an arazzo source names)")
 	var allow listFlag
-	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
+	fs.Var(&allow, "allow", "also read unmapped sources and $ref files under `DIR`, besides the document's module or repository (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
 	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
