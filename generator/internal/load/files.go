@@ -119,11 +119,10 @@ const maxRefFiles = 1000
 
 // checkFileRefs walks the $refs to other files, from the description in file (whose YAML
 // is root) through every file they reach, and returns those that may not be read.
-func checkFileRefs(file string, root *yaml.Node, access *FileAccess) RefErrors {
-	var errs RefErrors
+func checkFileRefs(file string, root *yaml.Node, access *FileAccess) (errs RefErrors, reached bool) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	seen := map[string]bool{abs: true}
 	type pending struct {
@@ -140,6 +139,7 @@ func checkFileRefs(file string, root *yaml.Node, access *FileAccess) RefErrors {
 			if !ok {
 				return
 			}
+			reached = true
 			real, err := access.check(target)
 			if errors.Is(err, fs.ErrNotExist) {
 				return // points at nothing: a warning, as for a missing component
@@ -164,7 +164,7 @@ func checkFileRefs(file string, root *yaml.Node, access *FileAccess) RefErrors {
 			queue = append(queue, pending{shown, target, &doc})
 		})
 	}
-	return errs
+	return errs, reached
 }
 
 func mustRel(base, target string) string {
@@ -227,6 +227,7 @@ type refFS struct {
 
 	mu      sync.Mutex
 	refused []string // "path: reason"
+	asked   bool     // libopenapi asked for a file
 }
 
 func newRefFS(file string, access *FileAccess) *refFS {
@@ -270,6 +271,9 @@ func (r *refFS) path(name string) string {
 
 func (r *refFS) allow(name string) (string, error) {
 	p := r.path(name)
+	r.mu.Lock()
+	r.asked = true
+	r.mu.Unlock()
 	if _, err := r.access.check(p); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			r.mu.Lock()
@@ -313,6 +317,13 @@ func (r *refFS) GetFiles() map[string]index.RolodexFile {
 		return inner.GetFiles()
 	}
 	return map[string]index.RolodexFile{}
+}
+
+// wasAsked reports whether libopenapi asked for any file.
+func (r *refFS) wasAsked() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.asked
 }
 
 // refusals lists what was refused, sorted, once each.

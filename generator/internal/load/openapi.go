@@ -41,6 +41,9 @@ type OpenAPI struct {
 	Dropped []Dropped
 	// dangling holds the references taken out before the model was built (danglingrefs.go).
 	dangling *danglingRefs
+	// ReadsFiles is set when $refs of the description name other files: what it gives then
+	// depends on the FileAccess it was parsed with.
+	ReadsFiles bool
 }
 
 // Dropped is an operation left out of the model; Line is that of its operationId.
@@ -152,10 +155,13 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 	// no workflow uses. What does use one sees nothing there (an untyped schema, a missing
 	// parameter); the references are kept in Unresolved for a warning.
 	var dangling *danglingRefs
+	readsFiles := false
 	if bytes.Contains(data, []byte("$ref")) {
-		if errs := checkFileRefs(file, doc.GetSpecInfo().RootNode, access); len(errs) > 0 {
+		errs, reached := checkFileRefs(file, doc.GetSpecInfo().RootNode, access)
+		if len(errs) > 0 {
 			return nil, errs
 		}
+		readsFiles = reached
 		dangling = removeDanglingRefs(doc.GetSpecInfo().RootNode)
 	}
 	lowDoc, err := v3low.CreateDocumentFromConfig(doc.GetSpecInfo(), cfg)
@@ -176,7 +182,8 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 	model := v3.NewDocument(lowDoc)
 	model.Rolodex = lowDoc.Index.GetRolodex()
 	// Circular references and other complaints leave a usable model; they are not our concern.
-	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling}
+	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling,
+		ReadsFiles: readsFiles || refs.wasAsked()}
 	if len(o.Model.Servers) > 0 {
 		o.ServerURL = serverURL(o.Model.Servers[0])
 	}
