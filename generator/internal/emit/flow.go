@@ -607,7 +607,7 @@ func valueUsesResponse(v *ir.Value) bool {
 // evaluated by a step: a nil one evaluates within the budget of work only.
 func noStep(g *Group, vals ...*ir.Value) {
 	if slices.ContainsFunc(vals, valueSelects) {
-		g.Var().Id("st").Op("*").Qual(runtimePkg, "Step").Comment("no step here: selectors are evaluated within their budget only")
+		g.Var().Id("st").Op("*").Qual(runtimePkg, "Step").Add(note("no step here: selectors are evaluated within their budget only"))
 	}
 }
 
