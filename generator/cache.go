@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -47,11 +48,12 @@ type CacheStats struct {
 const SourceCacheSize = 16
 
 type sourceEntry struct {
-	file string
-	data []byte        // a copy of the bytes parsed
-	done chan struct{} // closed when the parse below has finished
-	oa   *load.OpenAPI
-	err  error
+	file   string        // the file
+	access string        // the directories its $refs could read (FileAccess.Key)
+	data   []byte        // a copy of the bytes parsed
+	done   chan struct{} // closed when the parse below has finished
+	oa     *load.OpenAPI
+	err    error
 	// panicked holds the value of a panic in the parser, re-raised for every caller so that
 	// a cached run fails exactly as an uncached one would.
 	panicked any
@@ -67,16 +69,18 @@ func (c *SourceCache) Stats() CacheStats {
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load()}
 }
 
-// parseOpenAPI is load.ParseOpenAPI through the cache; a nil cache parses every time.
-func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, error) {
+// parseOpenAPI is load.ParseOpenAPI through the cache; a nil cache parses every time. A
+// description whose $refs name other files gives what the allowed directories let it read:
+// one parsed with other directories is parsed again (and not kept).
+func (c *SourceCache) parseOpenAPI(file string, data []byte, access *load.FileAccess) (*load.OpenAPI, error) {
 	if c == nil {
-		return load.ParseOpenAPI(file, data)
+		return load.ParseOpenAPI(file, data, access)
 	}
 	c.mu.Lock()
 	e := c.lookup(file, data)
 	ok := e != nil
 	if !ok {
-		e = &sourceEntry{file: file, data: bytes.Clone(data), done: make(chan struct{})}
+		e = &sourceEntry{file: file, access: access.Key(), data: bytes.Clone(data), done: make(chan struct{})}
 		c.entries = append(c.entries, e)
 		if len(c.entries) > c.size {
 			c.entries[0] = nil
@@ -96,14 +100,20 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte) (*load.OpenAPI, err
 			}
 			close(e.done)
 		}()
-		e.oa, e.err = load.ParseOpenAPI(file, data)
+		e.oa, e.err = load.ParseOpenAPI(file, data, access)
 		return e.oa, e.err
 	}
-	c.hits.Add(1)
 	<-e.done
 	if e.panicked != nil {
+		c.hits.Add(1)
 		panic(e.panicked)
 	}
+	var refused load.RefErrors
+	if e.access != access.Key() && (e.oa != nil && e.oa.ReadsFiles || errors.As(e.err, &refused)) {
+		c.misses.Add(1)
+		return load.ParseOpenAPI(file, data, access)
+	}
+	c.hits.Add(1)
 	return e.oa, e.err
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -284,4 +286,53 @@ func TestSourceCacheKeepsRecentlyUsed(t *testing.T) {
 	check(1, false) // forgotten to make room
 	check(2, false) // forgotten to make room for 1
 	check(generator.SourceCacheSize, true)
+}
+
+// A description whose $refs name other files is not shared between Generate calls with
+// other allowed directories: what its references may read differs. One without such
+// references is shared.
+func TestSourceCacheAllowedDirectories(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const inline = "              schema:\n                type: object\n"
+	if !strings.Contains(petAPI, inline) {
+		t.Fatal("petAPI no longer has the schema this test replaces")
+	}
+	withRefs := write("shared/refs.yaml", strings.Replace(petAPI, inline, "              schema: {$ref: './pet.yaml#/Pet'}\n              x-was:\n                type: object\n", 1))
+	write("shared/pet.yaml", "Pet: {type: object, properties: {name: {type: string}}}\n")
+	plain := write("shared/plain.yaml", petAPI)
+	write("flows/go.mod", "module example.com/flows\n")
+	doc := write("flows/pets.arazzo.yaml", petDoc("./api.yaml"))
+
+	cache := generator.NewSourceCache()
+	gen := func(api string, allow ...string) *generator.Result {
+		res, err := generator.Generate(context.Background(), generator.Config{File: doc, Package: "pets", Cache: cache,
+			Sources: map[string]string{"api": api}, Allow: allow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := gen(withRefs, filepath.Join(dir, "shared")); res.HasErrors() {
+		t.Fatalf("allowed: %v", res.Diags)
+	}
+	res := gen(withRefs)
+	if !res.HasErrors() || !strings.Contains(fmt.Sprint(res.Diags), "outside the allowed directories") {
+		t.Errorf("the same description without its directory allowed: %v; want its $ref refused", res.Diags)
+	}
+	before := cache.Stats()
+	gen(plain, filepath.Join(dir, "shared"))
+	gen(plain)
+	if got := cache.Stats(); got.Misses-before.Misses != 1 || got.Hits-before.Hits != 1 {
+		t.Errorf("a description without file references: %+v after %+v, want one parse and one reuse", got, before)
+	}
 }

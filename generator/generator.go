@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"go/token"
 	"io/fs"
-	"os"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/emit"
@@ -64,10 +63,14 @@ type Config struct {
 	Strict bool
 	// Workflows selects the workflows to generate by workflowId; all when empty.
 	Workflows []string
-	// Allow lists directories, besides the Arazzo document's own directory tree, from which
-	// sources that are not mapped by Sources or URLs may be read (see allowedRoots).
+	// Allow lists directories from which sources that are not mapped by Sources or URLs,
+	// and the files that $refs name, may be read, besides the enclosing module or
+	// repository of File (see allow.go).
 	Allow []string
-	// ReadFile reads an input file; os.ReadFile when nil.
+	// ReadFile reads an input file in place of the disk. When nil, files are read from the
+	// disk, with their real paths (symbolic links resolved) compared with the allowed
+	// directories, and only regular files of at most MaxFileBytes; a ReadFile is trusted to
+	// serve what it should, and the allowed directories are compared by name.
 	ReadFile func(name string) ([]byte, error)
 }
 
@@ -116,9 +119,6 @@ func (r *Result) HasErrors() bool {
 // Generate compiles the document described by cfg. The error is for generator bugs and a
 // cancelled ctx only; problems in the documents are reported as diagnostics.
 func Generate(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.ReadFile == nil {
-		cfg.ReadFile = os.ReadFile
-	}
 	if !token.IsIdentifier(cfg.Package) || cfg.Package == "_" {
 		return nil, fmt.Errorf("package name %q is not a Go identifier", cfg.Package)
 	}
@@ -179,9 +179,11 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 
 // front runs the load and ir stages.
 func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
-	data, err := cfg.ReadFile(cfg.File)
+	fa := newFiles(cfg)
+	data, err := fa.read(cfg.File, false)
 	if err != nil {
-		diags.Errorf(diag.Pos{File: cfg.File, Line: 1, Col: 1}, "read", "cannot read the Arazzo document: %s", readError(err))
+		code, msg := readProblem(err)
+		diags.Errorf(diag.Pos{File: cfg.File, Line: 1, Col: 1}, code, "cannot read the Arazzo document: %s", msg)
 		return nil
 	}
 	root := load.ParseYAML(cfg.File, data, diags)
@@ -192,7 +194,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if doc == nil {
 		return nil
 	}
-	entry := loadSources(ctx, cfg, doc, diags)
+	entry := loadSources(ctx, cfg, fa, doc, diags)
 	if ctx.Err() != nil {
 		return nil
 	}

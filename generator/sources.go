@@ -21,6 +21,7 @@ import (
 type sourceLoader struct {
 	ctx   context.Context
 	cfg   Config
+	files *files
 	diags *diag.List
 	docs  map[string]*load.Linked  // by identity of the file; nil when it could not be loaded
 	apis  map[string]*load.OpenAPI // likewise
@@ -30,8 +31,8 @@ type sourceLoader struct {
 
 // loadSources loads what the entry document's sources name, and reports -source mappings
 // that name no source.
-func loadSources(ctx context.Context, cfg Config, doc *load.Document, diags *diag.List) *load.Linked {
-	l := &sourceLoader{ctx: ctx, cfg: cfg, diags: diags, docs: map[string]*load.Linked{}, apis: map[string]*load.OpenAPI{}, keys: map[string]bool{}}
+func loadSources(ctx context.Context, cfg Config, fa *files, doc *load.Document, diags *diag.List) *load.Linked {
+	l := &sourceLoader{ctx: ctx, cfg: cfg, files: fa, diags: diags, docs: map[string]*load.Linked{}, apis: map[string]*load.OpenAPI{}, keys: map[string]bool{}}
 	entry := &load.Linked{Doc: doc}
 	l.docs[identity(cfg.File)] = entry
 	l.sources(entry)
@@ -91,9 +92,16 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			l.addOpenAPI(ln, s, oa)
 			continue
 		}
-		data, err := l.cfg.ReadFile(file)
+		data, err := l.files.read(file, !mapped)
 		if err != nil {
-			d := l.diags.Errorf(s.URL.Pos, "read", "cannot read source %q from %s: %s", name, file, readError(err))
+			code, msg := readProblem(err)
+			var outside *outsideError
+			if errors.As(err, &outside) {
+				l.diags.Errorf(s.URL.Pos, code, "source %q: %s; generation reads sources only inside the module or repository of the Arazzo document and the -allow directories (%s)", name, msg, l.files.rootsList()).
+					WithHint("allow its directory with -allow DIR, or map the source with -source %s=PATH", key)
+				continue
+			}
+			d := l.diags.Errorf(s.URL.Pos, code, "cannot read source %q from %s: %s", name, file, msg)
 			if published != "" && !mapped {
 				d.WithHint("its url identifies %s (resolved against $self); keep a copy at %s or map it with -source %s=PATH", published, file, key)
 			} else if !mapped {
@@ -110,7 +118,7 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			l.link(ln, s, l.arazzo(id, file, data, key))
 			continue
 		}
-		oa := loadOpenAPI(l.cfg.Cache, s, file, data, l.diags)
+		oa := loadOpenAPI(l.cfg.Cache, s, file, data, l.files.refAccess(), l.diags)
 		l.apis[id] = oa
 		l.addOpenAPI(ln, s, oa)
 	}
@@ -176,8 +184,8 @@ func (l *sourceLoader) arazzo(id, file string, data []byte, key string) *load.Li
 // resolve finds the file a source names: a -source mapping of its qualified name, a mapping
 // of its url, or its url resolved against the document that names it (its $self, see
 // sourceFile). Remote urls are refused unless mapped: generation reads only local files.
-// So are files outside the entry document's directory tree and the -allow directories
-// (see allowedRoots). identity is the published document a relative url names under an
+// So are files outside the module or repository of the entry document and the -allow
+// directories (see allow.go). identity is the published document a relative url names under an
 // http(s) $self.
 func (l *sourceLoader) resolve(doc *load.Document, key string, s *load.Source) (file, published string, mapped, ok bool) {
 	file, mapped = l.cfg.Sources[key]
@@ -196,8 +204,8 @@ func (l *sourceLoader) resolve(doc *load.Document, key string, s *load.Source) (
 	if f, ok := l.cfg.URLs[published]; ok && published != "" {
 		return f, published, true, true
 	}
-	if !l.cfg.allowed(file) {
-		l.diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the Arazzo document's directory; generation reads only files under it unless allowed", s.Name.Value, file).
+	if !l.files.within(file) {
+		l.diags.Errorf(s.URL.Pos, "outside-source", "source %q is %s, outside the module or repository of the Arazzo document and the -allow directories (%s)", s.Name.Value, file, l.files.rootsList()).
 			WithHint("allow its directory with -allow %s, or map the source with -source %s=PATH", filepath.Dir(filepath.FromSlash(file)), key)
 		return "", "", false, false
 	}
@@ -205,8 +213,16 @@ func (l *sourceLoader) resolve(doc *load.Document, key string, s *load.Source) (
 }
 
 // loadOpenAPI parses an OpenAPI description that source s names.
-func loadOpenAPI(cache *SourceCache, s *load.Source, file string, data []byte, diags *diag.List) *load.OpenAPI {
-	oa, err := cache.parseOpenAPI(file, data)
+func loadOpenAPI(cache *SourceCache, s *load.Source, file string, data []byte, access *load.FileAccess, diags *diag.List) *load.OpenAPI {
+	oa, err := cache.parseOpenAPI(file, data, access)
+	var refused load.RefErrors
+	if errors.As(err, &refused) {
+		for _, r := range refused {
+			diags.Errorf(diag.Pos{File: r.File, Line: r.Line, Col: r.Col}, "outside-ref", "source %q: %s", s.Name.Value, r.Error()).
+				WithHint("$refs may name files inside the module or repository of the Arazzo document and the -allow directories; allow the directory with -allow DIR")
+		}
+		return nil
+	}
 	var bomb *load.AliasBombError
 	if errors.As(err, &bomb) {
 		diags.Errorf(diag.Pos{File: file, Line: bomb.Line, Col: bomb.Col}, "too-large", "%s", bomb.Error()).
@@ -227,8 +243,15 @@ func loadOpenAPI(cache *SourceCache, s *load.Source, file string, data []byte, d
 		u, more := oa.Unresolved[0], ""
 		if n > 1 {
 			more = fmt.Sprintf(" (and %d other references)", n-1)
+			if n == 2 {
+				more = " (and 1 other reference)"
+			}
 		}
-		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q points at nothing%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, more)
+		what := "points at nothing"
+		if u.Cycle {
+			what = "points only at references that lead back to it"
+		}
+		diags.Warnf(diag.Pos{File: file, Line: u.Line, Col: u.Col}, "openapi-ref", "source %q: $ref %q %s%s; what depends on it is left out or untyped", s.Name.Value, u.Ref, what, more)
 	}
 	return oa
 }

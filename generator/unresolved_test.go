@@ -24,7 +24,7 @@ func TestUnresolvedRefs(t *testing.T) {
 	if res.HasErrors() || len(res.Files) == 0 {
 		t.Fatalf("no code generated: %v", res.Diags)
 	}
-	want := []string{`api/pets.yaml:27:16: warning: source "api": $ref "#/components/schemas/Pets" points at nothing (and 1 other references); what depends on it is left out or untyped`}
+	want := []string{`api/pets.yaml:27:16: warning: source "api": $ref "#/components/schemas/Pets" points at nothing (and 1 other reference); what depends on it is left out or untyped`}
 	var got []string
 	for _, d := range res.Diags {
 		got = append(got, d.String())

@@ -21,17 +21,27 @@ import (
 	"go/token"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/arazzogen/arazzogen/generator"
 	"gopkg.in/yaml.v3"
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(command(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command runs the command line args. An interrupt (Ctrl-C) or SIGTERM cancels the run:
+// generation stops, and temporary files being written are removed before it exits.
+func command(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr)
 }
 
 type sourceFlags map[string]string
@@ -82,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "", "Go package `NAME` (default $GOPACKAGE under go generate, else DIR's base name)")
 	fs.Var(sources, "source", "map a sourceDescription to a local file: `NAME=PATH` (repeatable; ARAZZOSOURCE.NAME names a source of the Arazzo document an arazzo source names)")
 	var allow listFlag
-	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
+	fs.Var(&allow, "allow", "also read unmapped sources and $ref files under `DIR`, besides the document's module or repository (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
 	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
@@ -273,7 +283,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *check {
 		return checkFiles(cfg.Output, res.Files, stderr)
 	}
-	if err := writeFiles(cfg.Output, res.Files); err != nil {
+	if err := writeFiles(ctx, cfg.Output, res.Files); err != nil {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 1
 	}
@@ -403,40 +413,6 @@ func modulePath(gomod string) string {
 		}
 	}
 	return ""
-}
-
-// writeFiles writes each file that changed, atomically (temporary file and rename), after
-// everything was generated, so that a failure never leaves half-written output.
-func writeFiles(dir string, files []generator.File) error {
-	for _, f := range files {
-		path := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if old, err := os.ReadFile(path); err == nil && string(old) == string(f.Data) {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), ".arazzogen-*")
-		if err != nil {
-			return err
-		}
-		_, werr := tmp.Write(f.Data)
-		cerr := tmp.Close()
-		if werr == nil {
-			werr = cerr
-		}
-		if werr == nil {
-			werr = os.Chmod(tmp.Name(), 0o644)
-		}
-		if werr == nil {
-			werr = os.Rename(tmp.Name(), path)
-		}
-		if werr != nil {
-			os.Remove(tmp.Name())
-			return werr
-		}
-	}
-	return nil
 }
 
 // checkFiles compares the generated files with those on disk and prints a diff of each

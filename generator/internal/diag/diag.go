@@ -7,6 +7,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a position in an input file. Line and Col are 1-based; zero means unknown.
@@ -54,12 +58,49 @@ type Diagnostic struct {
 	Hint     string // a known fix; empty when none
 }
 
+// String formats d as one line, and its hint as a second, indented one. Text from the
+// documents inside the message (a name, a url, what libopenapi says about a description) is
+// printed with every character that does not show as itself escaped, so that a line break
+// or a terminal escape sequence in a document cannot forge or hide diagnostics.
 func (d Diagnostic) String() string {
-	s := fmt.Sprintf("%s: %s: %s", d.Pos, d.Severity, d.Msg)
+	pos := d.Pos
+	pos.File = Printable(pos.File)
+	s := fmt.Sprintf("%s: %s: %s", pos, d.Severity, Printable(d.Msg))
 	if d.Hint != "" {
-		s += "\n\thint: " + d.Hint
+		s += "\n\thint: " + Printable(d.Hint)
 	}
 	return s
+}
+
+// Printable returns s with every rune that does not print (control and format characters,
+// line separators, bytes that are not UTF-8) escaped as Go would in a quoted string; spaces
+// and tabs are kept.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && r != '\t' && !unicode.Is(unicode.Zs, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case !unicode.IsPrint(r) && r != '\t' && !unicode.Is(unicode.Zs, r):
+			q := strconv.QuoteRune(r) // '\n', '\x1b', '\u202e'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // List collects diagnostics.

@@ -15,11 +15,9 @@ import (
 // package from a shell (see runtime/cli).
 func Command(p *ir.Program, importPath string) (Output, error) {
 	f := NewFile("main")
-	f.HeaderComment(header(p))
-	auth, authDoc := "", ""
+	auth := ""
 	if len(p.Credentials) > 0 {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
-		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
 	}
 	if hasClientCredentials(p) {
 		auth += " [-token-url NAME=URL]..."
@@ -27,7 +25,22 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if loops(p) {
 		auth += " [-poll-interval DURATION] [-max-step-runs N]"
 	}
-	f.PackageComment(fmt.Sprintf("Command %[1]s runs the workflows of package %[1]s from a shell or a CI job.\n\nUsage:\n\n\t%[1]s -list | -help | -version\n\t%[1]s WORKFLOW_ID -help\n\t%[1]s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%[2]s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\t\t[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]\n\nIt prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.%[3]s", p.Package, auth, authDoc))
+	doc := []string{
+		fmt.Sprintf("Command %[1]s runs the workflows of package %[1]s from a shell or a CI job.", p.Package),
+		"",
+		"Usage:",
+		"",
+		fmt.Sprintf("\t%s -list | -help | -version", p.Package),
+		fmt.Sprintf("\t%s WORKFLOW_ID -help", p.Package),
+		fmt.Sprintf("\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]", p.Package, auth),
+		"\t\t[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]",
+		"",
+		"It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.",
+	}
+	if len(p.Credentials) > 0 {
+		doc = append(doc, "Credentials are read from the environment only, with -auth-env; -list names them.")
+	}
+	fileComments(f, header(p), doc)
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
@@ -91,8 +104,8 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 		commandFields = append(commandFields, kv("Auth", cliAuth(p)))
 	}
 	helpers = func(f *File) {
-		f.Comment("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
-		f.Comment("runs the workflow.")
+		commentLine(f, "workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
+		commentLine(f, "runs the workflow.")
 		f.Func().Id("workflowRun").Types(Id("In"), Id("Out").Any()).Params(
 			Id("workflow").Func().Params(Op("*").Add(pkg("Client")), Qual("context", "Context"), Id("In")).Params(Id("Out"), Error()),
 		).Func().Params(Qual("context", "Context"), Qual(cliPkg, "Config"), Index().Byte()).Params(Any(), Error()).Block(
@@ -107,8 +120,8 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 			)),
 		)
 		f.Line()
-		f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")
-		f.Comment("URLs (-server) and credentials (-auth-env).")
+		commentLine(f, "newClient makes the client for one run: the command's HTTP client, observer (-v), server")
+		commentLine(f, "URLs (-server) and credentials (-auth-env).")
 		f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).BlockFunc(func(g *Group) {
 			g.Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient")), pkg("WithObserver").Call(Id("cfg").Dot("Observer")))
 			g.For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(

@@ -19,7 +19,7 @@ func patternVars(f *File, p *ir.Program) {
 	if len(p.Patterns) == 0 {
 		return
 	}
-	f.Comment("Patterns of the success criteria, compiled once.")
+	f.Add(note("Patterns of the success criteria, compiled once."))
 	f.Var().DefsFunc(func(g *Group) {
 		for _, cr := range p.Patterns {
 			compiledVar(g, cr.Kind, cr.Var, cr.Pattern)

@@ -3,8 +3,6 @@ package emit
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 )
@@ -85,27 +83,4 @@ func yes(b bool) string {
 		return "yes"
 	}
 	return ""
-}
-
-// markdownText makes text inert in Markdown prose, headings and table cells: every ASCII
-// punctuation character is escaped with a backslash (CommonMark allows it for all of them),
-// which keeps emphasis, links, autolinks (www. and scheme: need their unescaped '.' and ':'),
-// HTML and table pipes from forming; line breaks become spaces; control and formatting
-// characters (bidi overrides among them) are dropped.
-func markdownText(s string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError:
-			// dropped
-		case r < utf8.RuneSelf && unicode.IsPunct(r) || r < utf8.RuneSelf && unicode.IsSymbol(r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -39,17 +39,18 @@ func header(p *ir.Program) string {
 // comment.
 func Package(p *ir.Program, packageDoc bool) (Output, error) {
 	f := NewFile(p.Package)
-	f.HeaderComment(header(p))
 	title := p.Title
 	if title == "" {
 		title = p.SourceFile
 	}
+	var doc []string
 	if packageDoc {
-		f.PackageComment(fmt.Sprintf("Package %s runs the workflows of %q as typed Go methods.", p.Package, title))
+		doc = []string{fmt.Sprintf("Package %s runs the workflows of %q as typed Go methods.", p.Package, title)}
 	}
+	fileComments(f, header(p), doc)
 	f.ImportName(runtimePkg, "runtime")
 
-	f.Comment("The runtime API this code was generated for; an older runtime fails to compile here.")
+	commentLine(f, "The runtime API this code was generated for; an older runtime fails to compile here.")
 	f.Const().Id("_").Op("=").Qual(runtimePkg, apiVersion(p))
 	f.Line()
 	clientDecls(f, p)
@@ -161,9 +162,9 @@ func clientDecls(f *File, p *ir.Program) {
 			names = "Source description names and the origins of x-operation urls"
 		}
 		if len(p.Credentials) > 0 {
-			f.Comment(names + ", for WithServerURL and the authentication options.")
+			commentLine(f, names+", for WithServerURL and the authentication options.")
 		} else {
-			f.Comment(names + ", for WithServerURL.")
+			commentLine(f, names+", for WithServerURL.")
 		}
 		f.Const().DefsFunc(func(g *Group) {
 			for _, s := range p.Sources {
@@ -178,10 +179,10 @@ func clientDecls(f *File, p *ir.Program) {
 		}
 	})
 	f.Line()
-	f.Comment("Client runs the workflows. Create it with NewClient; it is safe for concurrent use.")
+	commentLine(f, "Client runs the workflows. Create it with NewClient; it is safe for concurrent use.")
 	loops := slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops })
 	f.Type().Id("Client").StructFunc(func(g *Group) {
-		g.Id("rt").Qual(runtimePkg, "Transport").Comment("sends requests: client, timeouts, body limit, observer")
+		g.Id("rt").Qual(runtimePkg, "Transport").Add(note("sends requests: client, timeouts, body limit, observer"))
 		g.Id("servers").Index(Lit(n)).String()
 		securityFields(g, p)
 		if loops {
@@ -189,12 +190,12 @@ func clientDecls(f *File, p *ir.Program) {
 		}
 	})
 	f.Line()
-	f.Comment("Option configures a Client.")
+	commentLine(f, "Option configures a Client.")
 	f.Type().Id("Option").Func().Params(Op("*").Id("Client")).Error()
 	f.Line()
 	option := func(doc []string, name string, params []Code, body ...Code) {
 		for _, l := range doc {
-			f.Comment(l)
+			commentLine(f, l)
 		}
 		f.Func().Id(name).Params(params...).Id("Option").Block(
 			Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(append(body, Return(Nil()))...)),
@@ -209,10 +210,10 @@ func clientDecls(f *File, p *ir.Program) {
 		If(Id("d").Op("==").Nil()).Block(Return(Qual("errors", "New").Call(Lit("WithHTTPClient: nil client")))),
 		Id("c").Dot("rt").Dot("Doer").Op("=").Id("d"),
 	)
-	f.Comment("WithServerURL sets the base URL of a source description, replacing the default")
-	f.Comment("taken from its OpenAPI servers[0].")
+	commentLine(f, "WithServerURL sets the base URL of a source description, replacing the default")
+	commentLine(f, "taken from its OpenAPI servers[0].")
 	if origins {
-		f.Comment("Given an origin of x-operation urls, it replaces that origin in each of them.")
+		commentLine(f, "Given an origin of x-operation urls, it replaces that origin in each of them.")
 	}
 	f.Func().Id("WithServerURL").Params(Id("source"), Id("baseURL").String()).Id("Option").Block(
 		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
@@ -276,7 +277,7 @@ func clientDecls(f *File, p *ir.Program) {
 	}
 	securityOptions(f, p)
 	tokenURLOption(f, p)
-	f.Comment("NewClient returns a client for the workflows.")
+	commentLine(f, "NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
 			transport := Dict{
@@ -320,44 +321,13 @@ func lines(items []Code) *Statement {
 func kv(name string, value Code) *Statement { return Id(name).Op(":").Add(value) }
 
 // srcComment echoes the runtime expression a value was compiled from.
-func srcComment(v *ir.Value) *Statement {
-	if v.Src == "" {
-		return Null()
-	}
-	return Comment(v.Src)
-}
-
-// comment splits text into comment lines wrapped at about 100 columns.
-func comment(text string) []string {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil
-	}
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line := ""
-		for _, w := range strings.Fields(para) {
-			if line != "" && len(line)+1+len(w) > 96 {
-				out = append(out, line)
-				line = ""
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		out = append(out, line)
-	}
-	return out
-}
+func srcComment(v *ir.Value) *Statement { return note(v.Src) }
 
 func structType(f *File, s *ir.Struct, doc string) {
-	f.Comment(doc)
+	commentLine(f, doc)
 	f.Type().Id(s.GoName).StructFunc(func(g *Group) {
 		for _, fl := range s.Fields {
-			for _, l := range comment(fl.Doc) {
-				g.Comment(l)
-			}
+			commentText(g, fl.Doc)
 			tag := fl.JSONName
 			if fl.OmitEmpty {
 				tag += ",omitempty"
@@ -378,7 +348,7 @@ func keyedMarshal(f *File, s *ir.Struct) {
 	if !slices.ContainsFunc(s.Fields, func(fl *ir.Field) bool { return fl.KeyedByMethod }) {
 		return
 	}
-	f.Comment("MarshalJSON writes each field under its Arazzo name, which a struct tag cannot hold for all of them.")
+	commentLine(f, "MarshalJSON writes each field under its Arazzo name, which a struct tag cannot hold for all of them.")
 	f.Func().Params(Id("v").Id(s.GoName)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
 		Return(Qual(jsonPkg, "Marshal").Call(Qual(runtimePkg, "Object").ValuesFunc(func(g *Group) {
 			for _, fl := range s.Fields {

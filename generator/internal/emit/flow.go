@@ -33,14 +33,10 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	if w.Summary != "" {
 		doc = fmt.Sprintf("%s runs workflow %q: %s", w.GoName, w.Name(), strings.TrimSpace(w.Summary))
 	}
-	for _, l := range comment(doc) {
-		f.Comment(l)
-	}
-	if lines := comment(w.Description); len(lines) > 0 {
-		f.Comment("")
-		for _, l := range lines {
-			f.Comment(l)
-		}
+	commentText(f, doc)
+	if strings.TrimSpace(w.Description) != "" {
+		commentLine(f, "")
+		commentText(f, w.Description)
 	}
 	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
 		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
@@ -73,9 +69,7 @@ func flowType(w *ir.Workflow, name string) *Statement {
 
 // stateType declares the workflow's state and its Flow and Outputs methods.
 func stateType(f *File, w *ir.Workflow) {
-	for _, l := range comment(fmt.Sprintf("%s is a run of workflow %q: its inputs, and the outputs of the workflows it depends on and of its steps once they have run. The workflow method runs it in process; a durable engine runs its Flow one step at a time (arazzogen -temporal).", w.State, w.Name())) {
-		f.Comment(l)
-	}
+	commentText(f, fmt.Sprintf("%s is a run of workflow %q: its inputs, and the outputs of the workflows it depends on and of its steps once they have run. The workflow method runs it in process; a durable engine runs its Flow one step at a time (arazzogen -temporal).", w.State, w.Name()))
 	f.Type().Id(w.State).StructFunc(func(g *Group) {
 		g.Id(w.StateNames.Inputs).Id(w.Inputs.GoName)
 		for _, d := range w.DependsOn {
@@ -92,10 +86,10 @@ func stateType(f *File, w *ir.Workflow) {
 		}
 	})
 	f.Line()
-	f.Commentf("%s is the workflow's steps and actions, for runtime.Drive.", w.StateNames.Flow)
+	commentf(f, "%s is the workflow's steps and actions, for runtime.Drive.", w.StateNames.Flow)
 	f.Func().Params(Op("*").Id(w.State)).Id(w.StateNames.Flow).Params().Op("*").Add(flowType(w, "Flow")).Block(Return(Id(w.Flow)))
 	f.Line()
-	f.Commentf("%s computes the workflow's outputs from the state.", w.StateNames.Outputs)
+	commentf(f, "%s computes the workflow's outputs from the state.", w.StateNames.Outputs)
 	var fields []Code
 	for i, fl := range w.Outputs.Fields {
 		fields = append(fields, kv(fl.GoName, valueExpr(w.OutputValues[i])).Op(",").Add(srcComment(w.OutputValues[i])))
@@ -248,7 +242,7 @@ func actionList(w *ir.Workflow, actions []*ir.Action) *Statement {
 				fields = append(fields, kv("Resume", Lit(a.Resume)))
 			}
 		}
-		items = append(items, Comment(oneLine(a.Name)).Line().Values(fields...))
+		items = append(items, lineComment(oneLine(a.Name)).Line().Values(fields...))
 	}
 	return Index().Add(flowType(w, "Action")).Add(lines(items))
 }
@@ -350,9 +344,7 @@ func stepDoc(st *ir.Step) string {
 // stepFunc renders the function of an operation step: the request, the success criteria,
 // the outputs and the actions that apply.
 func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
-	for _, l := range comment(stepDoc(st)) {
-		f.Comment(l)
-	}
+	commentText(f, stepDoc(st))
 	f.Func().Id(st.Func).Params(Id("c").Op("*").Id("Client"), Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State)).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
@@ -364,9 +356,7 @@ func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
 // finishFunc renders the function that judges a workflowId step once the called workflow
 // has run (out holds its outputs, or err why it failed).
 func finishFunc(f *File, w *ir.Workflow, st *ir.Step) {
-	for _, l := range comment(stepDoc(st)) {
-		f.Comment(l)
-	}
+	commentText(f, stepDoc(st))
 	f.Func().Id(st.Func).Params(Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State), Id("out").Op("*").Id(st.Call.Workflow.Outputs.GoName), Err().Error()).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
@@ -396,7 +386,7 @@ func failHandler(b *Group, st *ir.Step) func(err, resp Code) *Statement {
 	b.Id("failed").Op(":=").Func().Params(Err().Error(), Id("resp").Op("*").Qual(runtimePkg, "Response")).Qual(runtimePkg, "Outcome").BlockFunc(func(g *Group) {
 		g.Id("o").Op(":=").Qual(runtimePkg, "Failed").Call(Err(), Id("resp"))
 		for i, a := range actions {
-			g.Comment("onFailure " + oneLine(a.Name))
+			commentLine(g, "onFailure "+oneLine(a.Name))
 			add := Id("o").Dot("Actions").Op("=").Append(Id("o").Dot("Actions"), Lit(i))
 			cond := criteriaExpr(a.Criteria)
 			if cond != nil && usesResponse([]*ir.Action{a}) {
@@ -463,7 +453,7 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) (used boo
 			for _, t := range v.Pointer {
 				args = append(args, Lit(t))
 			}
-			b.Commentf("%s: %s", fl.JSONName, v.Src)
+			commentf(b, "%s: %s", fl.JSONName, v.Src)
 			decode := "Decode"
 			if v.Required {
 				decode = "Require" // the schema requires it: absent, it fails the step
@@ -484,7 +474,7 @@ func succeed(b *Group, st *ir.Step, withResp bool) {
 	markSecrets(b, st.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(st.Field).Dot(fl.GoName) },
 		func(vals ...Code) *Statement { return Id("st").Dot("Secret").Call(vals...) }, false)
 	for i, a := range ir.Tried(st.OnSuccess) {
-		b.Comment("onSuccess " + oneLine(a.Name))
+		commentLine(b, "onSuccess "+oneLine(a.Name))
 		ret := Return(Qual(runtimePkg, "Outcome").Values(Dict{Id("Actions"): Qual(runtimePkg, "Take").Call(Lit(i))}))
 		if withResp && a.Kind == ir.Goto && a.Step != nil {
 			ret = Return(Qual(runtimePkg, "Succeeded").Call(Lit(i), Id("resp")))
@@ -647,7 +637,7 @@ func valueUsesResponse(v *ir.Value) bool {
 // evaluated by a step: a nil one evaluates within the budget of work only.
 func noStep(g *Group, vals ...*ir.Value) {
 	if slices.ContainsFunc(vals, valueSelects) {
-		g.Var().Id("st").Op("*").Qual(runtimePkg, "Step").Comment("no step here: selectors are evaluated within their budget only")
+		g.Var().Id("st").Op("*").Qual(runtimePkg, "Step").Add(note("no step here: selectors are evaluated within their budget only"))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
@@ -297,25 +296,3 @@ func mermaidLines(lines []string) string {
 
 // mermaidLabel is a quoted one-line label.
 func mermaidLabel(s string) string { return `"` + mermaidText(clip(s, 160)) + `"` }
-
-// mermaidText makes text safe inside a quoted Mermaid label: letters, digits, spaces and
-// the punctuation that means nothing to Mermaid or HTML stay; every other ASCII character
-// (quotes, brackets, '#', ';', '<', '&', backquotes, …) becomes an entity code (#35;), which
-// Mermaid shows as the character; line breaks become spaces; control and formatting
-// characters (bidi overrides among them) are dropped.
-func mermaidText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError:
-			// dropped
-		case r < utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" .,:/-_=+*$!?@^~'", r):
-			fmt.Fprintf(&b, "#%d;", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

@@ -18,12 +18,21 @@ const mcpPkg = "github.com/arazzogen/arazzogen/mcp"
 func MCPCommand(p *ir.Program, importPath string) (Output, error) {
 	name := p.Package + "-mcp"
 	f := NewFile("main")
-	f.HeaderComment(header(p))
 	auth := ""
 	if len(p.Credentials) > 0 {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
 	}
-	f.PackageComment(fmt.Sprintf("Command %s serves the workflows of package %s as Model Context Protocol\ntools, one per workflow, over standard input and output (or streamable HTTP with -http ADDR).\n\nUsage:\n\n\t%s%s [-input-env NAME=ENVVAR]... [-server SOURCE=URL]... [-secret-inputs] [-timeout DURATION] [-http ADDR]\n\nCredentials come from the environment only (-auth-env); secret inputs are not tool parameters\nunless -secret-inputs is given, and secret outputs are \"[REDACTED]\" in tool results.", name, p.Package, name, auth))
+	fileComments(f, header(p), []string{
+		fmt.Sprintf("Command %s serves the workflows of package %s as Model Context Protocol", name, p.Package),
+		"tools, one per workflow, over standard input and output (or streamable HTTP with -http ADDR).",
+		"",
+		"Usage:",
+		"",
+		fmt.Sprintf("\t%s%s [-input-env NAME=ENVVAR]... [-server SOURCE=URL]... [-secret-inputs] [-timeout DURATION] [-http ADDR]", name, auth),
+		"",
+		"Credentials come from the environment only (-auth-env); secret inputs are not tool parameters",
+		`unless -secret-inputs is given, and secret outputs are "[REDACTED]" in tool results.`,
+	})
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
@@ -33,7 +42,7 @@ func MCPCommand(p *ir.Program, importPath string) (Output, error) {
 		Qual("os", "Exit").Call(Qual(mcpPkg, "Main").Call(Id("command"), Id("tools"))),
 	)
 	f.Line()
-	f.Comment("command describes the workflows and how to run them, as the -cli command does.")
+	commentLine(f, "command describes the workflows and how to run them, as the -cli command does.")
 	f.Var().Id("command").Op("=").Add(command)
 	f.Line()
 	var tools []Code
@@ -54,7 +63,7 @@ func MCPCommand(p *ir.Program, importPath string) (Output, error) {
 		}
 		tools = append(tools, lines(fields))
 	}
-	f.Comment("tools are the workflows' MCP tools: the JSON Schemas of their inputs and outputs.")
+	commentLine(f, "tools are the workflows' MCP tools: the JSON Schemas of their inputs and outputs.")
 	f.Var().Id("tools").Op("=").Index().Qual(mcpPkg, "Tool").Add(lines(tools))
 	f.Line()
 	helpers(f)

@@ -82,14 +82,14 @@ func hasClientCredentials(p *ir.Program) bool {
 // securityFields are the Client's fields for credentials.
 func securityFields(g *Group, p *ir.Program) {
 	if n := len(p.Credentials); n > 0 {
-		g.Id("auth").Index(Lit(n)).Qual(runtimePkg, "Credential").Comment("per credential name (see the authentication options); nil when not configured")
+		g.Id("auth").Index(Lit(n)).Qual(runtimePkg, "Credential").Add(note("per credential name (see the authentication options); nil when not configured"))
 		if hasClientCredentials(p) {
-			g.Id("pending").Index(Lit(n)).Func().Params().Qual(runtimePkg, "Credential").Comment("credentials NewClient makes once the server URLs are known")
-			g.Id("tokenURLs").Index(Lit(n)).String().Comment("per credential name: the token URL WithTokenURL sets")
+			g.Id("pending").Index(Lit(n)).Func().Params().Qual(runtimePkg, "Credential").Add(note("credentials NewClient makes once the server URLs are known"))
+			g.Id("tokenURLs").Index(Lit(n)).String().Add(note("per credential name: the token URL WithTokenURL sets"))
 		}
 	}
 	if n := len(p.Requirements); n > 0 {
-		g.Id("security").Index(Lit(n)).Qual(runtimePkg, "Credential").Comment("per security requirement with alternatives: the one NewClient chose")
+		g.Id("security").Index(Lit(n)).Qual(runtimePkg, "Credential").Add(note("per security requirement with alternatives: the one NewClient chose"))
 	}
 }
 
@@ -106,11 +106,11 @@ func securityOptions(f *File, p *ir.Program) {
 			continue
 		}
 		for _, l := range o.doc {
-			f.Comment(l)
+			commentLine(f, l)
 		}
-		f.Comment("")
-		f.Comment("name is one of:")
-		f.Comment("")
+		commentLine(f, "")
+		commentLine(f, "name is one of:")
+		commentLine(f, "")
 		width := 0
 		for _, c := range creds {
 			width = max(width, len(c.Name)+2)
@@ -119,7 +119,7 @@ func securityOptions(f *File, p *ir.Program) {
 		for _, c := range creds {
 			q := fmt.Sprintf("%q", c.Name)
 			names = append(names, c.Name)
-			f.Comment(fmt.Sprintf("\t%-*s  %s", width, q, credentialDoc(c)))
+			commentf(f, "\t%-*s  %s", width, q, credentialDoc(c))
 		}
 		f.Func().Id(o.name).Params(o.params...).Id("Option").Block(
 			Return(Func().Params(Id("c").Op("*").Id("Client")).Error().BlockFunc(func(g *Group) {
@@ -160,7 +160,7 @@ func tokenURLOption(f *File, p *ir.Program) {
 		"",
 		"name is one of: " + strings.Join(names, ", "),
 	} {
-		f.Comment(l)
+		commentLine(f, l)
 	}
 	f.Func().Id("WithTokenURL").Params(Id("name"), Id("tokenURL").String()).Id("Option").Block(
 		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().BlockFunc(func(g *Group) {
@@ -215,7 +215,7 @@ func setCredential(c *ir.Credential) []Code {
 	}
 	tokenURL := Qual(runtimePkg, "TokenURL").Call(Id("c").Dot("tokenURLs").Index(Lit(c.Index)), Lit(c.TokenURL), Lit(c.Source.DefaultURL), Id("c").Dot("servers").Index(Lit(c.Source.Index)))
 	return []Code{
-		Comment("The token URL follows the source's server (and WithTokenURL), known once every option is applied."),
+		lineComment("The token URL follows the source's server (and WithTokenURL), known once every option is applied."),
 		Id("c").Dot("pending").Index(Lit(c.Index)).Op("=").Func().Params().Qual(runtimePkg, "Credential").Block(
 			Return(Qual(runtimePkg, "ClientCredentials").Call(tokenURL, Id("clientID"), Id("clientSecret"), scopes, Nil())),
 		),
@@ -233,8 +233,8 @@ func securitySetup(g *Group, p *ir.Program) {
 	if len(p.Requirements) == 0 {
 		return
 	}
-	g.Comment("An operation whose security requirement has alternatives uses the first one whose")
-	g.Comment("credentials are all configured.")
+	commentLine(g, "An operation whose security requirement has alternatives uses the first one whose")
+	commentLine(g, "credentials are all configured.")
 	for _, r := range p.Requirements {
 		dst := Id("c").Dot("security").Index(Lit(r.Index))
 		g.Switch().BlockFunc(func(sg *Group) {
@@ -284,15 +284,15 @@ func secretMethods(f *File, s *ir.Struct, recv, what string) {
 		Return(Index().Qual(runtimePkg, "Field").Add(lines(fieldValues(s, recv)))),
 	)
 	f.Line()
-	f.Commentf("String shows the %s with the secret ones as %s.", what, "[REDACTED]")
+	commentf(f, "String shows the %s with the secret ones as %s.", what, "[REDACTED]")
 	f.Func().Params(r.Clone()).Id("String").Params().String().Block(
 		Return(Qual(runtimePkg, "FormatFields").Call(Lit(s.GoName), Id(recv).Dot("fields").Call().Op("..."))),
 	)
 	f.Line()
-	f.Comment("GoString is String, so that %#v redacts too.")
+	commentLine(f, "GoString is String, so that %#v redacts too.")
 	f.Func().Params(r.Clone()).Id("GoString").Params().String().Block(Return(Id(recv).Dot("String").Call()))
 	f.Line()
-	f.Commentf("LogValue logs the %s with the secret ones as %s.", what, "[REDACTED]")
+	commentf(f, "LogValue logs the %s with the secret ones as %s.", what, "[REDACTED]")
 	f.Func().Params(r.Clone()).Id("LogValue").Params().Qual("log/slog", "Value").Block(
 		Return(Qual(runtimePkg, "LogFields").Call(Id(recv).Dot("fields").Call().Op("..."))),
 	)

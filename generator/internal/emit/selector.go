@@ -13,7 +13,7 @@ func queryVars(f *File, p *ir.Program) {
 	if len(p.Queries) == 0 {
 		return
 	}
-	f.Comment("Selectors and payload replacement targets, compiled once.")
+	f.Add(note("Selectors and payload replacement targets, compiled once."))
 	f.Var().DefsFunc(func(g *Group) {
 		for _, q := range p.Queries {
 			compiledVar(g, q.Kind, q.Var, q.Text)

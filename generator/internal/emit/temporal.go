@@ -26,7 +26,6 @@ func TemporalDir(p *ir.Program) string { return p.Package + "temporal" }
 func Temporal(p *ir.Program, importPath string) (Output, error) {
 	name := TemporalDir(p)
 	f := NewFile(name)
-	f.HeaderComment(header(p))
 	title := p.Title
 	if title == "" {
 		title = p.SourceFile
@@ -54,47 +53,47 @@ func Temporal(p *ir.Program, importPath string) (Output, error) {
 		doc = append(doc, "",
 			"Secrets: Temporal keeps workflow inputs, activity inputs and results in its history, and these workflows hold secrets there: "+strings.Join(secrets, "; ")+". Encrypt payloads (temporal.Encrypt on the client options of starters and workers, with one key) and pass temporal.EncryptedPayloads() to Register; Register panics without it (or temporal.AllowPlaintextSecrets()).")
 	}
+	var lines []string
 	for _, d := range doc {
 		if d == "" {
-			f.PackageComment("")
+			lines = append(lines, "")
 			continue
 		}
-		for _, l := range comment(d) {
-			f.PackageComment(l)
-		}
+		lines = append(lines, wrap(d)...)
 	}
+	fileComments(f, header(p), lines)
 
-	f.Comment("TaskQueue is the task queue Client starts workflows on unless told otherwise: run a worker")
-	f.Comment("with Register on it.")
+	commentLine(f, "TaskQueue is the task queue Client starts workflows on unless told otherwise: run a worker")
+	commentLine(f, "with Register on it.")
 	f.Const().Id("TaskQueue").Op("=").Lit(p.Package)
 	f.Line()
-	f.Comment("Workflow type names: the workflowId and a hash of the workflow's structure (its steps,")
-	f.Comment("actions and calls). A regeneration that changes the structure changes the name, so that runs")
-	f.Comment("started by the old code stay with workers that have it.")
+	commentLine(f, "Workflow type names: the workflowId and a hash of the workflow's structure (its steps,")
+	commentLine(f, "actions and calls). A regeneration that changes the structure changes the name, so that runs")
+	commentLine(f, "started by the old code stay with workers that have it.")
 	f.Const().DefsFunc(func(g *Group) {
 		for _, w := range exported {
 			g.Id(w.Temporal.TypeName).Op("=").Lit(w.ID + "@" + flowVersion(w))
 		}
 	})
 	f.Line()
-	f.Comment("Option configures the workflows and activities Register registers.")
+	commentLine(f, "Option configures the workflows and activities Register registers.")
 	f.Type().Id("Option").Op("=").Qual(temporalPkg, "Option")
 	f.Line()
 
-	f.Comment("Register registers the workflows and the activities of their steps on worker r. The")
-	f.Comment("activities send their requests with c; the workflow code reads its step-run bound and observer.")
+	commentLine(f, "Register registers the workflows and the activities of their steps on worker r. The")
+	commentLine(f, "activities send their requests with c; the workflow code reads its step-run bound and observer.")
 	if len(secrets) > 0 {
-		f.Comment("")
-		f.Comment("The workflows hold secrets in their history (see the package documentation): Register panics")
-		f.Comment("unless opts include temporal.EncryptedPayloads() or temporal.AllowPlaintextSecrets().")
+		commentLine(f, "")
+		commentLine(f, "The workflows hold secrets in their history (see the package documentation): Register panics")
+		commentLine(f, "unless opts include temporal.EncryptedPayloads() or temporal.AllowPlaintextSecrets().")
 	}
 	f.Func().Id("Register").Params(Id("r").Qual(sdkWorkerPkg, "Registry"), Id("c").Op("*").Add(pkg("Client")), Id("opts").Op("...").Id("Option")).Block(
 		Id("RegisterWorkflows").Call(Id("r"), Id("c"), Id("opts").Op("...")),
 		Id("RegisterActivities").Call(Id("r"), Id("c"), Id("opts").Op("...")),
 	)
 	f.Line()
-	f.Comment("RegisterWorkflows registers the workflows alone (a replayer needs no activities; c may then")
-	f.Comment("be nil).")
+	commentLine(f, "RegisterWorkflows registers the workflows alone (a replayer needs no activities; c may then")
+	commentLine(f, "be nil).")
 	f.Func().Id("RegisterWorkflows").Params(Id("r").Qual(sdkWorkerPkg, "WorkflowRegistry"), Id("c").Op("*").Add(pkg("Client")), Id("opts").Op("...").Id("Option")).BlockFunc(func(g *Group) {
 		g.Id("w").Op(":=").Qual(temporalPkg, "NewWorker").Call(Id("c"), Id("opts").Op("..."))
 		if len(secrets) > 0 {
@@ -122,8 +121,8 @@ func Temporal(p *ir.Program, importPath string) (Output, error) {
 		}
 	})
 	f.Line()
-	f.Comment("RegisterActivities registers the activities of the workflows' steps, which send their requests")
-	f.Comment("with c.")
+	commentLine(f, "RegisterActivities registers the activities of the workflows' steps, which send their requests")
+	commentLine(f, "with c.")
 	f.Func().Id("RegisterActivities").Params(Id("r").Qual(sdkWorkerPkg, "ActivityRegistry"), Id("c").Op("*").Add(pkg("Client")), Id("opts").Op("...").Id("Option")).BlockFunc(func(g *Group) {
 		g.Id("w").Op(":=").Qual(temporalPkg, "NewWorker").Call(Id("c"), Id("opts").Op("..."))
 		for _, w := range exported {
@@ -136,25 +135,25 @@ func Temporal(p *ir.Program, importPath string) (Output, error) {
 		temporalWorkflow(f, p, w, pkg)
 	}
 
-	f.Comment("Client starts the workflows on Temporal and waits for their outputs.")
+	commentLine(f, "Client starts the workflows on Temporal and waits for their outputs.")
 	f.Type().Id("Client").Struct(Id("c").Qual(sdkClientPkg, "Client"))
 	f.Line()
-	f.Comment("NewClient returns a Client that starts workflows with c.")
+	commentLine(f, "NewClient returns a Client that starts workflows with c.")
 	f.Func().Id("NewClient").Params(Id("c").Qual(sdkClientPkg, "Client")).Op("*").Id("Client").Block(Return(Op("&").Id("Client").Values(Dict{Id("c"): Id("c")})))
 	f.Line()
 	for _, w := range exported {
 		outputs := pkg(w.Outputs.GoName)
 		params := []Code{Id("ctx").Qual("context", "Context"), Id("opts").Qual(sdkClientPkg, "StartWorkflowOptions"), Id("in").Add(pkg(w.Inputs.GoName))}
-		f.Commentf("%s starts workflow %q and waits for its outputs. A failed step comes back", w.Temporal.Method, w.Name())
-		f.Comment("as an error that errors.As turns into its *runtime.StepError.")
+		commentf(f, "%s starts workflow %q and waits for its outputs. A failed step comes back", w.Temporal.Method, w.Name())
+		commentLine(f, "as an error that errors.As turns into its *runtime.StepError.")
 		f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.Temporal.Method).Params(params...).Params(Op("*").Add(outputs.Clone()), Error()).Block(
 			List(Id("run"), Err()).Op(":=").Id("c").Dot(w.Temporal.Start).Call(Id("ctx"), Id("opts"), Id("in")),
 			If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
 			Return(Id("run").Dot("Get").Call(Id("ctx"))),
 		)
 		f.Line()
-		f.Commentf("%s starts workflow %q: opts.TaskQueue defaults to TaskQueue, and opts.ID", w.Temporal.Start, w.Name())
-		f.Commentf("to %q followed by a random suffix. The run's Get waits for the outputs.", w.ID+"-")
+		commentf(f, "%s starts workflow %q: opts.TaskQueue defaults to TaskQueue, and opts.ID", w.Temporal.Start, w.Name())
+		commentf(f, "to %q followed by a random suffix. The run's Get waits for the outputs.", w.ID+"-")
 		f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.Temporal.Start).Params(params...).Params(Op("*").Qual(temporalPkg, "Run").Types(outputs.Clone()), Error()).Block(
 			Return(Qual(temporalPkg, "Start").Types(outputs.Clone()).Call(Id("ctx"), Id("c").Dot("c"), Id("opts"), Id("TaskQueue"), Id(w.Temporal.TypeName), Lit(w.ID), Id("in"))),
 		)
@@ -168,9 +167,7 @@ func Temporal(p *ir.Program, importPath string) (Output, error) {
 func temporalWorkflow(f *File, p *ir.Program, w *ir.Workflow, pkg func(string) *Statement) {
 	state := pkg(w.State)
 	outputs := Op("*").Add(pkg(w.Outputs.GoName))
-	for _, l := range comment(fmt.Sprintf("%s is workflow %q as a Temporal workflow, with the default options: it takes the same inputs and gives the same outputs as the method of the %s Client. Register registers it, with its options, as %s; a step that fails ends the run with an application error of type temporal.StepErrorType carrying its *runtime.StepError.", w.Temporal.Func, w.Name(), p.Package, w.Temporal.TypeName)) {
-		f.Comment(l)
-	}
+	commentText(f, fmt.Sprintf("%s is workflow %q as a Temporal workflow, with the default options: it takes the same inputs and gives the same outputs as the method of the %s Client. Register registers it, with its options, as %s; a step that fails ends the run with an application error of type temporal.StepErrorType carrying its *runtime.StepError.", w.Temporal.Func, w.Name(), p.Package, w.Temporal.TypeName))
 	f.Func().Id(w.Temporal.Func).Params(Id("ctx").Qual(sdkWorkflowPkg, "Context"), Id("in").Add(pkg(w.Inputs.GoName))).Params(outputs, Error()).Block(
 		Return(Id(w.Temporal.Run).Call(Id("ctx"), Nil(), Op("&").Add(state.Clone()).Values(Dict{Id(w.StateNames.Inputs): Id("in")}), Nil())),
 	)

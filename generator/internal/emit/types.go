@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -101,14 +102,10 @@ func namedTypes(f *File, p *ir.Program) {
 		if n.Where == "" {
 			doc = fmt.Sprintf("%s is a schema of the OpenAPI descriptions.", n.Name)
 		}
-		for _, l := range comment(doc) {
-			f.Comment(l)
-		}
-		if lines := comment(n.Doc); len(lines) > 0 {
-			f.Comment("")
-			for _, l := range lines {
-				f.Comment(l)
-			}
+		commentText(f, doc)
+		if strings.TrimSpace(n.Doc) != "" {
+			commentLine(f, "")
+			commentText(f, n.Doc)
 		}
 		switch n.Kind {
 		case types.Struct:
@@ -124,9 +121,7 @@ func namedTypes(f *File, p *ir.Program) {
 func namedStruct(f *File, n *types.Named) {
 	f.Type().Id(n.Name).StructFunc(func(g *Group) {
 		for _, fl := range n.Fields {
-			for _, l := range comment(fl.Doc) {
-				g.Comment(l)
-			}
+			commentText(g, fl.Doc)
 			tag := fl.JSONName
 			if !fl.Required {
 				tag += ",omitempty"
@@ -134,7 +129,7 @@ func namedStruct(f *File, n *types.Named) {
 			g.Id(fl.GoName).Add(goType(fl.Type)).Tag(map[string]string{"json": tag})
 		}
 		if n.Extra != nil {
-			g.Comment("AdditionalProperties holds the members that are not declared properties.")
+			commentLine(g, "AdditionalProperties holds the members that are not declared properties.")
 			g.Id(n.Extra.GoName).Add(goType(n.Extra.Type)).Tag(map[string]string{"json": "-"})
 		}
 	})
@@ -147,14 +142,14 @@ func namedStruct(f *File, n *types.Named) {
 		known = append(known, Lit(fl.JSONName))
 	}
 	extra := Id("v").Dot(n.Extra.GoName)
-	f.Comment("MarshalJSON writes the declared properties, then the members of " + n.Extra.GoName + ".")
+	commentLine(f, "MarshalJSON writes the declared properties, then the members of "+n.Extra.GoName+".")
 	f.Func().Params(Id("v").Id(n.Name)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
 		// A local type without the methods keeps encoding/json from calling this method again.
 		Type().Id("fields").Id(n.Name),
 		Return(Qual(runtimePkg, "MarshalExtra").Call(append([]Code{Id("fields").Call(Id("v")), extra.Clone()}, known...)...)),
 	)
 	f.Line()
-	f.Comment("UnmarshalJSON reads the declared properties and keeps the other members in " + n.Extra.GoName + ".")
+	commentLine(f, "UnmarshalJSON reads the declared properties and keeps the other members in "+n.Extra.GoName+".")
 	f.Func().Params(Id("v").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(Id("data").Index().Byte()).Error().Block(
 		Type().Id("fields").Id(n.Name),
 		If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("data"), Parens(Op("*").Id("fields")).Call(Id("v"))), Err().Op("!=").Nil()).Block(
@@ -168,7 +163,7 @@ func namedStruct(f *File, n *types.Named) {
 func namedEnum(f *File, n *types.Named) {
 	f.Type().Id(n.Name).Add(goType(n.Base))
 	f.Line()
-	f.Commentf("The values of %s.", n.Name)
+	commentf(f, "The values of %s.", n.Name)
 	f.Const().DefsFunc(func(g *Group) {
 		for _, c := range n.Consts {
 			value := Lit(c.Value)
@@ -184,21 +179,21 @@ func namedEnum(f *File, n *types.Named) {
 func namedUnion(f *File, n *types.Named) {
 	f.Type().Id(n.Name).Qual(jsonPkg, "RawMessage")
 	f.Line()
-	f.Commentf("MarshalJSON writes the JSON value as held; an empty %s is null.", n.Name)
+	commentf(f, "MarshalJSON writes the JSON value as held; an empty %s is null.", n.Name)
 	f.Func().Params(Id("u").Id(n.Name)).Id("MarshalJSON").Params().Params(Index().Byte(), Error()).Block(
 		If(Len(Id("u")).Op("==").Lit(0)).Block(Return(Index().Byte().Call(Lit("null")), Nil())),
 		Return(Id("u"), Nil()),
 	)
 	f.Line()
-	f.Comment("UnmarshalJSON keeps a copy of the JSON value.")
+	commentLine(f, "UnmarshalJSON keeps a copy of the JSON value.")
 	f.Func().Params(Id("u").Op("*").Id(n.Name)).Id("UnmarshalJSON").Params(Id("data").Index().Byte()).Error().Block(
 		Op("*").Id("u").Op("=").Append(Parens(Op("*").Id("u")).Index(Op(":").Lit(0)), Id("data").Op("...")),
 		Return(Nil()),
 	)
 	f.Line()
 	for _, v := range n.Variants {
-		f.Commentf("%s decodes the value as %s, one of the alternatives of %s; it does not check", v.Method, v.Type, n.Keyword)
-		f.Comment("that the value is this alternative rather than another.")
+		commentf(f, "%s decodes the value as %s, one of the alternatives of %s; it does not check", v.Method, v.Type, n.Keyword)
+		commentLine(f, "that the value is this alternative rather than another.")
 		f.Func().Params(Id("u").Id(n.Name)).Id(v.Method).Params().Params(goType(v.Type), Error()).Block(
 			Var().Id("v").Add(goType(v.Type)),
 			Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("u"), Op("&").Id("v")),

@@ -80,9 +80,26 @@ func ParseCondition(s string) (Cond, error) {
 	return c, nil
 }
 
+// MaxConditionDepth bounds how deeply a condition nests: parentheses, negations and the
+// operands of && and || chains each add a level. The condition becomes a Go expression
+// nested as deeply; no real condition comes near, and a hostile one (a hundred thousand
+// "!") would otherwise make the generator recurse that deep and write Go that the Go
+// parser refuses.
+const MaxConditionDepth = 100
+
 type condParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	depth int // levels entered so far (see MaxConditionDepth)
+}
+
+// enter adds n levels of nesting at offset at, or fails when that is too deep.
+func (p *condParser) enter(at, n int) *Error {
+	p.depth += n
+	if p.depth > MaxConditionDepth {
+		return errAt(at, "condition nests deeper than %d levels (parentheses, negations and chained && or || operands)", MaxConditionDepth)
+	}
+	return nil
 }
 
 func (p *condParser) space() {
@@ -96,27 +113,25 @@ func (p *condParser) peek(op string) bool {
 	return strings.HasPrefix(p.s[p.i:], op)
 }
 
-func (p *condParser) or() (Cond, *Error) {
-	l, err := p.and()
-	for err == nil && p.peek("||") {
-		off := p.i
-		p.i += 2
-		var r Cond
-		if r, err = p.and(); err == nil {
-			l = &Binary{Op: "||", L: l, R: r, Off: off}
-		}
-	}
-	return l, err
-}
+func (p *condParser) or() (Cond, *Error) { return p.chain("||", p.and) }
 
-func (p *condParser) and() (Cond, *Error) {
-	l, err := p.unary()
-	for err == nil && p.peek("&&") {
+func (p *condParser) and() (Cond, *Error) { return p.chain("&&", p.unary) }
+
+// chain parses operands joined by op, left-associative: each operator nests the chain one
+// level deeper.
+func (p *condParser) chain(op string, operand func() (Cond, *Error)) (Cond, *Error) {
+	depth := p.depth
+	defer func() { p.depth = depth }()
+	l, err := operand()
+	for err == nil && p.peek(op) {
 		off := p.i
 		p.i += 2
+		if err = p.enter(off, 1); err != nil {
+			break
+		}
 		var r Cond
-		if r, err = p.unary(); err == nil {
-			l = &Binary{Op: "&&", L: l, R: r, Off: off}
+		if r, err = operand(); err == nil {
+			l = &Binary{Op: op, L: l, R: r, Off: off}
 		}
 	}
 	return l, err
@@ -126,6 +141,10 @@ func (p *condParser) unary() (Cond, *Error) {
 	if p.peek("!") && !p.peek("!=") {
 		off := p.i
 		p.i++
+		if err := p.enter(off, 1); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
 		x, err := p.unary()
 		if err != nil {
 			return nil, err
@@ -160,6 +179,10 @@ func (p *condParser) primary() (Cond, *Error) {
 	switch {
 	case c == '(':
 		p.i++
+		if err := p.enter(start, 1); err != nil {
+			return nil, err
+		}
+		defer func() { p.depth-- }()
 		x, err := p.or()
 		if err != nil {
 			return nil, err

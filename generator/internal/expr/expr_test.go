@@ -296,3 +296,28 @@ func TestParseBraced(t *testing.T) {
 		}
 	}
 }
+
+func TestConditionDepth(t *testing.T) {
+	ok := strings.Repeat("!", MaxConditionDepth-1) + "($statusCode == 200)"
+	if _, err := ParseCondition(ok); err != nil {
+		t.Errorf("%d levels: %v", MaxConditionDepth, err)
+	}
+	for _, c := range []struct {
+		cond string
+		at   int
+	}{
+		{strings.Repeat("!", 100000) + "$statusCode", MaxConditionDepth},
+		{strings.Repeat("(", 100000) + "$statusCode" + strings.Repeat(")", 100000), MaxConditionDepth},
+		{strings.Repeat("$statusCode == 200 && ", 50000) + "true", 0},
+		{strings.Repeat("$statusCode == 200 || ", 50000) + "true", 0},
+	} {
+		_, err := ParseCondition(c.cond)
+		if err == nil || !strings.Contains(err.Error(), "nests deeper") {
+			t.Errorf("%.30q…: %v, want a nesting error", c.cond, err)
+			continue
+		}
+		if e, ok := err.(*Error); !ok || c.at > 0 && e.Offset != c.at {
+			t.Errorf("%.30q…: error %#v, want one at offset %d", c.cond, err, c.at)
+		}
+	}
+}

@@ -652,11 +652,12 @@ func condLiteral(l *expr.Lit) *Value {
 	case expr.LitBool:
 		return &Value{Kind: VLit, Type: types.Type{Kind: types.Bool}, JSON: l.Text}
 	case expr.LitNumber:
-		t := types.Type{Kind: types.Float64}
-		if l.IsInt {
-			t.Kind = types.Int64
+		// The number in canonical form: it is written into Go source, where the text as
+		// written may mean something else or nothing ("09" is no Go number, "010" is 8).
+		if i, err := strconv.ParseInt(l.Text, 10, 64); err == nil && l.IsInt {
+			return &Value{Kind: VLit, Type: types.Type{Kind: types.Int64}, JSON: strconv.FormatInt(i, 10)}
 		}
-		return &Value{Kind: VLit, Type: t, JSON: strings.TrimPrefix(l.Text, "+")}
+		return &Value{Kind: VLit, Type: types.Type{Kind: types.Float64}, JSON: strconv.FormatFloat(l.Num, 'g', -1, 64)}
 	case expr.LitString:
 		q, _ := json.Marshal(l.Text)
 		return &Value{Kind: VLit, Type: types.Type{Kind: types.String}, JSON: string(q), Text: l.Text}

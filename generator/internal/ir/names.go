@@ -45,7 +45,8 @@ func words(s string) []string {
 	return out
 }
 
-// GoName turns an Arazzo or JSON name into an exported Go identifier.
+// GoName turns an Arazzo or JSON name into an exported Go identifier: only letters and
+// digits of the name are kept, so nothing else of it reaches the code.
 func GoName(s string) string {
 	var b strings.Builder
 	for _, w := range words(s) {
@@ -61,7 +62,9 @@ func GoName(s string) string {
 	if name == "" {
 		name = "X"
 	}
-	if unicode.IsDigit([]rune(name)[0]) {
+	if first := []rune(name)[0]; !unicode.IsUpper(first) {
+		// A digit cannot start an identifier, and a letter without case ("名前") would
+		// make it unexported, invisible to encoding/json and to other packages.
 		name = "X" + name
 	}
 	return name

@@ -18,7 +18,7 @@ func build(t *testing.T, arazzo, openapi string) (*Program, string) {
 		t.Fatalf("parse: %v", diags.Sorted())
 	}
 	doc := load.Decode("wf.yaml", root, &diags)
-	oa, err := load.ParseOpenAPI("api.yaml", []byte(openapi))
+	oa, err := load.ParseOpenAPI("api.yaml", []byte(openapi), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -414,6 +414,7 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 	if !ok {
 		return nil
 	}
+	d.hiddenKeys(root, "", false, 0)
 	if !doc.Arazzo.Set() {
 		diags.Errorf(doc.Pos, "missing-field", "the document has no 'arazzo' version field").WithHint("add `arazzo: 1.0.1` at the top")
 	} else if !strings.HasPrefix(doc.Arazzo.Value, "1.0.") && !strings.HasPrefix(doc.Arazzo.Value, "1.1.") {
@@ -438,7 +439,7 @@ func (d *decoder) source(n *yaml.Node) *Source {
 	if !d.fields(n, "sourceDescription", []string{"name", "url", "type"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
-			s.Name = d.str(key, v)
+			s.Name = d.name("sourceDescription name", v)
 		case "url":
 			s.URL = d.str(key, v)
 		case "type":
@@ -461,7 +462,7 @@ func (d *decoder) workflow(n *yaml.Node) *Workflow {
 	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "workflowId":
-			w.ID = d.str(key, v)
+			w.ID = d.name("workflowId", v)
 		case "summary":
 			w.Summary = v.Value
 		case "description":
@@ -519,7 +520,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "stepId":
-			s.ID = d.str(key, v)
+			s.ID = d.name("stepId", v)
 		case "description":
 			s.Description = v.Value
 		case "operationId":
@@ -567,7 +568,7 @@ func (d *decoder) parameter(n *yaml.Node) *Parameter {
 	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
-			p.Name = d.str(key, v)
+			p.Name = d.name("parameter name", v)
 		case "in":
 			p.In = d.str(key, v)
 		case "value":
@@ -715,7 +716,7 @@ func (d *decoder) action(n *yaml.Node) *Action {
 	if !d.fields(n, "action", []string{"name", "type", "workflowId", "stepId", "retryAfter", "retryLimit", "criteria", "parameters", "reference", "value"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
-			a.Name = d.str(key, v)
+			a.Name = d.name("action name", v)
 		case "type":
 			a.Type = d.str(key, v)
 		case "workflowId":

@@ -70,7 +70,7 @@ components:
 // dangling parameter is left out of it and a dangling schema, response or request body is
 // untyped; Lost says what each operation lacks and where the references are.
 func TestDanglingRefsKeepOperations(t *testing.T) {
-	oa, err := ParseOpenAPI("api.yaml", []byte(danglingAPI))
+	oa, err := ParseOpenAPI("api.yaml", []byte(danglingAPI), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

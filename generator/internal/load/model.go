@@ -151,13 +151,22 @@ func indexDescription(info *datamodel.SpecInfo, cfg *datamodel.DocumentConfigura
 	ic.ExtractRefsSequentially = cfg.ExtractRefsSequentially
 	rolodex := index.NewRolodex(ic)
 	rolodex.SetRootNode(info.RootNode)
-	if cfg.LocalFS != nil || cfg.AllowRemoteReferences {
-		panic("load: indexDescription does not follow createDocument for LocalFS or remote references")
+	if cfg.AllowRemoteReferences {
+		panic("load: indexDescription does not follow createDocument for remote references")
 	}
 	if ic.BasePath != "" || cfg.AllowFileReferences {
 		cwd, _ := filepath.Abs(cfg.BasePath)
-		fileFS, _ := index.NewLocalFSWithConfig(&index.LocalFSConfig{BaseDirectory: cwd, IndexConfig: ic, FileFilters: cfg.FileFilter})
-		ic.AllowFileLookup = true
+		// A supplied file system (the one that confines $refs to the allowed roots) is
+		// wrapped as createDocument wraps it; without one, the local disk at cwd.
+		conf := &index.LocalFSConfig{BaseDirectory: cwd, IndexConfig: ic, FileFilters: cfg.FileFilter}
+		var fileFS index.RolodexFS
+		if rfs, ok := cfg.LocalFS.(index.RolodexFS); ok {
+			fileFS = rfs
+		} else {
+			conf.DirFS = cfg.LocalFS // nil: the local disk
+			fileFS, _ = index.NewLocalFSWithConfig(conf)
+			ic.AllowFileLookup = true
+		}
 		rolodex.AddLocalFS(cwd, fileFS)
 	}
 	_ = rolodex.IndexTheRolodex(context.Background())

@@ -76,7 +76,15 @@ func parseEager(t *testing.T, file string, data []byte) *eager {
 // whole build of it.
 func compareModels(t *testing.T, file string, data []byte) {
 	t.Helper()
-	lazy, err := ParseOpenAPI(file, data)
+	// The description may read files beside it, as the eager build below may.
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err == nil {
+		dir, err = filepath.EvalSymlinks(dir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := ParseOpenAPI(file, data, &FileAccess{Roots: []string{dir}, MaxBytes: 64 << 20})
 	if err != nil {
 		return // refused before any model is built, the same way for both
 	}

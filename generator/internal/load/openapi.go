@@ -41,6 +41,9 @@ type OpenAPI struct {
 	// dangling holds the references taken out before the model was built (danglingrefs.go).
 	dangling *danglingRefs
 	model    *model
+	// ReadsFiles is set when $refs of the description name other files: what it gives then
+	// depends on the FileAccess it was parsed with.
+	ReadsFiles bool
 }
 
 // Security is the description's security requirement (its top-level security field);
@@ -66,6 +69,8 @@ type Dropped struct {
 type Unresolved struct {
 	Ref       string
 	Line, Col int // of the reference; zero when unknown
+	// Cycle is set when it points at references that only lead back to it.
+	Cycle bool
 }
 
 // Operation is one operation of an OpenAPI description. Its model (Op, Params) is built
@@ -162,16 +167,19 @@ func (e *AliasBombError) Error() string {
 	return fmt.Sprintf("YAML aliases expand the document to more than %d nodes", MaxExpandedNodes)
 }
 
-// ParseOpenAPI parses an OpenAPI 3.x description. dir is the directory that relative
-// references inside it are resolved against. A description whose aliases would expand past
-// MaxExpandedNodes is refused before libopenapi builds a model from it.
-func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
+// ParseOpenAPI parses an OpenAPI 3.x description. Relative references inside it are resolved
+// against its directory; access says which files its references may read (nil: none), and a
+// $ref to another file is a RefErrors when it names one it may not. A description whose
+// aliases would expand past MaxExpandedNodes is refused before libopenapi builds a model
+// from it.
+func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, fmt.Errorf("document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
 	}
+	refs := newRefFS(file, access)
 	cfg := &datamodel.DocumentConfiguration{
 		BasePath:                            filepath.Dir(file),
-		AllowFileReferences:                 true,
+		LocalFS:                             refs,
 		IgnorePolymorphicCircularReferences: true,
 		IgnoreArrayCircularReferences:       true,
 		// libopenapi logs defects anywhere in the description; only the operations the
@@ -206,7 +214,13 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	// no workflow uses. What does use one sees nothing there (an untyped schema, a missing
 	// parameter); the references are kept in Unresolved for a warning.
 	var dangling *danglingRefs
+	readsFiles := false
 	if bytes.Contains(data, []byte("$ref")) {
+		errs, reached := checkFileRefs(file, doc.GetSpecInfo().RootNode, access)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		readsFiles = reached
 		dangling = removeDanglingRefs(doc.GetSpecInfo().RootNode)
 	}
 	m, err := newModel(doc.GetSpecInfo(), cfg)
@@ -214,8 +228,16 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 		return nil, oneLine(err)
 	}
 	lowbase.SchemaQuickHashMap.Clear() // as BuildV3Model does: the map only serves the build
+	if refused := refs.refusals(); len(refused) > 0 {
+		var errs RefErrors
+		for _, r := range refused {
+			errs = append(errs, &RefError{File: file, Line: 1, Col: 1, Reason: r})
+		}
+		return nil, errs
+	}
 	// Circular references and other complaints leave a usable model; they are not our concern.
-	o := &OpenAPI{File: file, model: m, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling}
+	o := &OpenAPI{File: file, model: m, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling,
+		ReadsFiles: readsFiles || refs.wasAsked()}
 	if len(m.doc.Servers) > 0 {
 		o.ServerURL = serverURL(m.doc.Servers[0])
 	}

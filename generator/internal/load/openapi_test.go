@@ -46,7 +46,7 @@ components:
         owner:
           $ref: '#/components/schemas/Owner'
 `
-	oa, err := ParseOpenAPI("api.yaml", []byte(src))
+	oa, err := ParseOpenAPI("api.yaml", []byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ components:
 		t.Errorf("Unresolved = %+v, want %+v", oa.Unresolved, want)
 	}
 
-	clean, err := ParseOpenAPI("api.yaml", []byte(src+"    Owner: {type: object}\n    Owners: {type: array}\n"))
+	clean, err := ParseOpenAPI("api.yaml", []byte(src+"    Owner: {type: object}\n    Owners: {type: array}\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ paths:
       responses:
         "204": {description: gone}
 `
-	oa, err := ParseOpenAPI("api.yaml", []byte(src))
+	oa, err := ParseOpenAPI("api.yaml", []byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestParseOpenAPIAliasBomb(t *testing.T) {
 		"openapi":     bomb,
 		"not openapi": strings.Replace(bomb, "openapi: 3.0.3\n", "", 1), // libopenapi refuses it
 	} {
-		_, err := ParseOpenAPI("bomb.yaml", []byte(src))
+		_, err := ParseOpenAPI("bomb.yaml", []byte(src), nil)
 		var be *AliasBombError
 		if !errors.As(err, &be) {
 			t.Errorf("%s: err = %v, want an AliasBombError", name, err)
@@ -138,14 +138,14 @@ func TestParseOpenAPIAliasBomb(t *testing.T) {
 
 	shared := "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\nx-base: &b {a: 1, b: 2}\nx-list: [" +
 		strings.TrimSuffix(strings.Repeat("*b, ", 1000), ", ") + "]\n"
-	if _, err := ParseOpenAPI("ok.yaml", []byte(shared)); err != nil {
+	if _, err := ParseOpenAPI("ok.yaml", []byte(shared), nil); err != nil {
 		t.Errorf("shared aliases: %v", err)
 	}
 }
 
 // Malformed YAML in a description is reported with the parser's position.
 func TestParseOpenAPIMalformedYAML(t *testing.T) {
-	_, err := ParseOpenAPI("bad.yaml", []byte("openapi: 3.0.3\ninfo: {title: t\npaths: {}\n"))
+	_, err := ParseOpenAPI("bad.yaml", []byte("openapi: 3.0.3\ninfo: {title: t\npaths: {}\n"), nil)
 	if err == nil {
 		t.Fatal("malformed YAML was accepted")
 	}

@@ -67,7 +67,7 @@ paths:
 components:
   schemas:
 ` + schemas
-	oa, err := load.ParseOpenAPI(t.Name()+".yaml", []byte(doc))
+	oa, err := load.ParseOpenAPI(t.Name()+".yaml", []byte(doc), nil)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}

@@ -3,4 +3,4 @@
 // tables, and cmd/refreshcustomers-mcp an MCP server with the workflow as a tool.
 package refreshcustomers
 
-//go:generate go tool arazzogen -mcp -allow ../../../examples/prismatic/openapi -o . -package refreshcustomers ../../../examples/prismatic/arazzo/prismatic-refresh-and-list-customers-workflow.yml
+//go:generate go tool arazzogen -mcp -o . -package refreshcustomers ../../../examples/prismatic/arazzo/prismatic-refresh-and-list-customers-workflow.yml

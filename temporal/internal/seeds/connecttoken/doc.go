@@ -2,4 +2,4 @@
 // workflow package, and in connecttokentemporal the package that runs it on Temporal.
 package connecttoken
 
-//go:generate go tool arazzogen -temporal -allow ../../../../examples/pipedream/openapi -o . -package connecttoken ../../../../examples/pipedream/arazzo/pipedream-token-validation-workflow.yml
+//go:generate go tool arazzogen -temporal -o . -package connecttoken ../../../../examples/pipedream/arazzo/pipedream-token-validation-workflow.yml

@@ -2,4 +2,4 @@
 // workflow package, and in refreshcustomerstemporal the package that runs it on Temporal.
 package refreshcustomers
 
-//go:generate go tool arazzogen -temporal -allow ../../../../examples/prismatic/openapi -o . -package refreshcustomers ../../../../examples/prismatic/arazzo/prismatic-refresh-and-list-customers-workflow.yml
+//go:generate go tool arazzogen -temporal -o . -package refreshcustomers ../../../../examples/prismatic/arazzo/prismatic-refresh-and-list-customers-workflow.yml

@@ -2,4 +2,4 @@
 // workflow package, and in tokenbootstraptemporal the package that runs it on Temporal.
 package tokenbootstrap
 
-//go:generate go tool arazzogen -temporal -allow ../../../../examples/airbyte/openapi -o . -package tokenbootstrap ../../../../examples/airbyte/arazzo/airbyte-application-token-bootstrap-workflow.yml
+//go:generate go tool arazzogen -temporal -o . -package tokenbootstrap ../../../../examples/airbyte/arazzo/airbyte-application-token-bootstrap-workflow.yml
