@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
-	"github.com/arazzogen/arazzogen/generator/internal/types"
 	. "github.com/dave/jennifer/jen"
 )
 
@@ -223,16 +222,13 @@ func convert(v *ir.Value, f *ir.Field) *Statement {
 	if len(v.Pointer) > 0 {
 		return nil
 	}
+	if v.IsLiteral() {
+		return literalAs(v, f.Type)
+	}
 	switch {
 	case v.Type == f.Type:
 		return valueExpr(v)
 	case v.Type.NonNull() != f.Type.NonNull():
-		if v.IsLiteral() && v.Type.Scalar() && f.Type.Scalar() && (v.Type.Kind == f.Type.Kind || v.Type.Kind == types.Int64 && f.Type.Kind == types.Float64) {
-			if f.Type.Pointer() {
-				return Qual(runtimePkg, "Ptr").Call(goType(f.Type.NonNull()).Call(valueExpr(v)))
-			}
-			return valueExpr(v)
-		}
 		return nil
 	case f.Type.Pointer() && !v.Type.Pointer():
 		return Qual(runtimePkg, "Ptr").Call(valueExpr(v))
