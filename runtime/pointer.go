@@ -9,10 +9,14 @@ import (
 
 // Decode stores the value found at the JSON Pointer tokens in the response body into dst
 // (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
-// as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
-// type, is an error.
+// as an interpreter would yield no value. A body that is not JSON is text: the whole of it
+// is a string (a *string gets the text, a *json.RawMessage the text as a JSON string);
+// anything else read from it, or a value of the wrong type, is an error.
 func (r *Response) Decode(dst any, tokens ...string) error {
 	if !r.validJSON() {
+		if len(tokens) == 0 && len(r.Body) > 0 && decodeText(r.Body, dst) {
+			return nil
+		}
 		return r.Fail("response body is not valid JSON", errSyntax)
 	}
 	raw, found, err := Lookup(r.Body, tokens...)
@@ -29,6 +33,27 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
 	}
 	return nil
+}
+
+// decodeText stores a text body into a string or raw JSON destination and reports whether
+// dst is one of those.
+func decodeText(body []byte, dst any) bool {
+	switch d := dst.(type) {
+	case *string:
+		*d = string(body)
+	case **string:
+		s := string(body)
+		*d = &s
+	case *json.RawMessage:
+		q, err := json.Marshal(string(body))
+		if err != nil {
+			return false
+		}
+		*d = q
+	default:
+		return false
+	}
+	return true
 }
 
 // decodeScalar stores raw (one well-formed JSON value) into dst when dst is one of the types

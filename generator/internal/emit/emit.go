@@ -552,7 +552,9 @@ func stringExpr(v *ir.Value, override *Statement) *Statement {
 	if x == nil {
 		x = valueExpr(v)
 	}
-	if v.Type.Pointer() {
+	if v.Type.Pointer() || v.Kind == ir.VResponseBody {
+		// A response body value is read at run time as any JSON value (a string, for a
+		// text body), whatever its schema type.
 		return Qual(runtimePkg, "Text").Call(x)
 	}
 	switch v.Type.Kind {

@@ -219,7 +219,7 @@ func callExpr(call *ir.Call, ctx Code, onErr func(err Code) *Statement) (prep []
 
 // convert renders v as a value of field f's type when that needs no error check, else nil.
 func convert(v *ir.Value, f *ir.Field) *Statement {
-	if len(v.Pointer) > 0 {
+	if len(v.Pointer) > 0 || v.Kind == ir.VResponseBody {
 		return nil
 	}
 	if v.IsLiteral() {

@@ -147,7 +147,12 @@ type scope struct {
 	steps    map[string]*Step // steps compiled so far
 	current  *Step            // nil outside a step
 	response *base.SchemaProxy
-	hasResp  bool
+	// view is what the description says of the responses the step's success admits
+	// (responses.go); response is its schema.
+	view    responseView
+	hasResp bool
+	// output is the name of the step output being compiled, "" elsewhere.
+	output string
 	// callee is the workflow a workflowId step runs; $outputs in that step's outputs read
 	// the callee's outputs (the stance of features AMB-E7).
 	callee  *Call
@@ -226,7 +231,9 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			trimmed.Value = expression
 			node, text = &trimmed, expression
 		}
+		sc.output = o.Name.Value
 		v := b.value(sc, node, text, o.Value.Pos)
+		sc.output = ""
 		if v == nil {
 			continue
 		}
@@ -333,7 +340,9 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
 	b.requestBody(sc, st, s, op)
 
-	sc.hasResp, sc.response = true, responseSchema(op.Op)
+	sc.view = responses(op.Op, s.SuccessCriteria)
+	b.warnUndeclaredStatus(st, s.SuccessCriteria, sc.view)
+	sc.hasResp, sc.response, st.response = true, sc.view.schema, sc.view.schema
 	for _, c := range s.SuccessCriteria {
 		if cr := b.criterion(sc, c); cr != nil {
 			st.Criteria = append(st.Criteria, cr)
@@ -979,6 +988,9 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			return &Value{Kind: VResponseHeader, Name: http.CanonicalHeaderKey(e.Name), Type: types.Type{Kind: types.String}, Src: e.Raw}
 		}
 		v := &Value{Kind: VResponseBody, Pointer: e.Pointer, Src: e.Raw}
+		if v := b.declaredBody(sc, e, pos, v); v != nil {
+			return v
+		}
 		split, bracketed := bracketIndexes(e.Pointer)
 		if sc.response == nil {
 			if bracketed {

@@ -6,6 +6,7 @@ package ir
 import (
 	"github.com/arazzogen/arazzogen/generator/internal/load"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
 
 // Program is everything generated from one Arazzo document.
@@ -152,6 +153,10 @@ type Step struct {
 	BodyText     []TextPart
 	BodyFields   []*BodyField
 	Replacements []*Replacement
+
+	// response is the schema of the body of the responses the step's success admits; nil
+	// when it is untyped (responses.go).
+	response *base.SchemaProxy
 }
 
 // ActionKind is what an action does.

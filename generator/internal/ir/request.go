@@ -1034,32 +1034,3 @@ func urlUnescape(s string) (string, error) {
 	}
 	return sb.String(), nil
 }
-
-// responseSchema is the JSON schema of the operation's success response: the first 2xx
-// response in document order, else "default".
-func responseSchema(op *v3.Operation) *base.SchemaProxy {
-	if op.Responses == nil {
-		return nil
-	}
-	var resp *v3.Response
-	if op.Responses.Codes != nil {
-		for code, r := range op.Responses.Codes.FromOldest() {
-			if strings.HasPrefix(code, "2") {
-				resp = r
-				break
-			}
-		}
-	}
-	if resp == nil {
-		resp = op.Responses.Default
-	}
-	if resp == nil || resp.Content == nil {
-		return nil
-	}
-	for ct, mt := range resp.Content.FromOldest() {
-		if strings.Contains(ct, "json") {
-			return mt.Schema
-		}
-	}
-	return nil
-}
