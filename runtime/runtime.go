@@ -36,6 +36,10 @@ const APIVersion2 = 2
 // Response.RequestBody).
 const APIVersion3 = 3
 
+// APIVersion4 is referenced by generated code that reads the URL a step's request was sent
+// to ($url, Response.RequestURL).
+const APIVersion4 = 4
+
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
 // requests. A Doer must honour the request's context: cancellation and timeouts reach an
 // in-flight request only through it.

@@ -435,6 +435,8 @@ func valueExpr(v *ir.Value) *Statement {
 		return Qual(runtimePkg, "Pick").Call(args...)
 	case ir.VSelect:
 		return selectExpr(v)
+	case ir.VRequestURL:
+		return Id("resp").Dot("RequestURL").Call()
 	}
 	return payloadExpr(v)
 }

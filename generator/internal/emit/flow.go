@@ -548,7 +548,7 @@ func condUsesResponse(c *ir.Cond) bool {
 
 func valueUsesResponse(v *ir.Value) bool {
 	switch v.Kind {
-	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody:
+	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody, ir.VRequestURL:
 		return true
 	case ir.VSelect:
 		return valueUsesResponse(v.Context)

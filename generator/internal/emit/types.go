@@ -16,8 +16,11 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent.
+// request a step sent; version 4 the URL it was sent to ($url).
 func apiVersion(p *ir.Program) string {
+	if p.ReadsRequestURL {
+		return "APIVersion4"
+	}
 	if len(p.Queries) > 0 || p.ReadsSentRequest {
 		return "APIVersion3"
 	}

@@ -1020,8 +1020,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		return nil
 	case expr.Workflows:
 		if e.WorkflowField == "inputs" {
-			b.errorf(pos, "unsupported", "%s: only the outputs of a workflow in dependsOn can be read", e.Raw)
-			return nil
+			return b.workflowInput(sc, e, pos)
 		}
 		for _, d := range sc.wf.DependsOn {
 			if d.Workflow.ID == e.Name && d.Workflow.home == b.doc {
@@ -1062,8 +1061,14 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		return b.requestRef(sc, *e, pos)
 	case expr.Self:
 		return b.selfRef(*e, pos)
+	case expr.Method:
+		return b.methodRef(sc, *e, pos)
+	case expr.URL:
+		return b.urlRef(sc, *e, pos)
+	case expr.SourceDescriptions:
+		return b.sourceRef(*e, pos)
 	}
-	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
+	b.noValueRoot(*e, pos)
 	return nil
 }
 

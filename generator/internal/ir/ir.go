@@ -23,6 +23,8 @@ type Program struct {
 	// ReadsSentRequest is set when a $request expression reads the request as it was sent
 	// (VRequestHeader, VRequestBody).
 	ReadsSentRequest bool
+	// ReadsRequestURL is set when $url reads the URL a request was sent to (VRequestURL).
+	ReadsRequestURL bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
 
@@ -263,6 +265,9 @@ const (
 	VRequestBody
 	// VSelect is a Selector Object evaluated at run time: Query applied to Context.
 	VSelect
+	// VRequestURL is $url: the URL the current step's request was sent to, read at run
+	// time (a string).
+	VRequestURL
 )
 
 // Value is a compiled runtime value with its Go type.
