@@ -59,6 +59,10 @@ type Workflow struct {
 	ID      string
 	Summary string
 	Inputs  []Input
+	// Open marks a workflow whose document declares no inputs schema: like an interpreter,
+	// the command accepts inputs it does not know, with a warning, and ignores them (the
+	// workflow never reads them).
+	Open bool
 	// Run decodes the inputs (a JSON object) and runs the workflow.
 	Run func(ctx context.Context, cfg Config, inputs []byte) (any, error)
 }
@@ -200,6 +204,10 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	values, secrets, err := collectInputs(wf, env, *inputsFile, inputs, inputEnvs)
 	if err != nil {
 		return usage("%v", err)
+	}
+	for _, name := range unreadInputs(wf, values) {
+		fmt.Fprintf(env.Stderr, "%s: warning: workflow %s reads no input %q; ignoring it\n", cmd.Name, wf.ID, name)
+		delete(values, name)
 	}
 	for _, name := range argumentSecrets(wf, inputs) {
 		fmt.Fprintf(env.Stderr, "%s: warning: input %s is secret; pass it with -input-env to keep it out of the process list\n", cmd.Name, name)
@@ -401,14 +409,16 @@ func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, 
 			return nil, fmt.Errorf("-inputs %s: want a JSON object: %v", file, err)
 		}
 		for name := range values {
-			if _, ok := known[name]; !ok {
+			if _, ok := known[name]; !ok && !wf.Open {
 				return nil, fmt.Errorf("-inputs %s: workflow %s has no input %q", file, wf.ID, name)
 			}
 		}
 	}
 	set := func(flagName, name, value string) error {
 		in, ok := known[name]
-		if !ok {
+		if !ok && wf.Open {
+			in = Input{Name: name} // an input nothing reads; reported and dropped by Run
+		} else if !ok {
 			return fmt.Errorf("%s %s: workflow %s has no input %q%s", flagName, name, wf.ID, name, inputList(wf))
 		}
 		if in.Type == "string" {
@@ -461,6 +471,22 @@ func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, 
 		return nil, fmt.Errorf("workflow %s needs input %s (set with -input NAME=VALUE or -input-env NAME=ENVVAR)", wf.ID, strings.Join(missing, ", "))
 	}
 	return values, nil
+}
+
+// unreadInputs names, in order, the inputs given to an open workflow (Workflow.Open) that
+// it does not have.
+func unreadInputs(wf Workflow, values map[string]json.RawMessage) []string {
+	if !wf.Open {
+		return nil
+	}
+	var names []string
+	for name := range values {
+		if !slices.ContainsFunc(wf.Inputs, func(in Input) bool { return in.Name == name }) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 func inputList(wf Workflow) string {

@@ -125,3 +125,25 @@ func TestList(t *testing.T) {
 		t.Errorf("exit %d, -list printed:\n%s\nwant:\n%s", code, out, want)
 	}
 }
+
+func TestOpenWorkflowIgnoresUnreadInputs(t *testing.T) {
+	cmd := echoCommand(nil)
+	cmd.Workflows[0].Inputs = []Input{{Name: "a"}} // the one input the workflow reads
+	cmd.Workflows[0].Open = true
+	code, out, errOut := runCLI(t, cmd, nil, `{"a": 1, "b": 2}`, "echo", "-inputs", "-", "-input", "c=three")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"a": 1`) || strings.Contains(out, `"b"`) || strings.Contains(out, `"c"`) {
+		t.Errorf("stdout %s: want input a only", out)
+	}
+	for _, name := range []string{`"b"`, `"c"`} {
+		if !strings.Contains(errOut, "warning: workflow echo reads no input "+name+"; ignoring it") {
+			t.Errorf("stderr %q: want a warning for %s", errOut, name)
+		}
+	}
+	cmd.Workflows[0].Open = false
+	if code, _, errOut := runCLI(t, cmd, nil, "", "echo", "-input", "c=three"); code != ExitUsage || !strings.Contains(errOut, `has no input "c"`) {
+		t.Errorf("a workflow with an inputs schema: exit %d, stderr %q; want exit 2", code, errOut)
+	}
+}

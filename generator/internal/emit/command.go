@@ -50,6 +50,9 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			}
 			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))
 		}
+		if w.OpenInputs {
+			fields = append(fields, kv("Open", True()))
+		}
 		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
 		workflows = append(workflows, lines(fields))
 	}

@@ -171,7 +171,8 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	if q := b.doc.linked.Qualifier; q != "" {
 		base = unexportedName(q + "." + w.ID.Value)
 	}
-	wf := &Workflow{ID: w.ID.Value, Source: b.doc.linked.Qualifier, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description, def: w, home: b.doc}
+	wf := &Workflow{ID: w.ID.Value, Source: b.doc.linked.Qualifier, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description, def: w, home: b.doc,
+		OpenInputs: w.Inputs == nil || len(propertyNames(w.InputsSchema)) == 0 && !w.InputsUnresolved}
 	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
@@ -899,14 +900,14 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		if sc.doc.InputsUnresolved {
 			return nil // the inputs schema's broken $ref is reported
 		}
-		f, ok := b.unknownName(pos, sc.wf.Inputs.Fields, e.Name, fmt.Sprintf("workflow %q", sc.wf.ID), "input")
+		f, ok := b.unknownName(pos, declared(sc.wf.Inputs.Fields), e.Name, fmt.Sprintf("workflow %q", sc.wf.ID), "input")
 		if !ok {
 			return nil
 		}
 		if f == nil {
 			if !inputNameRE.MatchString(e.Name) {
 				d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
-				hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
+				hintNames(d, e.Name, jsonNames(declared(sc.wf.Inputs.Fields)), "inputs")
 				return nil
 			}
 			// An interpreter hands the workflow whatever inputs its caller gives, so a
@@ -1111,6 +1112,24 @@ func absent(src string) *Value {
 	return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: src}
 }
 
+func propertyNames(sp *base.SchemaProxy) []string {
+	names, _, _ := types.Properties(sp)
+	return names
+}
+
+// declared lists the inputs the inputs schema declares: names added leniently are no
+// candidates for "did you mean" or a letter-case reading, since the document never chose
+// them.
+func declared(fields []*Field) []*Field {
+	var out []*Field
+	for _, f := range fields {
+		if !f.Added {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // inputNameRE is the name an added input may have (the 1.1 grammar's identifier): a name
 // outside it is more likely a broken expression than an input the schema forgot.
 var inputNameRE = outputKeyRE
@@ -1122,7 +1141,7 @@ func addInput(in *Struct, name string) *Field {
 	for _, f := range in.Fields {
 		names.used[f.GoName] = true
 	}
-	f := &Field{GoName: names.name(GoName(name)), JSONName: name, Type: types.Type{Kind: types.Raw}, OmitEmpty: true,
+	f := &Field{GoName: names.name(GoName(name)), JSONName: name, Type: types.Type{Kind: types.Raw}, OmitEmpty: true, Added: true,
 		Doc: "Added: the workflow reads this input, which its inputs schema does not declare."}
 	in.Fields = append(in.Fields, f)
 	return f

@@ -222,7 +222,7 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		}
 		i := slices.IndexFunc(callee.Inputs.Fields, func(f *Field) bool { return f.JSONName == p.Name.Value })
 		if i < 0 {
-			f, ok := b.unknownName(p.Name.Pos, callee.Inputs.Fields, p.Name.Value, fmt.Sprintf("workflow %q", callee.ID), "input")
+			f, ok := b.unknownName(p.Name.Pos, declared(callee.Inputs.Fields), p.Name.Value, fmt.Sprintf("workflow %q", callee.ID), "input")
 			if f != nil {
 				i = slices.Index(callee.Inputs.Fields, f)
 			} else {

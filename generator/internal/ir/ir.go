@@ -68,6 +68,9 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+	// OpenInputs is set when the workflow declares no inputs schema: any inputs are
+	// accepted, and those it never reads are ignored (the generated command warns).
+	OpenInputs bool
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it
@@ -102,6 +105,9 @@ type Field struct {
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
+	// Added marks an input the inputs schema does not declare, added because the workflow
+	// reads it (a lenient reading): it is never offered as "did you mean".
+	Added bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
 	// name is secret by runtime.SecretName, its schema has format: password, or it is an
 	// output holding a secret value (see security.go).
