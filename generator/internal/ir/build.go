@@ -161,6 +161,9 @@ type scope struct {
 	// failed holds the steps that could not be compiled; references to them are not
 	// reported again.
 	failed map[string]bool
+	// params are the workflow's parameters, Reusable Objects expanded, which every step
+	// gets unless it sets the same parameter itself.
+	params []*load.Parameter
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -178,8 +181,9 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
 		"failErr", "failResp", "endErr", "retries", "runs", "resume")
 	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars, failed: map[string]bool{}}
+	sc.params = b.uniqueParameters(w.Parameters)
 	for _, d := range w.DependsOn {
-		if call := b.call(sc, d, nil); call != nil {
+		if call := b.call(sc, d, nil, nil); call != nil {
 			call.Var = vars.name(localName("dep", call.Workflow.ID))
 			wf.DependsOn = append(wf.DependsOn, call)
 		}
@@ -338,7 +342,8 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
-	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
+	params, inherited := b.mergeParameters(sc, s.Parameters)
+	b.parameters(sc, st, s, params, inherited, op)
 	b.requestBody(sc, st, s, op)
 
 	sc.view = responses(op.Op, s.SuccessCriteria)
@@ -375,42 +380,61 @@ func (b *builder) checkUnbound(sc *scope, st *Step, s *load.Step) {
 }
 
 // mergeParameters expands Reusable Objects and adds the workflow's parameters that the
-// step does not set itself (same name and location; header names are case-insensitive). A
-// workflow parameter goes only to operations that declare it (features AMB-P2), and to every
-// x-operation, which declares nothing. A list that sets one parameter twice, which Arazzo
-// does not allow, is read as the later setting replacing the earlier one, with a warning;
-// the request then carries one value, which is also what $request reads.
-func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Operation) []*load.Parameter {
-	var out []*load.Parameter
-	type setAt struct{ level, index int }
-	set := map[[2]string]setAt{}
-	for level, list := range [][]*load.Parameter{own, sc.doc.Parameters} {
-		for _, p := range list {
-			if p.Reference.Set() {
-				if p = b.expandParameter(p); p == nil {
-					continue
-				}
-			}
-			key := [2]string{p.Name.Value, p.In.Value}
-			if p.In.Value == "header" {
-				key[0] = strings.ToLower(key[0])
-			}
-			prev, dup := set[key]
-			if dup && prev.level == level {
-				first := out[prev.index]
-				b.diags.Warnf(p.Name.Pos, "duplicate-parameter", "%s parameter %q sets %q (line %d) again; the later value is sent", p.In.Value, p.Name.Value, first.Name.Value, first.Name.Pos.Line).
-					WithHint("remove one of them: a step or workflow sets each parameter once (header names are case-insensitive)")
-				out[prev.index] = p
-				continue
-			}
-			if dup || level == 1 && !op.Undescribed && findParam(op, p.Name.Value, p.In.Value) == nil {
-				continue
-			}
-			set[key] = setAt{level, len(out)}
+// step does not set itself (same name and location; header names are case-insensitive).
+// Workflow parameters apply to every step (features AMB-P2): an operation that does not
+// declare one still gets it, as real documents mean for an Authorization header or an API
+// key, which OpenAPI never declares as parameters. inherited holds those that came from the
+// workflow, which an operation need not declare.
+func (b *builder) mergeParameters(sc *scope, own []*load.Parameter) (out []*load.Parameter, inherited map[*load.Parameter]bool) {
+	out = b.uniqueParameters(own)
+	set := map[[2]string]bool{}
+	for _, p := range out {
+		set[parameterKey(p)] = true
+	}
+	inherited = map[*load.Parameter]bool{}
+	for _, p := range sc.params {
+		if !set[parameterKey(p)] {
 			out = append(out, p)
+			inherited[p] = true
 		}
 	}
+	return out, inherited
+}
+
+// uniqueParameters expands the Reusable Objects of one parameters list. A list that sets
+// one parameter twice, which Arazzo does not allow, is read as the later setting replacing
+// the earlier one (as Redocly Respect does), with a warning; the request then carries one
+// value, which is also what $request reads.
+func (b *builder) uniqueParameters(list []*load.Parameter) []*load.Parameter {
+	var out []*load.Parameter
+	at := map[[2]string]int{}
+	for _, p := range list {
+		if p.Reference.Set() {
+			if p = b.expandParameter(p); p == nil {
+				continue
+			}
+		}
+		key := parameterKey(p)
+		if i, dup := at[key]; dup {
+			first := out[i]
+			b.diags.Warnf(p.Name.Pos, "duplicate-parameter", "%s parameter %q sets %q (line %d) again; the later value is sent", p.In.Value, p.Name.Value, first.Name.Value, first.Name.Pos.Line).
+				WithHint("remove one of them: a step or workflow sets each parameter once (header names are case-insensitive)")
+			out[i] = p
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, p)
+	}
 	return out
+}
+
+// parameterKey identifies a parameter: its name (case-insensitive for headers) and location.
+func parameterKey(p *load.Parameter) [2]string {
+	key := [2]string{p.Name.Value, p.In.Value}
+	if p.In.Value == "header" {
+		key[0] = strings.ToLower(key[0])
+	}
+	return key
 }
 
 // operation resolves an operationId: "$sourceDescriptions.src.op", the lenient "src.op",
@@ -1048,7 +1072,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		}
 		// Read leniently as the dependsOn the author left out: a workflow's outputs exist only
 		// once it has run, and dependsOn is how a workflow runs another one first.
-		call := b.call(sc, load.Str{Value: e.Name, Pos: pos}, nil)
+		call := b.call(sc, load.Str{Value: e.Name, Pos: pos}, nil, nil)
 		if call == nil {
 			return nil // the cycle is reported
 		}

@@ -114,7 +114,7 @@ var (
 // parameters compiles the step's parameters (Reusable Objects already expanded and the
 // workflow's merged in) into path, query, header, cookie and querystring values, each with
 // the serialization its OpenAPI parameter declares.
-func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.Parameter, op *load.Operation) {
+func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.Parameter, inherited map[*load.Parameter]bool, op *load.Operation) {
 	if st.OperationID == "" {
 		st.OperationID = operationName(op) // an operationPath step to an operation without an id
 	}
@@ -135,7 +135,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		// OpenAPI ignores Accept, Content-Type and Authorization header parameters (they are
 		// governed by content negotiation and security schemes), so they are never declared.
 		implicit := in == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(p.Name.Value))
-		if decl == nil && in != "path" && !implicit && !op.Undescribed {
+		if decl == nil && in != "path" && !implicit && !op.Undescribed && !inherited[p] {
 			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", operationName(op), in, p.Name.Value)
 		}
 		if p.Value == nil {
@@ -154,6 +154,9 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		switch in {
 		case "path":
 			if path, _, _ := strings.Cut(op.Path, "?"); !strings.Contains(path, "{"+p.Name.Value+"}") && !strings.Contains(path, "{+"+p.Name.Value+"}") {
+				if inherited[p] {
+					continue // a workflow's path parameter fills the paths that have it
+				}
 				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, operationName(op), p.Name.Value)
 				continue
 			}
