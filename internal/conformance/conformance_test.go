@@ -26,9 +26,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// script is case.yaml: the runs of one document.
+// script is case.yaml: the runs of one document, or the diagnostics that reject it.
 type script struct {
 	Runs []run `yaml:"runs"`
+	// Diagnostics lists substrings that the generator's diagnostics (warnings and errors,
+	// as printed) must contain.
+	Diagnostics []string `yaml:"diagnostics"`
+	// Rejected says that the document must not generate: it has errors (which Diagnostics
+	// names), and there is nothing to run.
+	Rejected bool `yaml:"rejected"`
 }
 
 type run struct {
@@ -116,8 +122,8 @@ func loadCases(t *testing.T) []*testCase {
 				c.doc = p
 			}
 		}
-		if c.doc == "" || len(c.script.Runs) == 0 {
-			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
+		if c.doc == "" || len(c.script.Runs) == 0 && !c.script.Rejected {
+			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs (or rejected: true)", name)
 		}
 		cases = append(cases, c)
 	}
@@ -180,11 +186,22 @@ func TestConformance(t *testing.T) {
 	bin := build(t, cases)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.result.HasErrors() {
-				var sb strings.Builder
-				for _, d := range c.result.Diags {
-					sb.WriteString(d.String() + "\n")
+			var sb strings.Builder
+			for _, d := range c.result.Diags {
+				sb.WriteString(d.String() + "\n")
+			}
+			for _, want := range c.script.Diagnostics {
+				if !strings.Contains(sb.String(), want) {
+					t.Errorf("the diagnostics do not contain %q:\n%s", want, sb.String())
 				}
+			}
+			if c.script.Rejected {
+				if !c.result.HasErrors() {
+					t.Errorf("the document generated; it must be rejected")
+				}
+				return
+			}
+			if c.result.HasErrors() {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
 			for _, r := range c.script.Runs {

@@ -312,6 +312,10 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		}
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
+	if !b.oneTarget(s) {
+		b.checkUnbound(sc, st, s)
+		return nil
+	}
 	var op *load.Operation
 	var opPos diag.Pos
 	var xURL string // an x-operation's url as written
@@ -357,6 +361,37 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OutputValues = b.outputs(sc, s.Outputs, st.Outputs)
 	b.actionsOf(sc, st, s)
 	return st
+}
+
+// oneTarget reports a step that names more than one target: Arazzo steps name exactly
+// one of operationId, operationPath and workflowId (the schema's oneOf; x-operation is a
+// target too), and which one the author meant is a guess.
+func (b *builder) oneTarget(s *load.Step) bool {
+	var names []string
+	var second load.Str
+	for _, t := range []struct {
+		name string
+		at   load.Str
+	}{{"operationId", s.OperationID}, {"operationPath", s.OperationPath}, {"workflowId", s.WorkflowID}} {
+		if t.at.Set() {
+			names = append(names, t.name)
+			if len(names) == 2 {
+				second = t.at
+			}
+		}
+	}
+	if s.XOperation != nil {
+		names = append(names, "x-operation")
+		if len(names) == 2 {
+			second = load.Str{Pos: s.XOperation.Pos}
+		}
+	}
+	if len(names) < 2 {
+		return true
+	}
+	b.errorf(second.Pos, "bad-value", "step %q names %s; a step has exactly one target: operationId, operationPath or workflowId", s.ID.Value, strings.Join(names, " and ")).
+		WithHint("keep the one the step means and remove the other")
+	return false
 }
 
 // checkUnbound reports the mistakes in the expressions of a step whose target could not be

@@ -344,6 +344,15 @@ func (d *decoder) str(key string, v *yaml.Node) Str {
 	return Str{Value: v.Value, Pos: d.pos(v), Node: v}
 }
 
+// nonEmpty reports a list that Arazzo requires to have at least one item (minItems: 1 in
+// its schema; for successCriteria, a MUST of the 1.1 text) but that is empty: an empty
+// list is not the same as no list, and no reading of it is more than a guess.
+func (d *decoder) nonEmpty(key string, v *yaml.Node, hint string) {
+	if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+		d.diags.Errorf(d.pos(v), "bad-value", "%s is empty; when present it must list at least one criterion", key).WithHint("%s", hint)
+	}
+}
+
 func (d *decoder) seq(key string, v *yaml.Node) []*yaml.Node {
 	if v.Kind != yaml.SequenceNode {
 		d.diags.Errorf(d.pos(v), "shape", "%s must be a sequence", key)
@@ -529,6 +538,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		case "requestBody":
 			s.RequestBody = d.requestBody(v)
 		case "successCriteria":
+			d.nonEmpty(key, v, "leave successCriteria out for a step that succeeds when its call completes")
 			for _, cn := range d.seq(key, v) {
 				if c := d.criterion(cn); c != nil {
 					s.SuccessCriteria = append(s.SuccessCriteria, c)
@@ -699,14 +709,15 @@ func (d *decoder) parameters(key string, v *yaml.Node) []*Parameter {
 func (d *decoder) actions(key string, v *yaml.Node) []*Action {
 	var out []*Action
 	for _, an := range d.seq(key, v) {
-		if a := d.action(an); a != nil {
+		if a := d.action(an, key == "successActions" || key == "onSuccess"); a != nil {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
-func (d *decoder) action(n *yaml.Node) *Action {
+// action decodes a success action (onSuccess) or a failure action.
+func (d *decoder) action(n *yaml.Node, onSuccess bool) *Action {
 	a := &Action{Pos: d.pos(n)}
 	if !d.fields(n, "action", []string{"name", "type", "workflowId", "stepId", "retryAfter", "retryLimit", "criteria", "parameters", "reference", "value"}, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -723,6 +734,9 @@ func (d *decoder) action(n *yaml.Node) *Action {
 		case "retryLimit":
 			a.RetryLimit = d.str(key, v)
 		case "criteria":
+			if onSuccess {
+				d.nonEmpty(key, v, "leave criteria out for an action that always applies")
+			}
 			for _, cn := range d.seq(key, v) {
 				if c := d.criterion(cn); c != nil {
 					a.Criteria = append(a.Criteria, c)
@@ -771,7 +785,7 @@ func (d *decoder) components(n *yaml.Node) Components {
 					c.Parameters[name] = p
 				}
 			case "successActions", "failureActions":
-				a := d.action(val)
+				a := d.action(val, key == "successActions")
 				if a == nil {
 					continue
 				}
