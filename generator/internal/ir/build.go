@@ -164,6 +164,8 @@ type scope struct {
 	// params are the workflow's parameters, Reusable Objects expanded, which every step
 	// gets unless it sets the same parameter itself.
 	params []*load.Parameter
+	// cyclic holds the steps whose dependsOn form a cycle (reported; see stepOrder).
+	cyclic map[*load.Step]bool
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -190,7 +192,9 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	}
 	ids := map[string]diag.Pos{}
 	var compiled []*load.Step
-	for _, s := range w.Steps {
+	order, cyclic := b.stepOrder(w)
+	sc.cyclic = cyclic
+	for _, s := range order {
 		if prev, dup := ids[s.ID.Value]; dup {
 			b.errorf(s.ID.Pos, "duplicate", "stepId %q is already used at %s", s.ID.Value, prev)
 			continue
@@ -990,7 +994,10 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				return nil
 			}
 			if slices.ContainsFunc(sc.doc.Steps, func(s *load.Step) bool { return s.ID.Value == e.Name }) {
-				b.errorf(pos, "forward-reference", "step %q runs after this point, so its outputs are not available here", e.Name)
+				d := b.errorf(pos, "forward-reference", "step %q runs after this point, so its outputs are not available here", e.Name)
+				if sc.current != nil {
+					d.WithHint("add %q to the dependsOn of step %q (Arazzo 1.1), so that it runs first, or move the step", e.Name, sc.current.ID)
+				}
 				return nil
 			}
 			var ids []string

@@ -347,16 +347,24 @@ func (b *builder) actionsOf(sc *scope, st *Step, s *load.Step) {
 		}
 	}
 	for _, d := range s.DependsOn {
-		// Steps run in document order, so a dependency on an earlier step always holds; a
-		// later or foreign step cannot be honoured by a sequential run.
-		if strings.HasPrefix(d.Value, "$") {
+		// Steps run in dependency order (stepOrder), so a dependency of this workflow has
+		// run by now unless it failed to compile or is part of a cycle (both reported);
+		// a step of another workflow cannot be waited for by a sequential run.
+		switch {
+		case strings.HasPrefix(d.Value, "$"):
 			b.errorf(d.Pos, "unsupported", "step dependencies on other workflows (%s) are not supported yet", d.Value)
-		} else if sc.steps[d.Value] == nil {
-			if slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }) {
-				b.errorf(d.Pos, "forward-reference", "step %q depends on step %q, which comes later; move it after %q", st.ID, d.Value, d.Value)
-			} else {
-				b.errorf(d.Pos, "unknown-step", "step %q depends on step %q, which this workflow does not have", st.ID, d.Value)
+		case d.Value == st.ID:
+			b.errorf(d.Pos, "cycle", "step %q depends on itself", st.ID)
+		case sc.steps[d.Value] != nil, sc.failed[d.Value], sc.cyclic[s]:
+		case slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }):
+			// A dependency in a cycle with other steps, placed after this one.
+		default:
+			var ids []string
+			for _, x := range sc.doc.Steps {
+				ids = append(ids, x.ID.Value)
 			}
+			e := b.errorf(d.Pos, "unknown-step", "step %q depends on step %q, which this workflow does not have", st.ID, d.Value)
+			hintNames(e, d.Value, ids, "steps")
 		}
 	}
 }
