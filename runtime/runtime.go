@@ -10,12 +10,15 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,8 +39,11 @@ const APIVersion2 = 2
 // Response.RequestBody).
 const APIVersion3 = 3
 
-// APIVersion4 is referenced by generated code that reads the URL a step's request was sent
-// to ($url, Response.RequestURL).
+// APIVersion4 is referenced by generated code that runs its steps through a Flow (one
+// function per step, and Drive deciding which step runs next), evaluates JSONPath and XPath
+// criteria and selectors through its Run (bounded by the run's context and a budget:
+// Run.MatchJSONPath, Run.SelectJSONPath, …), sets the retry budget (Transport.RetryBudget)
+// or reads the URL a step's request was sent to ($url, Response.RequestURL).
 const APIVersion4 = 4
 
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
@@ -75,6 +81,7 @@ type Request struct {
 
 	secrets []string // Secrets, the run's secrets and what Auth applied, set by Send
 	timeout string   // which timeout applies, for messages
+	attempt int      // which time the step sends this request (retry actions), set by Step.Send
 }
 
 // Response is a fully read response.
@@ -84,6 +91,7 @@ type Response struct {
 	Body       []byte
 
 	req         *Request
+	run         *Run        // the run of the step that sent the request, if any
 	sent        http.Header // the request's headers as sent: credentials and defaults included
 	jsonChecked int8        // 0 unchecked, 1 valid JSON, 2 not JSON
 }
@@ -108,6 +116,10 @@ func stripURL(err error) error {
 }
 
 func (req *Request) fail(status int, reason string, err error) *StepError {
+	attempts := req.attempt
+	if attempts < 2 {
+		attempts = 0
+	}
 	return &StepError{
 		Workflow:   req.Workflow,
 		Step:       req.Step,
@@ -116,13 +128,20 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 		StatusCode: status,
 		Reason:     reason,
 		Err:        err,
-		secrets:    req.secrets,
+		Attempts:   attempts,
+		secrets:    newSecretSet(req.secrets),
 	}
 }
 
-// Unmet reports that a success criterion did not hold for this response.
+// Unmet reports that a success criterion did not hold for this response. When the criterion
+// did not hold because its evaluation was stopped (Run.MatchJSONPath), the error says why.
 func (r *Response) Unmet(criterion string) error {
-	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, nil)
+	var why error
+	if ee := r.run.evalError(); ee != nil {
+		why = ee.Err
+	}
+	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, why)
+	e.Criterion = criterion
 	e.Body = excerpt(r.Body, r.req.secrets)
 	return e
 }
@@ -150,33 +169,107 @@ func isJSONType(ct string) bool {
 
 const maxExcerpt = 512
 
+// excerptWindow is how much of a body an excerpt examines (and the longest form of a secret
+// more), so that an error on a 10 MiB body costs little.
+const excerptWindow = 8 << 10
+
 // excerpt is the start of a response body for a StepError, with secret JSON members and
-// secret values replaced by Redacted. Only a bounded prefix is examined, so an error on a
+// secret values replaced by Redacted, and so are the values of secret members wherever else
+// the body repeats them (see secretMemberValues). Redaction comes before any cut: the
+// examined part reaches past excerptWindow by the longest form of a secret, so that one that
+// starts inside the window is found whole, and what is left of one that the end of the
+// examined part splits is dropped. Only that bounded prefix is examined, so an error on a
 // 10 MiB body costs little.
-func excerpt(b []byte, secrets []string) string {
-	const window = 8 << 10
-	cut := len(b) > window
+func excerpt(b []byte, secrets []string) string { return excerptN(b, secrets, maxExcerpt) }
+
+// excerptN is excerpt with a limit other than maxExcerpt (at most 8 KiB).
+func excerptN(b []byte, secrets []string, limit int) string {
+	head := b[:min(len(b), excerptWindow)]
+	red := newRedactor(append(slices.Clip(secrets), secretMemberValues(head)...))
+	cut := len(b) > excerptWindow+red.longest
 	if cut {
-		b = b[:window]
+		b = b[:excerptWindow+red.longest]
 	}
-	red, complete := redactBody(b)
-	s := RedactString(string(red), secrets...)
-	if len(s) > maxExcerpt {
-		s = s[:maxExcerpt]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1] // do not split a character
-		}
-		return s + "…"
+	body, complete := redactBody(b)
+	s := red.replace(string(body))
+	if cut || !complete {
+		s = red.cutTail(s)
+	}
+	if len(s) > limit {
+		s = s[:limit]
+		cut = true
 	}
 	if cut || !complete {
-		return s + "…"
+		return trimPartialRune(s) + "…" // do not split a character
 	}
 	return s
 }
 
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of s, left by a cut.
+func trimPartialRune(s string) string {
+	for i := 1; i <= utf8.UTFMax && i <= len(s); i++ {
+		if utf8.RuneStart(s[len(s)-i]) {
+			if !utf8.FullRuneInString(s[len(s)-i:]) {
+				return s[:len(s)-i]
+			}
+			return s
+		}
+	}
+	return s
+}
+
+// secretMemberValues returns the string values, of at least 8 bytes, of the members of a
+// JSON body whose names SecretName marks: such a value is secret wherever else the body
+// repeats it (a token inside a link member, say). Shorter values ("none", "true") would
+// match ordinary text. It reads b as far as it is well-formed.
+func secretMemberValues(b []byte) []string {
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	var values []string
+	secretValue := false // the next value is that of a secret member
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return values
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				stack = append(stack, frame{object: d == '{', wantKey: d == '{'})
+			} else {
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].wantKey = true
+				}
+			}
+			secretValue = false
+			continue
+		}
+		if top >= 0 && stack[top].object && stack[top].wantKey {
+			key, _ := tok.(string)
+			secretValue, stack[top].wantKey = SecretName(key), false
+			continue
+		}
+		if v, ok := tok.(string); ok && secretValue && len(v) >= 8 {
+			values = append(values, v)
+		}
+		secretValue = false
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
+}
+
 // StepError is returned by generated workflow methods when a step fails. Use errors.As to
 // inspect it. Its message never contains the secrets the request was told about: they are
-// replaced by Redacted, and Body is an excerpt that was redacted the same way.
+// replaced by Redacted, and Body is an excerpt that was redacted the same way. Printed with
+// any fmt verb (%v, %+v, %#v, %s, %q), also inside another value, it shows no secret
+// either.
 type StepError struct {
 	Workflow   string
 	Step       string
@@ -186,9 +279,24 @@ type StepError struct {
 	Reason     string
 	Body       string // an excerpt of the response body, when there was one
 	Err        error
+	// Criterion is the success criterion that did not hold, as the document writes it; ""
+	// when the step failed otherwise.
+	Criterion string
+	// Attempts is how many times the step had sent its request when it failed, when that is
+	// more than once (its retry actions tried again); 0 otherwise.
+	Attempts int
 
-	secrets []string
+	secrets   secretSet // a function, which reflection prints as an address
+	transient bool
 }
+
+// Transient reports whether the request failed in a way that sending it again may cure:
+// no response came (a refused or reset connection, the request timeout of the client
+// expired) or its body was cut short. A failed success criterion, a step timeout, a
+// cancelled run and a refused credential are not transient. A durable engine retries
+// transient failures of idempotent requests on its own; everything else is the workflow's
+// to handle with its failure actions.
+func (e *StepError) Transient() bool { return e.transient }
 
 func (e *StepError) Error() string {
 	var b strings.Builder
@@ -208,15 +316,58 @@ func (e *StepError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
-	return RedactString(b.String(), e.secrets...)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return RedactString(b.String(), e.secrets.list()...)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
 
+// Problem returns the title and detail of the response that failed the step, when its body
+// is a JSON object with string members "title" or "detail", as RFC 9457 problem details
+// (application/problem+json) have. They are read from Body, so they are redacted, and a
+// member after the point where Body was cut short is not seen. Both are "" otherwise.
+func (e *StepError) Problem() (title, detail string) {
+	dec := json.NewDecoder(strings.NewReader(e.Body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", ""
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			break
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			continue
+		}
+		switch tok {
+		case "title":
+			title = s
+		case "detail":
+			detail = s
+		}
+	}
+	return title, detail
+}
+
 // addSecrets makes the error redact more values (those a run learnt after the request).
 func (e *StepError) addSecrets(values []string) {
 	if len(values) > 0 {
-		e.secrets = append(e.secrets[:len(e.secrets):len(e.secrets)], values...)
-		e.Body = RedactString(e.Body, values...)
+		old := e.secrets.list()
+		e.secrets = newSecretSet(append(old[:len(old):len(old)], values...))
+		red := newRedactor(values)
+		if body, cut := strings.CutSuffix(e.Body, "…"); cut {
+			// A new secret may be what the excerpt's end split.
+			e.Body = red.cutTail(red.replace(body)) + "…"
+		} else {
+			e.Body = red.replace(e.Body)
+		}
+		e.Err = redactErr(e.Err, values...)
 	}
 }

@@ -32,6 +32,31 @@ var ErrBodyTooLarge = errors.New("body too large (the limit is set with WithMaxB
 //
 // and a workflow method calls Start, Step and Step.Send (see Run); Transport.Send serves
 // code that makes requests outside a workflow run.
+//
+// Credentials stay with the origin (scheme, host and port) they were sent to. The Transport
+// applies this redirect policy to every request it sends, and to the token requests of
+// OAuth2 client credentials:
+//
+//   - A redirect within the origin keeps everything the request carried.
+//   - A redirect to another origin, an https to http downgrade included, is followed without
+//     any credential: the Authorization, Proxy-Authorization, Cookie and Referer headers,
+//     every header the request's credentials set, whose name is secret (SensitiveHeader) or
+//     whose value holds a secret, and every query parameter the credentials set, whose name
+//     is secret (SecretName) or whose value holds a secret are removed; the rest (other
+//     headers, other parameters, a body without a secret) follows as net/http would send it.
+//   - Once a chain of redirects has left the origin, the credentials stay off for the rest of
+//     it, also where it comes back: the other origin chose where it leads.
+//   - A redirect to another origin is refused, and the step fails with "redirect to another
+//     origin refused", when what would go there still holds a secret that cannot be removed:
+//     one in the new URL's path, or a request body with a secret value or a secret-named
+//     JSON member that a 307 or 308 would send again.
+//
+// With an *http.Client Doer (http.DefaultClient, or one given with WithHTTPClient) the policy
+// runs before the client's own CheckRedirect, which still decides whether to follow; the
+// client itself is not changed. A Doer of another type is opaque to the runtime: the
+// *http.Client inside it must use CheckRedirect (or not follow redirects), and a request
+// that such a Doer follows to another origin without it, while it carried credentials, fails
+// its step rather than return that origin's answer.
 type Transport struct {
 	// Doer sends requests; nil means http.DefaultClient. It must honour the request's
 	// context, as *http.Client does.
@@ -44,6 +69,9 @@ type Transport struct {
 	// Observer is told about workflows, steps, requests, responses and retries; nil means
 	// none.
 	Observer Observer
+	// RetryBudget bounds the total time one workflow call may spend waiting before retries
+	// (see Wait); <= 0 means DefaultRetryBudget.
+	RetryBudget time.Duration
 }
 
 type transportKey struct{}
@@ -88,7 +116,7 @@ func doerFrom(ctx context.Context) Doer {
 // A response with any status is returned as it is: judging it is the success criteria's
 // job (Response.Unmet). Send starts no goroutine and always closes the body.
 func (t *Transport) Send(ctx context.Context, req *Request) (*Response, error) {
-	return t.send(ctx, req, "", "", nil)
+	return t.send(ctx, req, "", "", nil, 0)
 }
 
 // exchange holds what one call of send allocates, in one allocation: the response, the copy
@@ -97,11 +125,13 @@ type exchange struct {
 	resp  Response
 	req   Request
 	cause timeoutCause
+	guard redirectGuard
 }
 
-func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string) (*Response, error) {
+func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string, attempt int) (*Response, error) {
 	x := &exchange{req: *in} // the copy carries what this call learns; the caller's Request is not changed
 	req := &x.req
+	req.attempt = attempt
 	if req.Workflow == "" {
 		req.Workflow = workflow
 	}
@@ -142,6 +172,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	if hr.Header.Get("Accept") == "" {
 		hr.Header.Set("Accept", "application/json")
 	}
+	x.guard = redirectGuard{ownHeader: req.Header, ownQuery: hr.URL.RawQuery, body: req.Body}
 	if req.Auth != nil {
 		sink := &secretSink{}
 		actx := context.WithValue(context.WithValue(ctx, secretsKey{}, sink), transportKey{}, t)
@@ -166,10 +197,11 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			Path:      req.Path,
 			Header:    RedactHeader(hr.Header, req.secrets...),
 			BodyBytes: len(req.Body),
+			detail:    refDetail(&exchangeDetail{u: hr.URL, body: req.Body, contentType: hr.Header.Get("Content-Type"), secrets: req.secrets}),
 		})
 		hr = hr.WithContext(ctx)
 	}
-	respond := func(status int, h http.Header, n int, err *StepError) {
+	respond := func(status int, h http.Header, body []byte, err *StepError) {
 		if !observed {
 			return
 		}
@@ -177,21 +209,27 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		if err != nil {
 			e = err
 		}
+		var detail *exchangeDetail
+		if body != nil {
+			detail = &exchangeDetail{body: body, contentType: h.Get("Content-Type"), secrets: req.secrets}
+		}
 		obs.Response(ctx, ResponseEvent{
 			Workflow: req.Workflow, Step: req.Step, Method: hr.Method, Path: req.Path,
-			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: n,
-			Duration: time.Since(start), Err: e,
+			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: len(body),
+			Duration: time.Since(start), Err: e, detail: refDetail(detail),
 		})
 	}
-	hres, err := t.doer().Do(hr)
+	x.guard.secrets = req.secrets
+	hres, err := doGuarded(t.doer(), hr, &x.guard)
 	if err != nil {
 		var e *StepError
 		if ctx.Err() != nil {
 			e = ctxFail(ctx, req, 0, start, "")
 		} else {
 			e = req.fail(0, "request failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
-		respond(0, nil, 0, e)
+		respond(0, nil, nil, e)
 		return nil, e
 	}
 	limit := t.MaxBodyBytes
@@ -213,8 +251,9 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			e = ctxFail(ctx, req, hres.StatusCode, start, " while reading the response body")
 		default:
 			e = req.fail(hres.StatusCode, "reading response body failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
-		respond(hres.StatusCode, hres.Header, len(data), e)
+		respond(hres.StatusCode, hres.Header, data, e)
 		return nil, e
 	}
 	if hres.StatusCode == http.StatusUnauthorized {
@@ -222,7 +261,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			inv.invalidate(hr)
 		}
 	}
-	respond(hres.StatusCode, hres.Header, len(data), nil)
+	respond(hres.StatusCode, hres.Header, data, nil)
 	x.resp = Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: req, sent: hr.Header}
 	return &x.resp, nil
 }
@@ -289,7 +328,11 @@ func ctxFail(ctx context.Context, req *Request, status int, start time.Time, whe
 	if cause != nil && cause != err {
 		err = fmt.Errorf("%w: %w", err, cause)
 	}
-	return req.fail(status, reason+when, err)
+	e := req.fail(status, reason+when, err)
+	// A request that outlived its request timeout may succeed when sent again; a step
+	// timeout is the document's bound, and a cancelled or expired caller wants no retry.
+	e.transient = tc != nil && tc.which == "request timeout" && when != " before the request was sent"
+	return e
 }
 
 // redactErr wraps err so that its message has the secret values replaced; errors.Is and

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/arazzogen/arazzogen/generator"
+	"github.com/arazzogen/arazzogen/internal/junittest"
 	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
@@ -55,6 +56,19 @@ type run struct {
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
 	Env map[string]string `yaml:"env"`
+	// Within bounds how long the command may take (a Go duration), for runs that a hostile
+	// server would otherwise hold.
+	Within string `yaml:"within"`
+	// Stdout lists substrings the standard output must contain (for output that is not the
+	// outputs object: -help, -dry-run).
+	Stdout []string `yaml:"stdout"`
+	// Files lists, per file the run writes (reports, -output, $GITHUB_OUTPUT), substrings it
+	// must contain. In args, env values and file names, $TMP stands for a directory of the
+	// run's own. A JUnit report (a name ending in .xml) is also validated against the JUnit
+	// schema.
+	Files map[string][]string `yaml:"files"`
+	// Secrets are more values no output may show, besides those of Env.
+	Secrets []string `yaml:"secrets"`
 }
 
 type exchange struct {
@@ -211,8 +225,13 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// serverVar stands for the scripted server's URL in a run's args, inputs and responses.
-const serverVar = "$SERVER"
+// serverVar stands for the scripted server's URL in a run's args, inputs and responses
+// (bodies and header values); otherVar for the same server at another origin (localhost
+// for 127.0.0.1), as a redirect to another host would lead.
+const (
+	serverVar = "$SERVER"
+	otherVar  = "$OTHER"
+)
 
 // server answers the scripted exchanges in order and records every mismatch.
 type server struct {
@@ -263,9 +282,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, _ = json.Marshal(resp.JSON)
 		w.Header().Set("Content-Type", "application/json")
 	}
-	out = bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url))
+	other := strings.Replace(s.url, "127.0.0.1", "localhost", 1)
+	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url)), []byte(otherVar), []byte(other))
 	for k, v := range resp.Headers {
-		w.Header().Set(k, v)
+		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, serverVar, s.url), otherVar, other))
 	}
 	status := resp.Status
 	if status == 0 {
@@ -311,14 +331,16 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	}
 	inputs = bytes.ReplaceAll(inputs, []byte(serverVar), []byte(hs.URL))
 	args = append(args, "-inputs", "-", "-timeout", "20s")
+	tmp := t.TempDir()
+	expand := strings.NewReplacer(serverVar, hs.URL, tmpVar, tmp).Replace
 	for _, a := range r.Args {
-		args = append(args, strings.ReplaceAll(a, serverVar, hs.URL))
+		args = append(args, expand(a))
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = bytes.NewReader(inputs)
 	cmd.Env = os.Environ()
 	for k, v := range r.Env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		cmd.Env = append(cmd.Env, k+"="+expand(v))
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -339,6 +361,13 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	for _, p := range problems {
 		t.Error(p)
 	}
+	if r.Within != "" {
+		if d, err := time.ParseDuration(r.Within); err != nil {
+			t.Errorf("within: %v", err)
+		} else if took := time.Since(start); took > d {
+			t.Errorf("the command took %s, want at most %s", took.Round(time.Millisecond), d)
+		}
+	}
 	if exit != r.Exit {
 		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())
 	}
@@ -358,9 +387,42 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 			t.Errorf("stderr does not contain %q:\n%s", s, stderr.String())
 		}
 	}
+	for _, s := range r.Stdout {
+		if !strings.Contains(stdout.String(), expand(s)) {
+			t.Errorf("stdout does not contain %q:\n%s", expand(s), stdout.String())
+		}
+	}
+	secrets := map[string]string{}
 	for k, v := range r.Env {
+		if !strings.Contains(v, tmpVar) {
+			secrets["the value of "+k] = v
+		}
+	}
+	for _, v := range r.Secrets {
+		secrets[v] = v
+	}
+	for name, v := range secrets {
 		if strings.Contains(stdout.String(), v) || strings.Contains(stderr.String(), v) {
-			t.Errorf("the output shows the value of %s:\nstdout: %s\nstderr: %s", k, stdout.String(), stderr.String())
+			t.Errorf("the output shows %s:\nstdout: %s\nstderr: %s", name, stdout.String(), stderr.String())
+		}
+	}
+	for name, want := range r.Files {
+		path := filepath.Join(tmp, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("file %s: %v", name, err)
+			continue
+		}
+		for _, s := range want {
+			if !strings.Contains(string(data), expand(s)) {
+				t.Errorf("file %s does not contain %q:\n%s", name, expand(s), data)
+			}
+		}
+		if strings.HasSuffix(name, ".xml") {
+			junittest.Validate(t, path)
 		}
 	}
 }
+
+// tmpVar stands for the run's own directory in args, env values and file names.
+const tmpVar = "$TMP"

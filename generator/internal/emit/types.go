@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -16,15 +17,22 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent; version 4 the URL it was sent to ($url).
+// request a step sent. Version 4 brought the evaluation of JSONPath and XPath criteria and
+// selectors by the Run, within its context and a budget, the retry budget, and the URL a
+// step's request was sent to ($url).
 func apiVersion(p *ir.Program) string {
-	if p.ReadsRequestURL {
-		return "APIVersion4"
-	}
-	if len(p.Queries) > 0 || p.ReadsSentRequest {
+	switch {
+	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p) || p.ReadsRequestURL:
+		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget; $url
+	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}
 	return "APIVersion2"
+}
+
+// retries reports whether a workflow has a retry action.
+func retries(p *ir.Program) bool {
+	return slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.RetrySlots > 0 })
 }
 
 // extendedGoType renders the Go type of the kinds beyond the first six; nil for those.

@@ -47,7 +47,7 @@ func Build(in Input, diags *diag.List) *Program {
 	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer(clientMembers...),
 		built: map[*load.Workflow]*Workflow{}, building: map[*load.Workflow]bool{},
 		docs: map[*load.Document]*document{}, sourceNames: map[sourceKey]string{}, sources: map[sourceKey]*Source{}}
-	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
+	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
 	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo})
@@ -75,6 +75,7 @@ func Build(in Input, diags *diag.List) *Program {
 	}
 	p.Types = b.finishTypes(p)
 	b.security(p) // credentials and secret inputs and outputs (security.go)
+	b.nameFlows(p)
 	return p
 }
 
@@ -222,6 +223,18 @@ var (
 	stepIDRE    = regexp.MustCompile(`^[a-zA-Z0-9\-_]+$`)
 )
 
+// outputDoc documents an output by the description of what it reads: the response schema
+// at its pointer, or the input or output it passes on.
+func outputDoc(sc *scope, v *Value) string {
+	switch {
+	case v.Kind == VResponseBody && sc.response != nil:
+		return types.DescriptionAt(sc.response, v.Pointer)
+	case (v.Kind == VInput || v.Kind == VStepOutput || v.Kind == VCallOutput) && len(v.Pointer) == 0 && v.Field != nil:
+		return v.Field.Doc
+	}
+	return ""
+}
+
 // outputs compiles named output expressions into the fields of into and returns their
 // values, parallel to the fields.
 func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value {
@@ -250,7 +263,7 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			b.diags.Warnf(o.Value.Pos, "literal-output", "output %q is the constant %s, not a runtime expression; it always has that value", o.Name.Value, v.JSON).
 				WithHint("outputs are runtime expressions such as $response.body#/id; a constant belongs in the description")
 		}
-		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type}
+		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type, Doc: outputDoc(sc, v)}
 		if !outputKeyRE.MatchString(o.Name.Value) {
 			// The name has one use (the JSON key, and the Go field derived from it), so it
 			// is kept as written; a struct tag cannot hold every name, a method can.

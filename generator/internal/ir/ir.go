@@ -16,6 +16,8 @@ type Program struct {
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
 	Workflows  []*Workflow
+	DocVersion string // the document's info.version
+	Arazzo     string // the Arazzo version the document declares
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
@@ -71,6 +73,14 @@ type Workflow struct {
 	// OpenInputs is set when the workflow declares no inputs schema: any inputs are
 	// accepted, and those it never reads are ignored (the generated command warns).
 	OpenInputs bool
+	// State names the type of a run's state (inputs and what the steps produced), Flow the
+	// package variable holding the workflow's runtime.Flow, and StateNames the members of
+	// the state type that are not step or dependsOn fields (see flownames.go).
+	State, Flow string
+	StateNames  StateNames
+	// Temporal names the workflow's identifiers in the -temporal package (exported
+	// workflows only).
+	Temporal TemporalNames
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it
@@ -83,6 +93,9 @@ type Call struct {
 	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.
 	Args []*Value
 	Var  string // local variable holding the callee's outputs (dependsOn)
+	// Field is the state field holding the callee's outputs (dependsOn whose outputs are
+	// read).
+	Field string
 	// Used is set when an expression reads the callee's outputs.
 	Used bool
 }
@@ -109,15 +122,18 @@ type Field struct {
 	// reads it (a lenient reading): it is never offered as "did you mean".
 	Added bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
-	// name is secret by runtime.SecretName, its schema has format: password, or it is an
-	// output holding a secret value (see security.go).
+	// name is secret by runtime.SecretName, its schema has format: password or writeOnly,
+	// or it is an output holding a secret value (see security.go).
 	Secret bool
 }
 
 // Step is one operation call.
 type Step struct {
-	ID          string
-	Var         string // local variable holding the step's outputs
+	ID  string
+	Var string // local variable holding the step's outputs
+	// Field is the state field holding the step's outputs, and Func the function that runs
+	// the step (see flownames.go).
+	Field, Func string
 	Description string
 	OperationID string
 	// Source is the server the request goes to; nil for an x-operation whose url is built
