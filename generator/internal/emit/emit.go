@@ -556,6 +556,9 @@ func stringExpr(v *ir.Value, override *Statement) *Statement {
 				s = s.Op("+").Add(c)
 			}
 		}
+		if v.Base64 {
+			return Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(Index().Byte().Parens(s))
+		}
 		return s
 	}
 	if v.Kind == ir.VLit {

@@ -365,6 +365,7 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 
 	params, inherited := b.mergeParameters(sc, s.Parameters)
 	b.parameters(sc, st, s, params, inherited, op)
+	b.xSecurity(sc, st, op, s)
 	b.requestBody(sc, st, s, op)
 
 	sc.view = responses(op.Op, s.SuccessCriteria)

@@ -315,6 +315,9 @@ type Value struct {
 	Query   *Query
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
+	// Base64 makes a template's text its standard base64 encoding (the user:password pair of
+	// HTTP basic credentials, from x-security).
+	Base64 bool
 	// Length makes the value the length of the value it names (elements of an array,
 	// members of an object, UTF-16 code units of a string), as read from the `.length` of
 	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.

@@ -78,8 +78,11 @@ type Workflow struct {
 	// SuccessActions and FailureActions apply to every step (steps' own actions first).
 	SuccessActions []*Action
 	FailureActions []*Action
-	Outputs        []*Output
-	Pos            diag.Pos
+	// XSecurity is the x-security extension (xsecurity.go), applied to every step before
+	// the step's own.
+	XSecurity []*XSecurity
+	Outputs   []*Output
+	Pos       diag.Pos
 	// Unsupported lists fields that are valid Arazzo but not compiled yet.
 	Unsupported []Str
 }
@@ -105,6 +108,8 @@ type Step struct {
 	Unsupported []Str
 	// XOperation is the x-operation extension (xoperation.go); nil when absent.
 	XOperation *XOperation
+	// XSecurity is the x-security extension (xsecurity.go).
+	XSecurity []*XSecurity
 }
 
 // Action is a success or failure action, or a Reusable Object that references one.
@@ -124,6 +129,9 @@ type Parameter struct {
 	Value     *yaml.Node
 	Reference Str
 	Pos       diag.Pos
+	// AllowReserved is Respect's x-allowReserved extension: a query parameter's value keeps
+	// RFC 3986 reserved characters unencoded, as OpenAPI's allowReserved does.
+	AllowReserved Str
 }
 
 // RequestBody is a step's request body.
@@ -467,7 +475,7 @@ func (d *decoder) source(n *yaml.Node) *Source {
 
 func (d *decoder) workflow(n *yaml.Node) *Workflow {
 	w := &Workflow{Pos: d.pos(n)}
-	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters", "x-security"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "workflowId":
 			w.ID = d.str(key, v)
@@ -493,6 +501,8 @@ func (d *decoder) workflow(n *yaml.Node) *Workflow {
 			w.SuccessActions = d.actions(key, v)
 		case "failureActions":
 			w.FailureActions = d.actions(key, v)
+		case "x-security":
+			w.XSecurity = d.xSecurity(key, v)
 		}
 	}) {
 		return nil
@@ -525,7 +535,7 @@ func (d *decoder) outputs(v *yaml.Node) []*Output {
 
 func (d *decoder) step(n *yaml.Node) *Step {
 	s := &Step{Pos: d.pos(n)}
-	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation", "x-security"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "stepId":
 			s.ID = d.str(key, v)
@@ -560,6 +570,8 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			s.DependsOn = d.strs(key, v)
 		case "x-operation":
 			s.XOperation = d.xOperation(k, v)
+		case "x-security":
+			s.XSecurity = d.xSecurity(key, v)
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}
@@ -574,8 +586,14 @@ func (d *decoder) step(n *yaml.Node) *Step {
 
 func (d *decoder) parameter(n *yaml.Node) *Parameter {
 	p := &Parameter{Pos: d.pos(n)}
-	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference", "x-allowReserved"}, func(key string, k, v *yaml.Node) {
 		switch key {
+		case "x-allowReserved":
+			p.AllowReserved = d.str(key, v)
+			if v.Kind == yaml.ScalarNode && v.Tag != "!!bool" {
+				d.diags.Errorf(d.pos(v), "shape", "x-allowReserved must be true or false")
+				p.AllowReserved = Str{}
+			}
 		case "name":
 			p.Name = d.str(key, v)
 		case "in":
