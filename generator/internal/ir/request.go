@@ -151,6 +151,9 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		given[[2]string{p.Name.Value, in}] = true
 		param := &Param{Name: p.Name.Value, Value: v}
 		b.paramStyle(param, in, decl, p)
+		if decl != nil {
+			b.checkInputFill(v, decl.Schema, load.PosOf(b.file, p.Value), fmt.Sprintf("%s parameter %q of operation %s", in, p.Name.Value, operationName(op)), true)
+		}
 		if p.AllowReserved.Value == "true" {
 			// Respect's x-allowReserved: OpenAPI's allowReserved, for a parameter the step
 			// defines itself; OpenAPI gives it to query parameters only.
@@ -509,6 +512,13 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	if kind == mediaJSON {
 		b.checkPayload(rb, op, st.ContentType)
+		if st.BodyKind == BodyJSON {
+			at := rb.PayloadPos
+			if at.Line == 0 {
+				at = pos
+			}
+			b.checkBodyFill(st.Body, requestSchema(op.Op, st.ContentType), at, operationName(op), "", 0)
+		}
 	}
 }
 
