@@ -82,10 +82,9 @@ func (b *builder) checkBodyFill(v *Value, sp *base.SchemaProxy, pos diag.Pos, op
 			b.checkBodyFill(e, items, pos, opID, path+"/"+strconv.Itoa(i), depth+1)
 		}
 	default:
-		where := "the request body of operation " + opID
-		if path != "" {
-			where = "request body field " + path + " of operation " + opID
+		if path == "" {
+			return // a whole JSON body given as one string is the JSON text itself
 		}
-		b.checkInputFill(v, sp, pos, where, false)
+		b.checkInputFill(v, sp, pos, "request body field "+path+" of operation "+opID, false)
 	}
 }
