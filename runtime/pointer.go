@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,8 +12,12 @@ import (
 // (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
 // as an interpreter would yield no value. A body that is not JSON is text: the whole of it
 // is a string (a *string gets the text, a *json.RawMessage the text as a JSON string);
-// anything else read from it, or a value of the wrong type, is an error.
+// anything else read from it, or a value of the wrong type, is an error. An empty body (a
+// 204, a response without content) holds no value: dst is left unchanged.
 func (r *Response) Decode(dst any, tokens ...string) error {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		return nil
+	}
 	if !r.validJSON() {
 		if len(tokens) == 0 && len(r.Body) > 0 && decodeText(r.Body, dst) {
 			return nil

@@ -100,3 +100,19 @@ func TestDecodeScalarAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run of four Decodes, want at most 1 (the string)", allocs)
 	}
 }
+
+// An empty body (a 204) holds no value: every output read from it stays absent, rather
+// than failing the step as malformed JSON.
+func TestDecodeEmptyBody(t *testing.T) {
+	for _, body := range []string{"", " \n"} {
+		r := &Response{StatusCode: 204, Body: []byte(body)}
+		var id *string
+		if err := r.Decode(&id, "id"); err != nil || id != nil {
+			t.Errorf("body %q: Decode #/id = %v, %v; want nil, no error", body, id, err)
+		}
+		var whole json.RawMessage
+		if err := r.Decode(&whole); err != nil || whole != nil {
+			t.Errorf("body %q: Decode whole = %s, %v; want nothing, no error", body, whole, err)
+		}
+	}
+}
