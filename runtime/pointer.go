@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Decode stores the value found at the JSON Pointer tokens in the response body into dst
@@ -14,8 +16,19 @@ import (
 // is a string (a *string gets the text, a *json.RawMessage the text as a JSON string);
 // anything else read from it, or a value of the wrong type, is an error. An empty body (a
 // 204, a response without content) holds no value: dst is left unchanged.
-func (r *Response) Decode(dst any, tokens ...string) error {
+func (r *Response) Decode(dst any, tokens ...string) error { return r.decode(dst, tokens, false) }
+
+// Require is Decode for a value the response schema requires: a response that lacks it
+// fails the step with an error naming it, rather than leaving dst at its zero value. null
+// fails too unless dst can hold it (a pointer, slice, map or raw JSON: the schema allows
+// null there).
+func (r *Response) Require(dst any, tokens ...string) error { return r.decode(dst, tokens, true) }
+
+func (r *Response) decode(dst any, tokens []string, required bool) error {
 	if len(bytes.TrimSpace(r.Body)) == 0 {
+		if required {
+			return r.Fail(fmt.Sprintf("%s is absent (the response has no body), and the response schema requires it", pointerString(tokens)), nil)
+		}
 		return nil
 	}
 	if !r.validJSON() {
@@ -28,8 +41,13 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 	if err != nil {
 		return r.Fail("response body is not valid JSON", err)
 	}
-	if !found {
+	switch {
+	case !found && required:
+		return r.Fail(fmt.Sprintf("%s is absent, and the response schema requires it", pointerString(tokens)), nil)
+	case !found:
 		return nil
+	case required && string(raw) == "null" && !holdsNull(dst):
+		return r.Fail(fmt.Sprintf("%s is null, and the response schema does not allow null there", pointerString(tokens)), nil)
 	}
 	if decodeScalar(raw, dst) {
 		return nil
@@ -59,6 +77,25 @@ func decodeText(body []byte, dst any) bool {
 		return false
 	}
 	return true
+}
+
+// holdsNull reports whether *dst can hold JSON null as something other than its zero value.
+func holdsNull(dst any) bool {
+	switch dst.(type) {
+	case *json.RawMessage:
+		return true
+	case *string, *int64, *int32, *float64, *bool:
+		return false
+	}
+	t := reflect.TypeOf(dst)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return false
+	}
+	switch t.Elem().Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
 }
 
 // decodeScalar stores raw (one well-formed JSON value) into dst when dst is one of the types
@@ -129,7 +166,7 @@ func decodeScalar(raw json.RawMessage, dst any) bool {
 func pointerString(tokens []string) string {
 	s := "$response.body#"
 	for _, t := range tokens {
-		s += "/" + t
+		s += "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
 	}
 	return s
 }

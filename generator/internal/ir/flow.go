@@ -486,5 +486,5 @@ func (b *builder) callOutput(sc *scope, call *Call, e *expr.Expr, name *string, 
 		call.Used = true
 		return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 	}
-	return b.absentOutput(pos, e, owner, *name)
+	return b.absentOutput(pos, e, owner, *name, call.Workflow.Outputs.Fields)
 }

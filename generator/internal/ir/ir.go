@@ -114,7 +114,10 @@ type Field struct {
 	Required bool // for inputs: required by the schema
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
-	Doc       string
+	// Default is the JSON text of an optional input's schema default, which the workflow
+	// method applies when the input is absent (nil); "" for none.
+	Default string
+	Doc     string
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
@@ -146,9 +149,12 @@ type Step struct {
 	Query       []*Param
 	Headers     []*Param
 	ContentType string
-	Body        *Value // nil without a request body
-	Criteria    []*Criterion
-	Outputs     *Struct
+	// Accept is the Accept header the operation's responses call for (see acceptHeader);
+	// "" for the runtime's default.
+	Accept   string
+	Body     *Value // nil without a request body
+	Criteria []*Criterion
+	Outputs  *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
 	// Call is set instead of an operation for a workflowId step.
@@ -304,9 +310,13 @@ type Value struct {
 	Call       *Call  // VCallOutput
 	// Pointer drills into a json.RawMessage value (VInput, VStepOutput) or the response body.
 	Pointer []string
-	Name    string // VResponseHeader
-	Parts   []*Value
-	Keys    []string
+	// Required is set for a VResponseBody value that the response schema requires at
+	// Pointer: an output decoding it fails the step when the response lacks it. A value
+	// the schema does not require has an optional type (see types.Type.Optional).
+	Required bool
+	Name     string // VResponseHeader
+	Parts    []*Value
+	Keys     []string
 	// FieldNames are the Go field names of an object's keys (a payload struct).
 	FieldNames []string
 	Elems      []*Value

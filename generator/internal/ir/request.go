@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,7 +142,15 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		if p.Value == nil {
 			continue // reported by the decoder
 		}
+		if in == "path" {
+			b.needValue = fmt.Sprintf("path parameter %q", p.Name.Value)
+		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+		b.needValue = ""
+		if v != nil && in == "path" && v.Kind == VLit && v.JSON == "null" {
+			b.errorf(load.PosOf(b.file, p.Value), "bad-value", "path parameter %q cannot be null: a path segment needs a value", p.Name.Value)
+			v = nil
+		}
 		if v == nil {
 			if in == "path" {
 				pathParams[p.Name.Value] = &Param{Name: p.Name.Value, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}} // reported; avoid a second error
@@ -206,13 +215,23 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 	// Split the path template into literal text and parameter values. Some descriptions
 	// (Amazon's) put a query in the path key, "/{Bucket}/{Key+}?uploadId={uploadId}": its
 	// templated pairs are the operation's query parameters, set like any other; its fixed
-	// pairs ("?acl") are sent as they are.
+	// pairs ("?acl") are sent as they are, unless the step sets a query parameter of the
+	// same name ("?list-type=2" and a list-type parameter): each parameter is sent once,
+	// with the step's value.
 	rest, query, _ := strings.Cut(op.Path, "?")
 	var fixed []string
 	for _, item := range strings.Split(query, "&") {
-		if item != "" && !strings.Contains(item, "{") {
-			fixed = append(fixed, item)
+		if item == "" || strings.Contains(item, "{") {
+			continue
 		}
+		name, _, _ := strings.Cut(item, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if slices.ContainsFunc(st.Query, func(q *Param) bool { return q.Name == name }) {
+			continue
+		}
+		fixed = append(fixed, item)
 	}
 	st.QueryLiteral = strings.Join(fixed, "&")
 	for rest != "" {
@@ -1092,4 +1111,92 @@ func urlUnescape(s string) (string, error) {
 		i += 2
 	}
 	return sb.String(), nil
+}
+
+// responseSchema is the JSON schema of the operation's success response: the first 2xx
+// response in document order, else "default".
+func responseSchema(op *v3.Operation) *base.SchemaProxy {
+	if op.Responses == nil {
+		return nil
+	}
+	var resp *v3.Response
+	if op.Responses.Codes != nil {
+		for code, r := range op.Responses.Codes.FromOldest() {
+			if strings.HasPrefix(code, "2") {
+				resp = r
+				break
+			}
+		}
+	}
+	if resp == nil {
+		resp = op.Responses.Default
+	}
+	if resp == nil || resp.Content == nil {
+		return nil
+	}
+	for ct, mt := range resp.Content.FromOldest() {
+		if strings.Contains(ct, "json") {
+			return mt.Schema
+		}
+	}
+	return nil
+}
+
+// acceptHeader is the Accept header of an operation's requests: the media types its
+// responses declare (those of success responses first), JSON ones first and the others at a
+// slightly lower quality (when there are JSON ones), then "*/*;q=0.1" as the last resort, so that a server which
+// negotiates (or a validating mock) answers in a declared type rather than 406. It is ""
+// when the responses declare no media type, or none but application/json: the runtime then
+// sends its default, application/json.
+func acceptHeader(op *v3.Operation) string {
+	if op == nil || op.Responses == nil {
+		return ""
+	}
+	var declared []string
+	seen := map[string]bool{}
+	add := func(r *v3.Response) {
+		if r == nil || r.Content == nil {
+			return
+		}
+		for ct := range r.Content.KeysFromOldest() {
+			mt, params, err := mime.ParseMediaType(ct)
+			if err != nil {
+				continue
+			}
+			ct = mime.FormatMediaType(mt, params)
+			if ct != "" && !seen[ct] {
+				seen[ct] = true
+				declared = append(declared, ct)
+			}
+		}
+	}
+	if op.Responses.Codes != nil {
+		for _, success := range []bool{true, false} {
+			for code, r := range op.Responses.Codes.FromOldest() {
+				if strings.HasPrefix(code, "2") == success {
+					add(r)
+				}
+			}
+		}
+	}
+	add(op.Responses.Default)
+	if len(declared) == 0 || len(declared) == 1 && declared[0] == "application/json" {
+		return ""
+	}
+	var parts []string
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) == mediaJSON {
+			parts = append(parts, ct)
+		}
+	}
+	lower := ""
+	if len(parts) > 0 {
+		lower = ";q=0.9"
+	}
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) != mediaJSON && ct != "*/*" {
+			parts = append(parts, ct+lower)
+		}
+	}
+	return strings.Join(append(parts, "*/*;q=0.1"), ", ")
 }
