@@ -43,15 +43,16 @@ func MatchRegexText(pattern string, v any) bool {
 }
 
 // MatchJSONPath reports whether the query selects at least one node of the context (JSON
-// text, or a value encoding/json can marshal). The evaluation is bounded by
-// jsonpath.DefaultBudget; Step.MatchJSONPath also stops with the step's context and reports a
-// spent budget.
+// text, or a value encoding/json can marshal); a filter on the root of a context that is
+// not an array tests the context itself (jsonpath.Path.MatchCriterionJSONContext). The
+// evaluation is bounded by jsonpath.DefaultBudget; Step.MatchJSONPath also stops with the
+// step's context and reports a spent budget.
 func MatchJSONPath(p *jsonpath.Path, v any) bool {
 	doc, ok := jsonText(v)
 	if !ok {
 		return false
 	}
-	found, err := p.MatchJSONContext(context.Background(), doc)
+	found, err := p.MatchCriterionJSONContext(context.Background(), doc)
 	return err == nil && found
 }
 

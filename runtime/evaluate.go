@@ -29,14 +29,15 @@ import (
 // engine's workflow code) evaluates within the budget only, and has no run to fail.
 
 // MatchJSONPath reports whether the query selects at least one node of the context (JSON
-// text, or a value encoding/json can marshal), as the package-level MatchJSONPath does,
-// within the step's context and budget.
+// text, or a value encoding/json can marshal), as the package-level MatchJSONPath does
+// (a root filter on a context that is not an array tests the context itself), within the
+// step's context and budget.
 func (s *Step) MatchJSONPath(p *jsonpath.Path, v any) bool {
 	doc, ok := jsonText(v)
 	if !ok {
 		return false
 	}
-	found, err := p.MatchJSONContext(s.context(), doc)
+	found, err := p.MatchCriterionJSONContext(s.context(), doc)
 	s.evaluated(err, "jsonpath", p.String())
 	return err == nil && found
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,8 +12,10 @@ import (
 
 // Decode stores the value found at the JSON Pointer tokens in the response body into dst
 // (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
-// as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
-// type, is an error.
+// as an interpreter would yield no value. A body that is not JSON is text: the whole of it
+// is a string (a *string gets the text, a *json.RawMessage the text as a JSON string);
+// anything else read from it, or a value of the wrong type, is an error. An empty body (a
+// 204, a response without content) holds no value: dst is left unchanged.
 func (r *Response) Decode(dst any, tokens ...string) error { return r.decode(dst, tokens, false) }
 
 // Require is Decode for a value the response schema requires: a response that lacks it
@@ -22,7 +25,16 @@ func (r *Response) Decode(dst any, tokens ...string) error { return r.decode(dst
 func (r *Response) Require(dst any, tokens ...string) error { return r.decode(dst, tokens, true) }
 
 func (r *Response) decode(dst any, tokens []string, required bool) error {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		if required {
+			return r.Fail(fmt.Sprintf("%s is absent (the response has no body), and the response schema requires it", pointerString(tokens)), nil)
+		}
+		return nil
+	}
 	if !r.validJSON() {
+		if len(tokens) == 0 && len(r.Body) > 0 && decodeText(r.Body, dst) {
+			return nil
+		}
 		return r.Fail("response body is not valid JSON", errSyntax)
 	}
 	raw, found, err := Lookup(r.Body, tokens...)
@@ -44,6 +56,27 @@ func (r *Response) decode(dst any, tokens []string, required bool) error {
 		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
 	}
 	return nil
+}
+
+// decodeText stores a text body into a string or raw JSON destination and reports whether
+// dst is one of those.
+func decodeText(body []byte, dst any) bool {
+	switch d := dst.(type) {
+	case *string:
+		*d = string(body)
+	case **string:
+		s := string(body)
+		*d = &s
+	case *json.RawMessage:
+		q, err := json.Marshal(string(body))
+		if err != nil {
+			return false
+		}
+		*d = q
+	default:
+		return false
+	}
+	return true
 }
 
 // holdsNull reports whether *dst can hold JSON null as something other than its zero value.

@@ -104,6 +104,22 @@ func TestDecodeScalarAllocs(t *testing.T) {
 	}
 }
 
+// An empty body (a 204) holds no value: every output read from it stays absent, rather
+// than failing the step as malformed JSON.
+func TestDecodeEmptyBody(t *testing.T) {
+	for _, body := range []string{"", " \n"} {
+		r := &Response{StatusCode: 204, Body: []byte(body)}
+		var id *string
+		if err := r.Decode(&id, "id"); err != nil || id != nil {
+			t.Errorf("body %q: Decode #/id = %v, %v; want nil, no error", body, id, err)
+		}
+		var whole json.RawMessage
+		if err := r.Decode(&whole); err != nil || whole != nil {
+			t.Errorf("body %q: Decode whole = %s, %v; want nothing, no error", body, whole, err)
+		}
+	}
+}
+
 // Require fails, naming the value, where Decode would leave the zero value: a member the
 // schema requires is absent, or null where the destination cannot hold null.
 func TestRequire(t *testing.T) {

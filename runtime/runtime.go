@@ -42,7 +42,8 @@ const APIVersion3 = 3
 // APIVersion4 is referenced by generated code that runs its steps through a Flow (one
 // function per step, and Drive deciding which step runs next), evaluates JSONPath and XPath
 // criteria and selectors through its Run (bounded by the run's context and a budget:
-// Step.MatchJSONPath, Step.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
+// Step.MatchJSONPath, Step.SelectJSONPath, …), sets the retry budget (Transport.RetryBudget)
+// or reads the URL a step's request was sent to ($url, Response.RequestURL).
 const APIVersion4 = 4
 
 // APIVersion5 is referenced by generated code that sets Request.Accept, waits before a step

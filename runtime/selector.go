@@ -25,6 +25,16 @@ func (r *Response) RequestHeader(name string) string {
 	return r.sent.Get(name)
 }
 
+// RequestURL returns the URL of the request this response answers, as the step built it
+// (credentials that go in the query are added when it is sent, and are not in it); "" when
+// there is none. It is what $url reads.
+func (r *Response) RequestURL() string {
+	if r.req == nil {
+		return ""
+	}
+	return r.req.URL
+}
+
 // RequestBody returns the body of the request this response answers, as it was sent; nil
 // when it had none. It is what $request.body reads when the body was built at run time.
 func (r *Response) RequestBody() []byte {

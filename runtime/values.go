@@ -11,10 +11,14 @@ import (
 )
 
 // Value decodes the value at the JSON Pointer tokens in the response body into a generic Go
-// value (nil, bool, float64, string, []any, map[string]any) for use in a condition. A missing
-// value or a body that is not JSON yields nil, which compares as null.
+// value (nil, bool, float64, string, []any, map[string]any) for use in a condition. A body
+// that is not JSON (text/plain, XML) is its text, a string, as a whole, and has nothing at
+// a pointer. A missing value or an empty body yields nil, which compares as null.
 func (r *Response) Value(tokens ...string) any {
 	if !r.validJSON() {
+		if len(tokens) == 0 && len(r.Body) > 0 {
+			return string(r.Body)
+		}
 		return nil
 	}
 	raw, found, err := Lookup(r.Body, tokens...)

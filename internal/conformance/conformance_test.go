@@ -35,9 +35,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// script is case.yaml: the runs of one document.
+// script is case.yaml: the runs of one document, or the diagnostics that reject it.
 type script struct {
 	Runs []run `yaml:"runs"`
+	// Diagnostics lists substrings that the generator's diagnostics (warnings and errors,
+	// as printed) must contain.
+	Diagnostics []string `yaml:"diagnostics"`
+	// Rejected says that the document must not generate: it has errors (which Diagnostics
+	// names), and there is nothing to run.
+	Rejected bool `yaml:"rejected"`
 }
 
 type run struct {
@@ -51,9 +57,9 @@ type run struct {
 	Outputs map[string]any `yaml:"outputs"`
 	// Stderr lists substrings the error output must contain (exit 1).
 	Stderr []string `yaml:"stderr"`
-	// Args are extra command-line arguments. In them, and in string inputs and scripted
-	// response bodies, $SERVER stands for the scripted server's URL (for x-operation urls,
-	// which name no source).
+	// Args are extra command-line arguments. In them, and in string inputs, scripted
+	// response bodies and the expected outputs, $SERVER stands for the scripted server's URL
+	// (for x-operation urls, which name no source, and $url).
 	Args []string `yaml:"args"`
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
@@ -150,8 +156,8 @@ func loadCases(t *testing.T) []*testCase {
 				c.doc = p
 			}
 		}
-		if c.doc == "" || len(c.script.Runs) == 0 {
-			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
+		if c.doc == "" || len(c.script.Runs) == 0 && !c.script.Rejected {
+			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs (or rejected: true)", name)
 		}
 		cases = append(cases, c)
 	}
@@ -225,11 +231,22 @@ func TestConformance(t *testing.T) {
 	bin := build(t, cases)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.result.HasErrors() {
-				var sb strings.Builder
-				for _, d := range c.result.Diags {
-					sb.WriteString(d.String() + "\n")
+			var sb strings.Builder
+			for _, d := range c.result.Diags {
+				sb.WriteString(d.String() + "\n")
+			}
+			for _, want := range c.script.Diagnostics {
+				if !strings.Contains(sb.String(), want) {
+					t.Errorf("the diagnostics do not contain %q:\n%s", want, sb.String())
 				}
+			}
+			if c.script.Rejected {
+				if !c.result.HasErrors() {
+					t.Errorf("the document generated; it must be rejected")
+				}
+				return
+			}
+			if c.result.HasErrors() {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
 			for _, r := range c.script.Runs {
@@ -503,11 +520,13 @@ func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
 		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())
 	}
 	if r.Outputs != nil {
-		var got any
+		var got, want any
+		data, _ := json.Marshal(r.Outputs)
+		_ = json.Unmarshal(bytes.ReplaceAll(data, []byte(serverVar), []byte(hs.URL)), &want)
 		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 			t.Errorf("stdout is not JSON: %v\n%s", err, stdout.String())
-		} else if !reflect.DeepEqual(normalize(got), normalize(r.Outputs)) {
-			want, _ := json.Marshal(normalize(r.Outputs))
+		} else if !reflect.DeepEqual(normalize(got), want) {
+			want, _ := json.Marshal(want)
 			t.Errorf("outputs %s\nwant    %s", bytes.TrimSpace(stdout.Bytes()), want)
 		}
 	}

@@ -94,6 +94,10 @@ type Workflow struct {
 	Inputs      []Input
 	Outputs     []Output
 	Steps       []Step
+	// Open marks a workflow whose document declares no inputs schema: like an interpreter,
+	// the command accepts inputs it does not know, with a warning, and ignores them (the
+	// workflow never reads them).
+	Open bool
 	// Run decodes the inputs (a JSON object) and runs the workflow.
 	Run func(ctx context.Context, cfg Config, inputs []byte) (any, error)
 }
@@ -348,6 +352,10 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	secrets = append(secrets, inputSecrets...)
 	if err != nil {
 		return rep.usage("%v", err)
+	}
+	for _, name := range unreadInputs(wf, values) {
+		rep.warn("workflow %s reads no input %q; ignoring it", wf.ID, name)
+		delete(values, name)
 	}
 	cfg := Config{HTTPClient: env.HTTPClient}
 	if cfg.HTTPClient == nil {

@@ -126,6 +126,28 @@ func TestList(t *testing.T) {
 	}
 }
 
+func TestOpenWorkflowIgnoresUnreadInputs(t *testing.T) {
+	cmd := echoCommand(nil)
+	cmd.Workflows[0].Inputs = []Input{{Name: "a"}} // the one input the workflow reads
+	cmd.Workflows[0].Open = true
+	code, out, errOut := runCLI(t, cmd, nil, `{"a": 1, "b": 2}`, "echo", "-inputs", "-", "-input", "c=three")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"a": 1`) || strings.Contains(out, `"b"`) || strings.Contains(out, `"c"`) {
+		t.Errorf("stdout %s: want input a only", out)
+	}
+	for _, name := range []string{`"b"`, `"c"`} {
+		if !strings.Contains(errOut, "warning: workflow echo reads no input "+name+"; ignoring it") {
+			t.Errorf("stderr %q: want a warning for %s", errOut, name)
+		}
+	}
+	cmd.Workflows[0].Open = false
+	if code, _, errOut := runCLI(t, cmd, nil, "", "echo", "-input", "c=three"); code != ExitUsage || !strings.Contains(errOut, `has no input "c"`) {
+		t.Errorf("a workflow with an inputs schema: exit %d, stderr %q; want exit 2", code, errOut)
+	}
+}
+
 // An input of the wrong JSON type is a usage error (exit 2) naming the input and the type it
 // needs, from -inputs as from -input, and never showing the value.
 func TestRunInputTypes(t *testing.T) {

@@ -242,6 +242,9 @@ func (f *InputFlags) merge(wf Workflow, env Env, secrets *[]string) (map[string]
 		}
 		for _, name := range slices.Sorted(maps.Keys(values)) {
 			in, ok := known[name]
+			if !ok && wf.Open {
+				continue // an input nothing reads; reported and dropped by Run
+			}
 			if !ok {
 				return nil, fmt.Errorf("-inputs %s: workflow %s has no input %q", f.file, wf.ID, name)
 			}
@@ -253,7 +256,9 @@ func (f *InputFlags) merge(wf Workflow, env Env, secrets *[]string) (map[string]
 	given := map[string]string{} // input name → the flag that set it on the command line
 	set := func(flagName, name, value string) error {
 		in, ok := known[name]
-		if !ok {
+		if !ok && wf.Open {
+			in = Input{Name: name} // an input nothing reads; reported and dropped by Run
+		} else if !ok {
 			return fmt.Errorf("%s %s: workflow %s has no input %q%s", flagName, name, wf.ID, name, inputList(wf))
 		}
 		if first, dup := given[name]; dup {
@@ -315,6 +320,22 @@ func inputList(wf Workflow) string {
 		names = append(names, in.Name)
 	}
 	return " (inputs: " + strings.Join(names, ", ") + ")"
+}
+
+// unreadInputs names, in order, the inputs given to an open workflow (Workflow.Open) that
+// it does not have.
+func unreadInputs(wf Workflow, values map[string]json.RawMessage) []string {
+	if !wf.Open {
+		return nil
+	}
+	var names []string
+	for name := range values {
+		if !slices.ContainsFunc(wf.Inputs, func(in Input) bool { return in.Name == name }) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // secretInput reports whether an input's value must be kept out of messages.

@@ -124,6 +124,51 @@ func (p *Path) matchWith(b *budget.Budget, root any) (found bool, err error) {
 	return found && err == nil, err
 }
 
+// RootFilter reports whether the query starts with a filter on the root: its first segment
+// is a child segment of filter selectors only, as in $[?count(@.pets) > 0] or
+// $[?@.state == 'done'].name.
+func (p *Path) RootFilter() bool {
+	q := p.q
+	if !q.absolute || len(q.segs) == 0 || q.segs[0].descendant {
+		return false
+	}
+	for _, sel := range q.segs[0].sels {
+		if sel.kind != selFilter {
+			return false
+		}
+	}
+	return true
+}
+
+// MatchCriterionJSONContext is MatchJSONContext as an Arazzo jsonpath criterion reads the
+// query: a root filter (RootFilter) on a context that is not an array tests the context
+// itself, as the Arazzo specification's own example ($[?count(@.pets) > 0] on
+// {"pets": [...]}) means, where RFC 9535 would filter the object's member values. An
+// array's elements are filtered as RFC 9535 says, and every other query is read as it is.
+// In the filter, @ and $ are both the context.
+func (p *Path) MatchCriterionJSONContext(ctx context.Context, doc []byte) (bool, error) {
+	v, err := decodeDocument(doc)
+	if err != nil {
+		return false, err
+	}
+	return p.matchCriterion(newBudget(ctx, len(doc)), v)
+}
+
+// MatchCriterionContext is MatchCriterionJSONContext on a value decoded by encoding/json.
+func (p *Path) MatchCriterionContext(ctx context.Context, root any) (bool, error) {
+	return p.matchCriterion(newBudget(ctx, 0), root)
+}
+
+func (p *Path) matchCriterion(b *budget.Budget, root any) (found bool, err error) {
+	if _, array := root.([]any); array || !p.RootFilter() {
+		return p.matchWith(b, root)
+	}
+	// The context as the one element of a nodelist, so that the filter tests it; the
+	// root ($ inside the filter) stays the context.
+	err = budget.Run(func() { found = p.q.from(&env{root: root, b: b}, 0, []any{root}) })
+	return found && err == nil, err
+}
+
 // decodeDocument decodes exactly one JSON value, numbers as json.Number.
 func decodeDocument(doc []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))

@@ -81,6 +81,9 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 		if steps := cliSteps(w); len(steps) > 0 {
 			fields = append(fields, kv("Steps", Index().Qual(cliPkg, "Step").Add(lines(steps))))
 		}
+		if w.OpenInputs {
+			fields = append(fields, kv("Open", True()))
+		}
 		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
 		workflows = append(workflows, lines(fields))
 	}

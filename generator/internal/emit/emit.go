@@ -9,6 +9,7 @@ import (
 	"go/format"
 	"go/scanner"
 	"go/token"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -433,8 +434,83 @@ func valueExpr(v *ir.Value) *Statement {
 		return Qual(runtimePkg, "Pick").Call(args...)
 	case ir.VSelect:
 		return selectExpr(v)
+	case ir.VRequestURL:
+		return Id("resp").Dot("RequestURL").Call()
 	}
 	return payloadExpr(v)
+}
+
+// literalAs renders a literal value as a Go expression of type t, the type of the slot it
+// fills (a called workflow's input, say): a constant converted to t's kind, wrapped in
+// runtime.Ptr when t is a pointer, raw JSON as t's JSON type, null as nil. It returns nil
+// when only decoding the JSON at run time can make a t of it (structs, slices, maps,
+// times, base64 bytes), or when the literal does not fit t (the IR has warned about it).
+func literalAs(v *ir.Value, t types.Type) *Statement {
+	if v.JSON == "null" {
+		if t.Nilable() {
+			return Nil()
+		}
+		return nil
+	}
+	base := t.NonNull()
+	var c *Statement // an untyped constant of base's kind
+	switch kind := base.Kind; {
+	case kind == types.Raw:
+		return Qual(jsonPkg, "RawMessage").Call(Lit(v.JSON))
+	case kind == types.Union:
+		return Id(t.Named.Name).Call(Lit(v.JSON))
+	case kind == types.Enum:
+		c = literalConst(v, base.Named.Base.Kind)
+	default:
+		c = literalConst(v, kind)
+	}
+	if c == nil {
+		return nil
+	}
+	if !t.Pointer() {
+		return c
+	}
+	if base.Kind == types.String || base.Kind == types.Bool {
+		return Qual(runtimePkg, "Ptr").Call(c) // the constant's default type is base
+	}
+	return Qual(runtimePkg, "Ptr").Call(goType(base).Call(c))
+}
+
+// literalConst is the untyped Go constant of a literal for a slot of kind k (String, the
+// integer kinds, Float64, Bool); nil when the literal is not of that JSON type, or is a
+// number with a fraction (or out of range) for an integer kind.
+func literalConst(v *ir.Value, k types.Kind) *Statement {
+	switch k {
+	case types.String:
+		if v.Type.Kind == types.String {
+			return Lit(v.Text)
+		}
+	case types.Bool:
+		if v.Type.Kind == types.Bool {
+			return Op(v.JSON)
+		}
+	case types.Float64:
+		if v.Type.Kind == types.Int64 || v.Type.Kind == types.Float64 {
+			return Op(v.JSON)
+		}
+	case types.Int64, types.Int32:
+		if v.Type.Kind != types.Int64 && v.Type.Kind != types.Float64 {
+			return nil
+		}
+		f, err := strconv.ParseFloat(v.JSON, 64)
+		limit := float64(math.MaxInt64)
+		if k == types.Int32 {
+			limit = math.MaxInt32
+		}
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > limit {
+			return nil
+		}
+		if v.Type.Kind == types.Int64 {
+			return Op(v.JSON)
+		}
+		return Op(strconv.FormatFloat(f, 'f', 0, 64)) // 22.0 is the integer 22
+	}
+	return nil
 }
 
 // pick selects inside a value of type t; a typed value is read through its JSON encoding.
@@ -465,6 +541,9 @@ func stringExpr(v *ir.Value, override *Statement) *Statement {
 				s = s.Op("+").Add(c)
 			}
 		}
+		if v.Base64 {
+			return Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(Index().Byte().Parens(s))
+		}
 		return s
 	}
 	if v.Kind == ir.VLit {
@@ -477,7 +556,9 @@ func stringExpr(v *ir.Value, override *Statement) *Statement {
 	if x == nil {
 		x = valueExpr(v)
 	}
-	if v.Type.Pointer() {
+	if v.Type.Pointer() || v.Kind == ir.VResponseBody {
+		// A response body value is read at run time as any JSON value (a string, for a
+		// text body), whatever its schema type.
 		return Qual(runtimePkg, "Text").Call(x)
 	}
 	switch v.Type.Kind {

@@ -307,19 +307,16 @@ func callArgs(call *ir.Call, onErr func(err Code) *Statement) (prep []Code, lit 
 
 // convert renders v as a value of field f's type when that needs no error check, else nil.
 func convert(v *ir.Value, f *ir.Field) *Statement {
-	if len(v.Pointer) > 0 {
+	if len(v.Pointer) > 0 || v.Kind == ir.VResponseBody {
 		return nil
+	}
+	if v.IsLiteral() {
+		return literalAs(v, f.Type)
 	}
 	switch {
 	case v.Type == f.Type:
 		return valueExpr(v)
 	case v.Type.NonNull() != f.Type.NonNull():
-		if v.IsLiteral() && v.Type.Scalar() && f.Type.Scalar() && (v.Type.Kind == f.Type.Kind || v.Type.Kind == types.Int64 && f.Type.Kind == types.Float64) {
-			if f.Type.Pointer() {
-				return Qual(runtimePkg, "Ptr").Call(goType(f.Type.NonNull()).Call(valueExpr(v)))
-			}
-			return valueExpr(v)
-		}
 		return nil
 	case f.Type.Pointer() && !v.Type.Pointer():
 		return Qual(runtimePkg, "Ptr").Call(valueExpr(v))
@@ -619,7 +616,7 @@ func condUsesResponse(c *ir.Cond) bool {
 
 func valueUsesResponse(v *ir.Value) bool {
 	switch v.Kind {
-	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody:
+	case ir.VStatus, ir.VResponseBody, ir.VResponseHeader, ir.VRequestHeader, ir.VRequestBody, ir.VRequestURL:
 		return true
 	case ir.VSelect:
 		return valueUsesResponse(v.Context)

@@ -19,15 +19,16 @@ import (
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
 // request a step sent. Version 4 brought runtime.Flow, the evaluation of JSONPath and XPath
-// criteria and selectors by the Run, within its context and a budget, and the retry budget.
+// criteria and selectors by the Run, within its context and a budget, the retry budget and
+// the URL a step's request was sent to ($url).
 // Version 5 brought Request.Accept, waits before steps a goto runs again, path parameter
 // checks, required outputs and token URLs that follow the server.
 func apiVersion(p *ir.Program) string {
 	switch {
 	case usesVersion5(p):
 		return "APIVersion5"
-	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p):
-		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget
+	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p) || p.ReadsRequestURL:
+		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget; $url
 	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}

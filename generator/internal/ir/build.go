@@ -165,7 +165,12 @@ type scope struct {
 	steps    map[string]*Step // steps compiled so far
 	current  *Step            // nil outside a step
 	response *base.SchemaProxy
-	hasResp  bool
+	// view is what the description says of the responses the step's success admits
+	// (responses.go); response is its schema.
+	view    responseView
+	hasResp bool
+	// output is the name of the step output being compiled, "" elsewhere.
+	output string
 	// callee is the workflow a workflowId step runs; $outputs in that step's outputs read
 	// the callee's outputs (the stance of features AMB-E7).
 	callee  *Call
@@ -174,6 +179,11 @@ type scope struct {
 	// failed holds the steps that could not be compiled; references to them are not
 	// reported again.
 	failed map[string]bool
+	// params are the workflow's parameters, Reusable Objects expanded, which every step
+	// gets unless it sets the same parameter itself.
+	params []*load.Parameter
+	// cyclic holds the steps whose dependsOn form a cycle (reported; see stepOrder).
+	cyclic map[*load.Step]bool
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -184,21 +194,25 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	if q := b.doc.linked.Qualifier; q != "" {
 		base = unexportedName(q + "." + w.ID.Value)
 	}
-	wf := &Workflow{ID: w.ID.Value, Source: b.doc.linked.Qualifier, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description, def: w, home: b.doc}
+	wf := &Workflow{ID: w.ID.Value, Source: b.doc.linked.Qualifier, GoName: b.methods.name(base), Summary: w.Summary, Description: w.Description, def: w, home: b.doc,
+		OpenInputs: w.Inputs == nil || len(propertyNames(w.InputsSchema)) == 0 && !w.InputsUnresolved}
 	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
 		"failErr", "failResp", "endErr", "retries", "runs", "resume")
 	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars, failed: map[string]bool{}}
+	sc.params = b.uniqueParameters(w.Parameters)
 	for _, d := range w.DependsOn {
-		if call := b.call(sc, d, nil); call != nil {
+		if call := b.call(sc, d, nil, nil); call != nil {
 			call.Var = vars.name(localName("dep", call.Workflow.ID))
 			wf.DependsOn = append(wf.DependsOn, call)
 		}
 	}
 	ids := map[string]diag.Pos{}
 	var compiled []*load.Step
-	for _, s := range w.Steps {
+	order, cyclic := b.stepOrder(w)
+	sc.cyclic = cyclic
+	for _, s := range order {
 		if prev, dup := ids[s.ID.Value]; dup {
 			b.errorf(s.ID.Pos, "duplicate", "stepId %q is already used at %s", s.ID.Value, prev)
 			continue
@@ -256,7 +270,9 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			trimmed.Value = expression
 			node, text = &trimmed, expression
 		}
+		sc.output = o.Name.Value
 		v := b.value(sc, node, text, o.Value.Pos)
+		sc.output = ""
 		if v == nil {
 			continue
 		}
@@ -336,6 +352,10 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		}
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
+	if !b.oneTarget(s) {
+		b.checkUnbound(sc, st, s)
+		return nil
+	}
 	var op *load.Operation
 	var opPos diag.Pos
 	var xURL string // an x-operation's url as written
@@ -368,10 +388,14 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
-	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
+	params, inherited := b.mergeParameters(sc, s.Parameters)
+	b.parameters(sc, st, s, params, inherited, op)
+	b.xSecurity(sc, st, op, s)
 	b.requestBody(sc, st, s, op)
 
-	sc.hasResp, sc.response = true, responseSchema(op.Op())
+	sc.view = responses(op.Op(), s.SuccessCriteria)
+	b.warnUndeclaredStatus(st, s.SuccessCriteria, sc.view)
+	sc.hasResp, sc.response, st.response = true, sc.view.schema, sc.view.schema
 	for _, c := range s.SuccessCriteria {
 		if cr := b.criterion(sc, c); cr != nil {
 			st.Criteria = append(st.Criteria, cr)
@@ -380,6 +404,37 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OutputValues = b.outputs(sc, s.Outputs, st.Outputs)
 	b.actionsOf(sc, st, s)
 	return st
+}
+
+// oneTarget reports a step that names more than one target: Arazzo steps name exactly
+// one of operationId, operationPath and workflowId (the schema's oneOf; x-operation is a
+// target too), and which one the author meant is a guess.
+func (b *builder) oneTarget(s *load.Step) bool {
+	var names []string
+	var second load.Str
+	for _, t := range []struct {
+		name string
+		at   load.Str
+	}{{"operationId", s.OperationID}, {"operationPath", s.OperationPath}, {"workflowId", s.WorkflowID}} {
+		if t.at.Set() {
+			names = append(names, t.name)
+			if len(names) == 2 {
+				second = t.at
+			}
+		}
+	}
+	if s.XOperation != nil {
+		names = append(names, "x-operation")
+		if len(names) == 2 {
+			second = load.Str{Pos: s.XOperation.Pos}
+		}
+	}
+	if len(names) < 2 {
+		return true
+	}
+	b.errorf(second.Pos, "bad-value", "step %q names %s; a step has exactly one target: operationId, operationPath or workflowId", s.ID.Value, strings.Join(names, " and ")).
+		WithHint("keep the one the step means and remove the other")
+	return false
 }
 
 // checkUnbound reports the mistakes in the expressions of a step whose target could not be
@@ -403,42 +458,61 @@ func (b *builder) checkUnbound(sc *scope, st *Step, s *load.Step) {
 }
 
 // mergeParameters expands Reusable Objects and adds the workflow's parameters that the
-// step does not set itself (same name and location; header names are case-insensitive). A
-// workflow parameter goes only to operations that declare it (features AMB-P2), and to every
-// x-operation, which declares nothing. A list that sets one parameter twice, which Arazzo
-// does not allow, is read as the later setting replacing the earlier one, with a warning;
-// the request then carries one value, which is also what $request reads.
-func (b *builder) mergeParameters(sc *scope, own []*load.Parameter, op *load.Operation) []*load.Parameter {
-	var out []*load.Parameter
-	type setAt struct{ level, index int }
-	set := map[[2]string]setAt{}
-	for level, list := range [][]*load.Parameter{own, sc.doc.Parameters} {
-		for _, p := range list {
-			if p.Reference.Set() {
-				if p = b.expandParameter(p); p == nil {
-					continue
-				}
-			}
-			key := [2]string{p.Name.Value, p.In.Value}
-			if p.In.Value == "header" {
-				key[0] = strings.ToLower(key[0])
-			}
-			prev, dup := set[key]
-			if dup && prev.level == level {
-				first := out[prev.index]
-				b.diags.Warnf(p.Name.Pos, "duplicate-parameter", "%s parameter %q sets %q (line %d) again; the later value is sent", p.In.Value, p.Name.Value, first.Name.Value, first.Name.Pos.Line).
-					WithHint("remove one of them: a step or workflow sets each parameter once (header names are case-insensitive)")
-				out[prev.index] = p
-				continue
-			}
-			if dup || level == 1 && !op.Undescribed && findParam(op, p.Name.Value, p.In.Value) == nil {
-				continue
-			}
-			set[key] = setAt{level, len(out)}
+// step does not set itself (same name and location; header names are case-insensitive).
+// Workflow parameters apply to every step (features AMB-P2): an operation that does not
+// declare one still gets it, as real documents mean for an Authorization header or an API
+// key, which OpenAPI never declares as parameters. inherited holds those that came from the
+// workflow, which an operation need not declare.
+func (b *builder) mergeParameters(sc *scope, own []*load.Parameter) (out []*load.Parameter, inherited map[*load.Parameter]bool) {
+	out = b.uniqueParameters(own)
+	set := map[[2]string]bool{}
+	for _, p := range out {
+		set[parameterKey(p)] = true
+	}
+	inherited = map[*load.Parameter]bool{}
+	for _, p := range sc.params {
+		if !set[parameterKey(p)] {
 			out = append(out, p)
+			inherited[p] = true
 		}
 	}
+	return out, inherited
+}
+
+// uniqueParameters expands the Reusable Objects of one parameters list. A list that sets
+// one parameter twice, which Arazzo does not allow, is read as the later setting replacing
+// the earlier one (as Redocly Respect does), with a warning; the request then carries one
+// value, which is also what $request reads.
+func (b *builder) uniqueParameters(list []*load.Parameter) []*load.Parameter {
+	var out []*load.Parameter
+	at := map[[2]string]int{}
+	for _, p := range list {
+		if p.Reference.Set() {
+			if p = b.expandParameter(p); p == nil {
+				continue
+			}
+		}
+		key := parameterKey(p)
+		if i, dup := at[key]; dup {
+			first := out[i]
+			b.diags.Warnf(p.Name.Pos, "duplicate-parameter", "%s parameter %q sets %q (line %d) again; the later value is sent", p.In.Value, p.Name.Value, first.Name.Value, first.Name.Pos.Line).
+				WithHint("remove one of them: a step or workflow sets each parameter once (header names are case-insensitive)")
+			out[i] = p
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, p)
+	}
 	return out
+}
+
+// parameterKey identifies a parameter: its name (case-insensitive for headers) and location.
+func parameterKey(p *load.Parameter) [2]string {
+	key := [2]string{p.Name.Value, p.In.Value}
+	if p.In.Value == "header" {
+		key[0] = strings.ToLower(key[0])
+	}
+	return key
 }
 
 // operation resolves an operationId: "$sourceDescriptions.src.op", the lenient "src.op",
@@ -929,14 +1003,14 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		if sc.doc.InputsUnresolved {
 			return nil // the inputs schema's broken $ref is reported
 		}
-		f, ok := b.unknownName(pos, sc.wf.Inputs.Fields, e.Name, fmt.Sprintf("workflow %q", sc.wf.ID), "input")
+		f, ok := b.unknownName(pos, declared(sc.wf.Inputs.Fields), e.Name, fmt.Sprintf("workflow %q", sc.wf.ID), "input")
 		if !ok {
 			return nil
 		}
 		if f == nil {
 			if !inputNameRE.MatchString(e.Name) {
 				d := b.errorf(pos, "unknown-input", "workflow %q has no input %q", sc.wf.ID, e.Name)
-				hintNames(d, e.Name, jsonNames(sc.wf.Inputs.Fields), "inputs")
+				hintNames(d, e.Name, jsonNames(declared(sc.wf.Inputs.Fields)), "inputs")
 				return nil
 			}
 			// An interpreter hands the workflow whatever inputs its caller gives, so a
@@ -960,7 +1034,10 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				return nil
 			}
 			if slices.ContainsFunc(sc.doc.Steps, func(s *load.Step) bool { return s.ID.Value == e.Name }) {
-				b.errorf(pos, "forward-reference", "step %q runs after this point, so its outputs are not available here", e.Name)
+				d := b.errorf(pos, "forward-reference", "step %q runs after this point, so its outputs are not available here", e.Name)
+				if sc.current != nil {
+					d.WithHint("add %q to the dependsOn of step %q (Arazzo 1.1), so that it runs first, or move the step", e.Name, sc.current.ID)
+				}
 				return nil
 			}
 			var ids []string
@@ -1021,6 +1098,9 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			return &Value{Kind: VResponseHeader, Name: http.CanonicalHeaderKey(e.Name), Type: types.Type{Kind: types.String}, Src: e.Raw}
 		}
 		v := &Value{Kind: VResponseBody, Pointer: e.Pointer, Src: e.Raw}
+		if v := b.declaredBody(sc, e, pos, v); v != nil {
+			return v
+		}
 		split, bracketed := bracketIndexes(e.Pointer)
 		if sc.response == nil {
 			if bracketed {
@@ -1059,8 +1139,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		return nil
 	case expr.Workflows:
 		if e.WorkflowField == "inputs" {
-			b.errorf(pos, "unsupported", "%s: only the outputs of a workflow in dependsOn can be read", e.Raw)
-			return nil
+			return b.workflowInput(sc, e, pos)
 		}
 		for _, d := range sc.wf.DependsOn {
 			if d.Workflow.ID == e.Name && d.Workflow.home == b.doc {
@@ -1087,7 +1166,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		}
 		// Read leniently as the dependsOn the author left out: a workflow's outputs exist only
 		// once it has run, and dependsOn is how a workflow runs another one first.
-		call := b.call(sc, load.Str{Value: e.Name, Pos: pos}, nil)
+		call := b.call(sc, load.Str{Value: e.Name, Pos: pos}, nil, nil)
 		if call == nil {
 			return nil // the cycle is reported
 		}
@@ -1101,8 +1180,14 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		return b.requestRef(sc, *e, pos)
 	case expr.Self:
 		return b.selfRef(*e, pos)
+	case expr.Method:
+		return b.methodRef(sc, *e, pos)
+	case expr.URL:
+		return b.urlRef(sc, *e, pos)
+	case expr.SourceDescriptions:
+		return b.sourceRef(*e, pos)
 	}
-	b.errorf(pos, "unsupported", "runtime expression %s is not supported here yet", e.Raw)
+	b.noValueRoot(*e, pos)
 	return nil
 }
 
@@ -1152,6 +1237,24 @@ func absent(src string) *Value {
 	return &Value{Kind: VLit, JSON: "null", Type: types.Type{Kind: types.Raw}, Src: src}
 }
 
+func propertyNames(sp *base.SchemaProxy) []string {
+	names, _, _ := types.Properties(sp)
+	return names
+}
+
+// declared lists the inputs the inputs schema declares: names added leniently are no
+// candidates for "did you mean" or a letter-case reading, since the document never chose
+// them.
+func declared(fields []*Field) []*Field {
+	var out []*Field
+	for _, f := range fields {
+		if !f.Added {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // inputNameRE is the name an added input may have (the 1.1 grammar's identifier): a name
 // outside it is more likely a broken expression than an input the schema forgot.
 var inputNameRE = outputKeyRE
@@ -1163,7 +1266,7 @@ func addInput(in *Struct, name string) *Field {
 	for _, f := range in.Fields {
 		names.used[f.GoName] = true
 	}
-	f := &Field{GoName: names.name(GoName(name)), JSONName: name, Type: types.Type{Kind: types.Raw}, OmitEmpty: true,
+	f := &Field{GoName: names.name(GoName(name)), JSONName: name, Type: types.Type{Kind: types.Raw}, OmitEmpty: true, Added: true,
 		Doc: "Added: the workflow reads this input, which its inputs schema does not declare."}
 	in.Fields = append(in.Fields, f)
 	return f

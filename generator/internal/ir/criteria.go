@@ -92,7 +92,11 @@ func (b *builder) patternCriterion(sc *scope, c *load.Criterion) *Criterion {
 			offset, msg = se.Offset, se.Msg
 		}
 	case JSONPath:
-		p, err := jsonpath.Parse(cr.Pattern)
+		text, p, err := b.parseJSONPath(c.Condition)
+		if err == nil {
+			cr.Pattern = text
+			b.warnRootFilter(c, cr, p)
+		}
 		if err != nil {
 			if lenient := b.jsonPathComparison(sc, c, cr); lenient != nil {
 				return lenient

@@ -153,7 +153,7 @@ func (b *builder) action(sc *scope, st *Step, la *load.Action, failure bool, pen
 	if la.WorkflowID.Set() && a.Kind != End {
 		// Without parameters (always so in 1.0) the callee gets the caller's inputs of the
 		// same names.
-		a.Call = b.call(sc, la.WorkflowID, la.Parameters)
+		a.Call = b.call(sc, la.WorkflowID, la.Parameters, nil)
 		if a.Call == nil {
 			return nil
 		}
@@ -170,8 +170,9 @@ func (b *builder) action(sc *scope, st *Step, la *load.Action, failure bool, pen
 // $sourceDescriptions.<name>.<workflowId>, of the Arazzo document an arazzo source names
 // (external.go): a workflowId step, a goto or retry action, or a dependsOn entry. params
 // map to the callee's inputs by name; when nil, the callee receives the caller's inputs of
-// the same names.
-func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
+// the same names. shared are the calling workflow's parameters (for a workflowId step),
+// which fill the callee's inputs of the same names that params leave unset.
+func (b *builder) call(sc *scope, id load.Str, params, shared []*load.Parameter) *Call {
 	ref := id.Value
 	target, lw := b.doc, b.doc.workflows[ref]
 	if strings.HasPrefix(ref, "$") {
@@ -197,10 +198,11 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		return nil // its errors are reported
 	}
 	call := &Call{Workflow: callee, Args: make([]*Value, len(callee.Inputs.Fields))}
+	explicit := b.sharedArgs(sc, call, params, shared)
 	if params == nil {
 		for i, f := range callee.Inputs.Fields {
 			for _, mine := range sc.wf.Inputs.Fields {
-				if mine.JSONName == f.JSONName {
+				if mine.JSONName == f.JSONName && !explicit[f.JSONName] {
 					call.Args[i] = &Value{Kind: VInput, Field: mine, Type: mine.Type, Src: "$inputs." + mine.JSONName}
 				}
 			}
@@ -222,7 +224,7 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		}
 		i := slices.IndexFunc(callee.Inputs.Fields, func(f *Field) bool { return f.JSONName == p.Name.Value })
 		if i < 0 {
-			f, ok := b.unknownName(p.Name.Pos, callee.Inputs.Fields, p.Name.Value, fmt.Sprintf("workflow %q", callee.ID), "input")
+			f, ok := b.unknownName(p.Name.Pos, declared(callee.Inputs.Fields), p.Name.Value, fmt.Sprintf("workflow %q", callee.ID), "input")
 			if f != nil {
 				i = slices.Index(callee.Inputs.Fields, f)
 			} else {
@@ -249,6 +251,43 @@ func (b *builder) call(sc *scope, id load.Str, params []*load.Parameter) *Call {
 		}
 	}
 	return call
+}
+
+// sharedArgs sets the callee's inputs that the calling workflow's parameters (shared) name
+// and the step's own parameters do not (features AMB-P2: workflow parameters apply to
+// every step, and a workflowId step's parameters are the callee's inputs). A workflow
+// parameter that names no input of the callee is for the operation steps; the callee reads
+// nothing of that name, so it is not passed. It returns the names that shared set.
+func (b *builder) sharedArgs(sc *scope, call *Call, params, shared []*load.Parameter) map[string]bool {
+	set := map[string]bool{}
+	if len(shared) == 0 {
+		return set
+	}
+	own := map[string]bool{}
+	for _, p := range params {
+		if p.Reference.Set() {
+			if e, err := expr.Parse(p.Reference.Value); err == nil {
+				if c := b.in.Doc.Components.Parameters[e.Field]; c != nil {
+					own[c.Name.Value] = true
+				}
+			}
+			continue
+		}
+		own[p.Name.Value] = true
+	}
+	for _, p := range shared {
+		if own[p.Name.Value] || p.Value == nil {
+			continue
+		}
+		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+		i := slices.IndexFunc(call.Workflow.Inputs.Fields, func(f *Field) bool { return f.JSONName == p.Name.Value })
+		if v == nil || i < 0 {
+			continue
+		}
+		call.Args[i] = v
+		set[p.Name.Value] = true
+	}
+	return set
 }
 
 // expandParameter resolves a Reusable Object ($components.parameters.x), applying its value
@@ -278,7 +317,7 @@ func (b *builder) workflowStep(sc *scope, st *Step, s *load.Step) *Step {
 		b.diags.Warnf(s.RequestBody.Pos, "ignored-field", "a workflow step sends no request; its requestBody is ignored")
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
-	st.Call = b.call(sc, s.WorkflowID, s.Parameters)
+	st.Call = b.call(sc, s.WorkflowID, s.Parameters, sc.params)
 	if st.Call == nil {
 		return nil
 	}
@@ -308,18 +347,26 @@ func (b *builder) actionsOf(sc *scope, st *Step, s *load.Step) {
 		}
 	}
 	for _, d := range s.DependsOn {
-		// Steps run in document order, so a dependency on an earlier step always holds; a
-		// later or foreign step cannot be honoured by a sequential run.
-		if strings.HasPrefix(d.Value, "$") {
+		// Steps run in dependency order (stepOrder), so a dependency of this workflow has
+		// run by now unless it failed to compile or is part of a cycle (both reported);
+		// a step of another workflow cannot be waited for by a sequential run.
+		switch {
+		case strings.HasPrefix(d.Value, "$"):
 			b.errorf(d.Pos, "unsupported", "step dependencies on other workflows (%s) are not supported yet", d.Value)
-		} else if dep := sc.steps[d.Value]; dep != nil {
-			st.DependsOn = append(st.DependsOn, dep)
-		} else {
-			if slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }) {
-				b.errorf(d.Pos, "forward-reference", "step %q depends on step %q, which comes later; move it after %q", st.ID, d.Value, d.Value)
-			} else {
-				b.errorf(d.Pos, "unknown-step", "step %q depends on step %q, which this workflow does not have", st.ID, d.Value)
+		case d.Value == st.ID:
+			b.errorf(d.Pos, "cycle", "step %q depends on itself", st.ID)
+		case sc.steps[d.Value] != nil:
+			st.DependsOn = append(st.DependsOn, sc.steps[d.Value])
+		case sc.failed[d.Value], sc.cyclic[s]:
+		case slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }):
+			// A dependency in a cycle with other steps, placed after this one.
+		default:
+			var ids []string
+			for _, x := range sc.doc.Steps {
+				ids = append(ids, x.ID.Value)
 			}
+			e := b.errorf(d.Pos, "unknown-step", "step %q depends on step %q, which this workflow does not have", st.ID, d.Value)
+			hintNames(e, d.Value, ids, "steps")
 		}
 	}
 }

@@ -6,6 +6,7 @@ package ir
 import (
 	"github.com/arazzogen/arazzogen/generator/internal/load"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
 
 // Program is everything generated from one Arazzo document.
@@ -24,6 +25,8 @@ type Program struct {
 	// ReadsSentRequest is set when a $request expression reads the request as it was sent
 	// (VRequestHeader, VRequestBody).
 	ReadsSentRequest bool
+	// ReadsRequestURL is set when $url reads the URL a request was sent to (VRequestURL).
+	ReadsRequestURL bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
 	// Parallel is set when independent steps are to run at once (arazzogen -parallel).
@@ -69,6 +72,9 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+	// OpenInputs is set when the workflow declares no inputs schema: any inputs are
+	// accepted, and those it never reads are ignored (the generated command warns).
+	OpenInputs bool
 	// State names the type of a run's state (inputs and what the steps produced), Flow the
 	// package variable holding the workflow's runtime.Flow, and StateNames the members of
 	// the state type that are not step or dependsOn fields (see flownames.go).
@@ -117,6 +123,9 @@ type Field struct {
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
+	// Added marks an input the inputs schema does not declare, added because the workflow
+	// reads it (a lenient reading): it is never offered as "did you mean".
+	Added bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
 	// name is secret by runtime.SecretName, its schema has format: password or writeOnly,
 	// or it is an output holding a secret value (see security.go).
@@ -178,6 +187,10 @@ type Step struct {
 	BodyText     []TextPart
 	BodyFields   []*BodyField
 	Replacements []*Replacement
+
+	// response is the schema of the body of the responses the step's success admits; nil
+	// when it is untyped (responses.go).
+	response *base.SchemaProxy
 }
 
 // ActionKind is what an action does.
@@ -284,6 +297,9 @@ const (
 	VRequestBody
 	// VSelect is a Selector Object evaluated at run time: Query applied to Context.
 	VSelect
+	// VRequestURL is $url: the URL the current step's request was sent to, read at run
+	// time (a string).
+	VRequestURL
 )
 
 // Value is a compiled runtime value with its Go type.
@@ -313,6 +329,9 @@ type Value struct {
 	Query   *Query
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
+	// Base64 makes a template's text its standard base64 encoding (the user:password pair of
+	// HTTP basic credentials, from x-security).
+	Base64 bool
 	// Length makes the value the length of the value it names (elements of an array,
 	// members of an object, UTF-16 code units of a string), as read from the `.length` of
 	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.

@@ -31,7 +31,7 @@ func (b *builder) queryReplacement(sc *scope, st *Step, r *load.Replacement, sel
 			b.errorf(r.Target.Pos, "bad-target", "a JSONPath replacement target selects inside JSON, and this payload is %s", st.ContentType)
 			return
 		}
-		p, err := jsonpath.Parse(r.Target.Value)
+		text, p, err := b.parseJSONPath(r.Target)
 		if err != nil {
 			var se *jsonpath.SyntaxError
 			errors.As(err, &se)
@@ -46,8 +46,8 @@ func (b *builder) queryReplacement(sc *scope, st *Step, r *load.Replacement, sel
 			b.jsonPathNow(st, r, p, val)
 			return
 		}
-		query = b.query(JSONPath, r.Target.Value)
-		st.Replacements = append(st.Replacements, &Replacement{Query: query, Value: val, Target: r.Target.Value})
+		query = b.query(JSONPath, text)
+		st.Replacements = append(st.Replacements, &Replacement{Query: query, Value: val, Target: text})
 	case "xpath":
 		if kind != mediaXML {
 			b.errorf(r.Target.Pos, "bad-target", "an XPath replacement target selects inside XML, and this payload is %s", st.ContentType)

@@ -115,7 +115,7 @@ var (
 // parameters compiles the step's parameters (Reusable Objects already expanded and the
 // workflow's merged in) into path, query, header, cookie and querystring values, each with
 // the serialization its OpenAPI parameter declares.
-func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.Parameter, op *load.Operation) {
+func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.Parameter, inherited map[*load.Parameter]bool, op *load.Operation) {
 	if st.OperationID == "" {
 		st.OperationID = operationName(op) // an operationPath step to an operation without an id
 	}
@@ -136,7 +136,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		// OpenAPI ignores Accept, Content-Type and Authorization header parameters (they are
 		// governed by content negotiation and security schemes), so they are never declared.
 		implicit := in == "header" && slices.Contains([]string{"accept", "content-type", "authorization"}, strings.ToLower(p.Name.Value))
-		if decl == nil && in != "path" && !implicit && !op.Undescribed {
+		if decl == nil && in != "path" && !implicit && !op.Undescribed && !inherited[p] {
 			b.diags.Warnf(p.Name.Pos, "undeclared-parameter", "operation %s does not declare %s parameter %q", operationName(op), in, p.Name.Value)
 		}
 		if p.Value == nil {
@@ -160,9 +160,24 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		given[[2]string{p.Name.Value, in}] = true
 		param := &Param{Name: p.Name.Value, Value: v}
 		b.paramStyle(param, in, decl, p)
+		if decl != nil {
+			b.checkInputFill(v, decl.Schema, load.PosOf(b.file, p.Value), fmt.Sprintf("%s parameter %q of operation %s", in, p.Name.Value, operationName(op)), true)
+		}
+		if p.AllowReserved.Value == "true" {
+			// Respect's x-allowReserved: OpenAPI's allowReserved, for a parameter the step
+			// defines itself; OpenAPI gives it to query parameters only.
+			if in == "query" {
+				param.AllowReserved = true
+			} else {
+				b.diags.Warnf(p.AllowReserved.Pos, "ignored", "x-allowReserved applies to query parameters only; %s parameter %q is encoded as usual", in, p.Name.Value)
+			}
+		}
 		switch in {
 		case "path":
 			if path, _, _ := strings.Cut(op.Path, "?"); !strings.Contains(path, "{"+p.Name.Value+"}") && !strings.Contains(path, "{+"+p.Name.Value+"}") {
+				if inherited[p] {
+					continue // a workflow's path parameter fills the paths that have it
+				}
 				b.errorf(p.Name.Pos, "unknown-parameter", "path %s of operation %s has no parameter {%s}", op.Path, operationName(op), p.Name.Value)
 				continue
 			}
@@ -342,8 +357,8 @@ func requestContentTypes(op *load.Operation) []string {
 	return out
 }
 
-// matchMedia finds the declared media type that covers mt ("application/*" and "*/*"
-// ranges included); "" when none does.
+// matchMedia finds the declared media type that covers mt (ranges included, see
+// inMediaRange); "" when none does.
 func matchMedia(mt string, declared []string) string {
 	for _, d := range declared {
 		dm, _, err := mime.ParseMediaType(d)
@@ -356,9 +371,39 @@ func matchMedia(mt string, declared []string) string {
 	}
 	for _, d := range declared {
 		dm, _, _ := mime.ParseMediaType(d)
-		if dm == "*/*" || strings.HasSuffix(dm, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(dm, "*")) {
+		if inMediaRange(mt, dm) {
 			return d
 		}
+	}
+	return ""
+}
+
+// inMediaRange reports whether the media type mt lies in the range rng: "*/*", a type range
+// ("application/*"), or a structured-syntax range ("application/*+json", RFC 6838 §4.2.8),
+// which holds the subtypes with that suffix (application/problem+json).
+func inMediaRange(mt, rng string) bool {
+	typ, sub, _ := strings.Cut(rng, "/")
+	mtType, mtSub, _ := strings.Cut(mt, "/")
+	switch {
+	case rng == "*/*":
+		return true
+	case typ != mtType:
+		return false
+	case sub == "*":
+		return true
+	case strings.HasPrefix(sub, "*+"):
+		suffix := sub[1:]
+		return len(mtSub) > len(suffix) && strings.HasSuffix(mtSub, suffix)
+	}
+	return false
+}
+
+// structuredSyntax returns the media type a structured-syntax range is named after
+// (application/json for "application/*+json"); "" for any other range.
+func structuredSyntax(rng string) string {
+	typ, sub, _ := strings.Cut(rng, "/")
+	if suffix, ok := strings.CutPrefix(sub, "*+"); ok && typ != "*" && suffix != "" {
+		return typ + "/" + suffix
 	}
 	return ""
 }
@@ -486,14 +531,24 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	if kind == mediaJSON {
 		b.checkPayload(rb, op, st.ContentType)
+		if st.BodyKind == BodyJSON {
+			at := rb.PayloadPos
+			if at.Line == 0 {
+				at = pos
+			}
+			b.checkBodyFill(st.Body, requestSchema(op.Op(), st.ContentType), at, operationName(op), "", 0)
+		}
 	}
 }
 
-// rangeContentType reads a media range given as contentType ("*/*", "application/*"),
-// which a request cannot be sent as. The reading, with the reason for it:
+// rangeContentType reads a media range given as contentType ("*/*", "application/*",
+// "application/*+json"), which a request cannot be sent as. The reading, with the reason
+// for it:
 //  1. the media types the operation declares inside the range, chosen among as when
 //     contentType is absent (JSON first);
-//  2. else by the payload's shape: application/json for structured values (objects,
+//  2. for a structured-syntax range, the media type it is named after (application/json
+//     for "application/*+json");
+//  3. else by the payload's shape: application/json for structured values (objects,
 //     arrays, numbers, booleans, null, and expressions of those types), and for strings
 //     (text, templates, string or byte expressions) text/plain in a text/* range and
 //     application/octet-stream otherwise.
@@ -513,6 +568,10 @@ func (b *builder) rangeContentType(sc *scope, rangeMT string, declared []string,
 		return inside[0], "the operation's media type inside the range"
 	default:
 		return defaultContentType(inside), "the first of the operation's media types inside the range, JSON ones first"
+	}
+	if base := structuredSyntax(rangeMT); base != "" {
+		// "application/*+json" says the payload is JSON (or XML, …): its plain media type.
+		return base, "the media type the range is named after, as the operation declares none inside it"
 	}
 	want, shape := "application/json", "a structured value"
 	if b.stringPayload(sc, resolveNode(payload)) {

@@ -132,7 +132,7 @@ func (s *securityPass) workflow(wf *Workflow) {
 			v := st.OutputValues[i]
 			f.Secret = runtime.SecretName(f.JSONName) || secretValue(v)
 			if v.Kind == VResponseBody && op != nil {
-				reached, _ := types.Walk(responseSchema(op.Op()), v.Pointer)
+				reached, _ := types.Walk(st.response, v.Pointer)
 				f.Secret = f.Secret || secretSchema(reached)
 			}
 		}

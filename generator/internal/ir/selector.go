@@ -146,7 +146,7 @@ func (b *builder) selector(sc *scope, n *yaml.Node) *Value {
 		}
 		return b.pointerSelect(sc, ctx, tokens, f)
 	case "jsonpath":
-		p, err := jsonpath.Parse(f.selector.Value)
+		text, p, err := b.parseJSONPath(f.selector)
 		if err != nil {
 			var se *jsonpath.SyntaxError
 			errors.As(err, &se)
@@ -161,7 +161,7 @@ func (b *builder) selector(sc *scope, n *yaml.Node) *Value {
 			return nil
 		}
 		context.Src = ctx.Raw
-		return &Value{Kind: VSelect, Type: types.Type{Kind: types.Raw}, Context: context, Query: b.query(JSONPath, f.selector.Value), Src: selectorSrc(f)}
+		return &Value{Kind: VSelect, Type: types.Type{Kind: types.Raw}, Context: context, Query: b.query(JSONPath, text), Src: selectorSrc(f)}
 	default: // xpath
 		x, err := xpath.Compile(f.selector.Value)
 		if err != nil {

@@ -35,14 +35,7 @@ var xOperationMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEA
 // xOperation compiles a step's x-operation into the operation it calls, its server (for a
 // literal url) or the runtime-built start of its url; nil when it is malformed (reported).
 func (b *builder) xOperation(sc *scope, s *load.Step) (op *load.Operation, src *Source, base *Value, written string) {
-	x := s.XOperation
-	for i, other := range []load.Str{s.OperationID, s.OperationPath, s.WorkflowID} {
-		if other.Set() {
-			b.errorf(x.Pos, "bad-value", "step %q has both x-operation and %s; a step calls one thing", s.ID.Value, []string{"operationId", "operationPath", "workflowId"}[i]).
-				WithHint("remove one of them")
-			return nil, nil, nil, ""
-		}
-	}
+	x := s.XOperation // the only target of the step (oneTarget)
 	if !x.URL.Set() || !x.Method.Set() || x.URL.Node.Kind != yaml.ScalarNode || x.Method.Node.Kind != yaml.ScalarNode {
 		return nil, nil, nil, "" // reported when the document was read
 	}

@@ -78,8 +78,11 @@ type Workflow struct {
 	// SuccessActions and FailureActions apply to every step (steps' own actions first).
 	SuccessActions []*Action
 	FailureActions []*Action
-	Outputs        []*Output
-	Pos            diag.Pos
+	// XSecurity is the x-security extension (xsecurity.go), applied to every step before
+	// the step's own.
+	XSecurity []*XSecurity
+	Outputs   []*Output
+	Pos       diag.Pos
 	// Unsupported lists fields that are valid Arazzo but not compiled yet.
 	Unsupported []Str
 }
@@ -105,6 +108,8 @@ type Step struct {
 	Unsupported []Str
 	// XOperation is the x-operation extension (xoperation.go); nil when absent.
 	XOperation *XOperation
+	// XSecurity is the x-security extension (xsecurity.go).
+	XSecurity []*XSecurity
 }
 
 // Action is a success or failure action, or a Reusable Object that references one.
@@ -124,6 +129,9 @@ type Parameter struct {
 	Value     *yaml.Node
 	Reference Str
 	Pos       diag.Pos
+	// AllowReserved is Respect's x-allowReserved extension: a query parameter's value keeps
+	// RFC 3986 reserved characters unencoded, as OpenAPI's allowReserved does.
+	AllowReserved Str
 }
 
 // RequestBody is a step's request body.
@@ -345,6 +353,15 @@ func (d *decoder) str(key string, v *yaml.Node) Str {
 	return Str{Value: v.Value, Pos: d.pos(v), Node: v}
 }
 
+// nonEmpty reports a list that Arazzo requires to have at least one item (minItems: 1 in
+// its schema; for successCriteria, a MUST of the 1.1 text) but that is empty: an empty
+// list is not the same as no list, and no reading of it is more than a guess.
+func (d *decoder) nonEmpty(key string, v *yaml.Node, hint string) {
+	if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+		d.diags.Errorf(d.pos(v), "bad-value", "%s is empty; when present it must list at least one criterion", key).WithHint("%s", hint)
+	}
+}
+
 func (d *decoder) seq(key string, v *yaml.Node) []*yaml.Node {
 	if v.Kind != yaml.SequenceNode {
 		d.diags.Errorf(d.pos(v), "shape", "%s must be a sequence", key)
@@ -459,7 +476,7 @@ func (d *decoder) source(n *yaml.Node) *Source {
 
 func (d *decoder) workflow(n *yaml.Node) *Workflow {
 	w := &Workflow{Pos: d.pos(n)}
-	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "workflow", []string{"workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions", "outputs", "parameters", "x-security"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "workflowId":
 			w.ID = d.name("workflowId", v)
@@ -485,6 +502,8 @@ func (d *decoder) workflow(n *yaml.Node) *Workflow {
 			w.SuccessActions = d.actions(key, v)
 		case "failureActions":
 			w.FailureActions = d.actions(key, v)
+		case "x-security":
+			w.XSecurity = d.xSecurity(key, v)
 		}
 	}) {
 		return nil
@@ -517,7 +536,7 @@ func (d *decoder) outputs(v *yaml.Node) []*Output {
 
 func (d *decoder) step(n *yaml.Node) *Step {
 	s := &Step{Pos: d.pos(n)}
-	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "step", []string{"stepId", "description", "operationId", "operationPath", "workflowId", "parameters", "requestBody", "successCriteria", "onSuccess", "onFailure", "outputs", "timeout", "dependsOn", "channelPath", "action", "correlationId", "x-operation", "x-security"}, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "stepId":
 			s.ID = d.name("stepId", v)
@@ -534,6 +553,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		case "requestBody":
 			s.RequestBody = d.requestBody(v)
 		case "successCriteria":
+			d.nonEmpty(key, v, "leave successCriteria out for a step that succeeds when its call completes")
 			for _, cn := range d.seq(key, v) {
 				if c := d.criterion(cn); c != nil {
 					s.SuccessCriteria = append(s.SuccessCriteria, c)
@@ -551,6 +571,8 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			s.DependsOn = d.strs(key, v)
 		case "x-operation":
 			s.XOperation = d.xOperation(k, v)
+		case "x-security":
+			s.XSecurity = d.xSecurity(key, v)
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}
@@ -565,8 +587,14 @@ func (d *decoder) step(n *yaml.Node) *Step {
 
 func (d *decoder) parameter(n *yaml.Node) *Parameter {
 	p := &Parameter{Pos: d.pos(n)}
-	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference"}, func(key string, k, v *yaml.Node) {
+	if !d.fields(n, "parameter", []string{"name", "in", "value", "reference", "x-allowReserved"}, func(key string, k, v *yaml.Node) {
 		switch key {
+		case "x-allowReserved":
+			p.AllowReserved = d.str(key, v)
+			if v.Kind == yaml.ScalarNode && v.Tag != "!!bool" {
+				d.diags.Errorf(d.pos(v), "shape", "x-allowReserved must be true or false")
+				p.AllowReserved = Str{}
+			}
 		case "name":
 			p.Name = d.name("parameter name", v)
 		case "in":
@@ -704,14 +732,15 @@ func (d *decoder) parameters(key string, v *yaml.Node) []*Parameter {
 func (d *decoder) actions(key string, v *yaml.Node) []*Action {
 	var out []*Action
 	for _, an := range d.seq(key, v) {
-		if a := d.action(an); a != nil {
+		if a := d.action(an, key == "successActions" || key == "onSuccess"); a != nil {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
-func (d *decoder) action(n *yaml.Node) *Action {
+// action decodes a success action (onSuccess) or a failure action.
+func (d *decoder) action(n *yaml.Node, onSuccess bool) *Action {
 	a := &Action{Pos: d.pos(n)}
 	if !d.fields(n, "action", []string{"name", "type", "workflowId", "stepId", "retryAfter", "retryLimit", "criteria", "parameters", "reference", "value"}, func(key string, k, v *yaml.Node) {
 		switch key {
@@ -728,6 +757,9 @@ func (d *decoder) action(n *yaml.Node) *Action {
 		case "retryLimit":
 			a.RetryLimit = d.str(key, v)
 		case "criteria":
+			if onSuccess {
+				d.nonEmpty(key, v, "leave criteria out for an action that always applies")
+			}
 			for _, cn := range d.seq(key, v) {
 				if c := d.criterion(cn); c != nil {
 					a.Criteria = append(a.Criteria, c)
@@ -776,7 +808,7 @@ func (d *decoder) components(n *yaml.Node) Components {
 					c.Parameters[name] = p
 				}
 			case "successActions", "failureActions":
-				a := d.action(val)
+				a := d.action(val, key == "successActions")
 				if a == nil {
 					continue
 				}

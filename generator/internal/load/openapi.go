@@ -50,6 +50,18 @@ type OpenAPI struct {
 // nil when it has none.
 func (o *OpenAPI) Security() []*base.SecurityRequirement { return o.model.doc.Security }
 
+// SecuritySchemeNames lists the security schemes the description's components declare, in
+// document order.
+func (o *OpenAPI) SecuritySchemeNames() []string {
+	var names []string
+	if c := o.model.doc.Components; c != nil && c.SecuritySchemes != nil {
+		for n := range c.SecuritySchemes.KeysFromOldest() {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
 // SecurityScheme returns the security scheme the description's components declare under
 // name, or nil.
 func (o *OpenAPI) SecurityScheme(name string) *v3.SecurityScheme {
