@@ -284,6 +284,8 @@ type Run struct {
 	secrets []string
 	open    []*Step
 	ended   bool
+	// inboxes are the run's subscriptions to message channels (message.go).
+	inboxes []*inbox
 
 	// Room for the first steps, open steps and secrets of a run, so that a short workflow
 	// allocates none of them on its own.
@@ -369,6 +371,7 @@ func (r *Run) End(err error) error {
 	for i := len(open) - 1; i >= 0; i-- {
 		open[i].end(err)
 	}
+	r.closeInboxes()
 	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: err})
 	return err
 }
