@@ -149,7 +149,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, Workflows: cfg.Workflows}, diags)
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

@@ -533,3 +533,18 @@ func ChannelParam(name string, v any) (string, error) {
 	}
 	return s, nil
 }
+
+// ChannelAddress fills the parameters of a channel address as AsyncAPI writes it
+// ("orders.{orderId}.replies") with values given as name, value pairs, each checked by
+// ChannelParam.
+func ChannelAddress(address string, nameValues ...any) (string, error) {
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		name, _ := nameValues[i].(string)
+		s, err := ChannelParam(name, nameValues[i+1])
+		if err != nil {
+			return "", err
+		}
+		address = strings.ReplaceAll(address, "{"+name+"}", s)
+	}
+	return address, nil
+}

@@ -341,3 +341,13 @@ func TestMessageHeaderGet(t *testing.T) {
 		t.Errorf("missing: %q", got)
 	}
 }
+
+func TestChannelAddress(t *testing.T) {
+	got, err := ChannelAddress("orders.{orderId}.{kind}", "orderId", int64(7), "kind", "replies")
+	if err != nil || got != "orders.7.replies" {
+		t.Errorf("ChannelAddress = %q, %v", got, err)
+	}
+	if got, err := ChannelAddress("orders.{orderId}", "orderId", "*"); err == nil {
+		t.Errorf("a wildcard value: %q, want an error", got)
+	}
+}

@@ -59,6 +59,9 @@ type Workflow struct {
 	ID      string
 	Summary string
 	Inputs  []Input
+	// Brokers names the AsyncAPI sources the workflow (or one it calls) sends messages to or
+	// receives them from: the command connects to their brokers before it runs.
+	Brokers []string
 	// Run decodes the inputs (a JSON object) and runs the workflow.
 	Run func(ctx context.Context, cfg Config, inputs []byte) (any, error)
 }
@@ -66,6 +69,19 @@ type Workflow struct {
 // Server overrides a source's base URL.
 type Server struct {
 	Source, URL string
+}
+
+// Broker is an AsyncAPI source whose messages go through a broker; URL is the broker the
+// command connects to without -broker (from the description's servers), "" when none.
+type Broker struct {
+	Source, URL string
+}
+
+// Transport is the connection to the broker of an AsyncAPI source, for the client's
+// WithMessageTransport.
+type Transport struct {
+	Source    string
+	Transport runtime.MessageTransport
 }
 
 // Config is what the generated client needs from the command line.
@@ -84,6 +100,9 @@ type Config struct {
 	// Observer logs requests and responses, redacted, to standard error when -v is given;
 	// nil otherwise.
 	Observer runtime.Observer
+	// Transports connect the AsyncAPI sources the workflow needs to their brokers (-broker);
+	// the command closes them when the run ends.
+	Transports []Transport
 }
 
 // SplitCredential splits an -auth-env value of the form ID:SECRET (http basic's
@@ -105,6 +124,12 @@ type Command struct {
 	// Auth lists the credentials -auth-env accepts; empty when the sources declare no
 	// security schemes.
 	Auth []Auth
+	// Brokers lists the AsyncAPI sources, which -broker SOURCE=URL connects to a broker,
+	// and Dial makes the connection (github.com/arazzogen/arazzogen/broker.Dial in generated
+	// commands: nats:// and kafka:// URLs). Both are empty when no step sends or receives
+	// messages.
+	Brokers []Broker
+	Dial    func(ctx context.Context, url string) (runtime.MessageTransport, error)
 }
 
 // Env is the process environment of a run, replaceable in tests.
@@ -144,17 +169,24 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 func Run(ctx context.Context, cmd Command, env Env) int {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	var inputs, inputEnvs, servers, authEnvs multi
+	var inputs, inputEnvs, servers, authEnvs, brokers multi
 	list := fs.Bool("list", false, "list the workflows, their inputs and the credentials")
 	inputsFile := fs.String("inputs", "", "read inputs from a JSON object in `FILE` (- for standard input)")
 	fs.Var(&inputs, "input", "set input `NAME=VALUE` (repeatable)")
 	fs.Var(&inputEnvs, "input-env", "set input NAME from environment variable ENVVAR: `NAME=ENVVAR` (repeatable)")
 	fs.Var(&servers, "server", "replace the base URL of a source: `SOURCE=URL` (repeatable)")
 	fs.Var(&authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
+	if len(cmd.Brokers) > 0 {
+		fs.Var(&brokers, "broker", "connect an AsyncAPI source to the broker at URL (nats://HOST:PORT, kafka://HOST:PORT): `SOURCE=URL` (repeatable; see -list)")
+	}
 	timeout := fs.Duration("timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
 	verbose := fs.Bool("v", false, "log each request and response, with secrets redacted, to standard error")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name)
+		broker := ""
+		if len(cmd.Brokers) > 0 {
+			broker = " [-broker SOURCE=URL]..."
+		}
+		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]...%s [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name, broker)
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the workflow id.
@@ -249,6 +281,33 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 			secrets = append(secrets, secret) // the password or client secret of ID:SECRET
 		}
 	}
+	brokerURLs := map[string]string{}
+	for _, b := range brokers {
+		name, u, ok := strings.Cut(b, "=")
+		if !ok || u == "" || !slices.ContainsFunc(cmd.Brokers, func(x Broker) bool { return x.Source == name }) {
+			var names []string
+			for _, x := range cmd.Brokers {
+				names = append(names, x.Source)
+			}
+			return usage("-broker %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(b), strings.Join(names, ", "))
+		}
+		brokerURLs[name] = u
+		if pu, err := url.Parse(u); err == nil && pu.User != nil {
+			if pw, ok := pu.User.Password(); ok {
+				secrets = append(secrets, pw) // never shown, though given as an argument
+			}
+		}
+	}
+	for _, source := range wf.Brokers {
+		if _, ok := brokerURLs[source]; ok {
+			continue
+		}
+		i := slices.IndexFunc(cmd.Brokers, func(x Broker) bool { return x.Source == source })
+		if i < 0 || cmd.Brokers[i].URL == "" {
+			return usage("workflow %s sends or receives messages through source %s, whose description names no NATS or Kafka server: give -broker %s=nats://HOST:PORT (or kafka://HOST:PORT)", wf.ID, source, source)
+		}
+		brokerURLs[source] = cmd.Brokers[i].URL
+	}
 	if *verbose {
 		h := slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 		cfg.Observer = runtime.SlogObserver(slog.New(h))
@@ -261,6 +320,20 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
+	}
+	for _, source := range wf.Brokers {
+		u := brokerURLs[source]
+		if cmd.Dial == nil {
+			fmt.Fprintf(env.Stderr, "%s: source %s needs a message broker, and the command cannot connect to one\n", cmd.Name, source)
+			return ExitFailed
+		}
+		t, err := cmd.Dial(ctx, u)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "%s: source %s: %s\n", cmd.Name, source, runtime.RedactString(err.Error(), secrets...))
+			return ExitFailed
+		}
+		defer t.Close()
+		cfg.Transports = append(cfg.Transports, Transport{Source: source, Transport: t})
 	}
 	out, err := wf.Run(ctx, cfg, raw)
 	if err != nil {
@@ -305,6 +378,16 @@ func printList(cmd Command, w io.Writer) {
 		fmt.Fprintln(w, "credentials (-auth-env SOURCE=ENVVAR):")
 		for _, a := range cmd.Auth {
 			fmt.Fprintf(w, "  -auth-env %s=<%s>\n", a.Name, a.Kind)
+		}
+	}
+	if len(cmd.Brokers) > 0 {
+		fmt.Fprintln(w, "message brokers (-broker SOURCE=URL):")
+		for _, b := range cmd.Brokers {
+			def := "nats://HOST:PORT or kafka://HOST:PORT"
+			if b.URL != "" {
+				def += ", default " + b.URL
+			}
+			fmt.Fprintf(w, "  -broker %s=<%s>\n", b.Source, def)
 		}
 	}
 }

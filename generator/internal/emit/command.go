@@ -18,10 +18,18 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
 		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
 	}
-	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s", p.Package, p.Package, p.Package, p.Package, auth, authDoc))
+	broker, brokerDoc := "", ""
+	if len(p.MessageSources) > 0 {
+		broker = " [-broker SOURCE=URL]..."
+		brokerDoc = "\nSteps that send or receive messages go through the broker -broker names (nats:// or kafka://),\nby default the description's first NATS or Kafka server."
+	}
+	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]...%s [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s%s", p.Package, p.Package, p.Package, p.Package, auth, broker, authDoc, brokerDoc))
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
+	if len(p.MessageSources) > 0 {
+		f.ImportName(brokerPkg, "broker")
+	}
 	pkg := func(name string) *Statement { return Qual(importPath, name) }
 
 	var workflows []Code
@@ -50,6 +58,13 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			}
 			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))
 		}
+		if len(w.MessageSources) > 0 {
+			fields = append(fields, kv("Brokers", Index().String().ValuesFunc(func(g *Group) {
+				for _, s := range w.MessageSources {
+					g.Lit(s.Name)
+				}
+			})))
+		}
 		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
 		workflows = append(workflows, lines(fields))
 	}
@@ -65,6 +80,7 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if len(p.Credentials) > 0 {
 		command = append(command, kv("Auth", cliAuth(p)))
 	}
+	command = append(command, cliBrokers(p)...)
 	f.Func().Id("main").Params().Block(
 		Id("command").Op(":=").Qual(cliPkg, "Command").Add(lines(command)),
 		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Id("command"))),
@@ -94,9 +110,35 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
 		)
 		cliCredentials(g, p, pkg)
+		if len(p.MessageSources) > 0 {
+			g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("Transports")).Block(
+				Id("opts").Op("=").Append(Id("opts"), pkg("WithMessageTransport").Call(Id("t").Dot("Source"), Id("t").Dot("Transport"))),
+			)
+		}
 		g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
 	})
 	return render(f, "cmd/"+p.Package+"/main.gen.go")
 }
 
 func schemaType(t types.Type) string { return t.JSONType() }
+
+// brokerPkg connects the command's AsyncAPI sources to brokers; it is a module of its own
+// (github.com/arazzogen/arazzogen/broker), which only commands that send messages import.
+const brokerPkg = "github.com/arazzogen/arazzogen/broker"
+
+// cliBrokers are the cli.Command fields of a program with AsyncAPI sources: each source with
+// the broker URL of its description, and broker.Dial.
+func cliBrokers(p *ir.Program) []Code {
+	if len(p.MessageSources) == 0 {
+		return nil
+	}
+	var brokers []Code
+	for _, s := range p.MessageSources {
+		d := []Code{kv("Source", Lit(s.Name))}
+		if s.DefaultURL != "" {
+			d = append(d, kv("URL", Lit(s.DefaultURL)))
+		}
+		brokers = append(brokers, Values(d...))
+	}
+	return []Code{kv("Brokers", Index().Qual(cliPkg, "Broker").Add(lines(brokers))), kv("Dial", Qual(brokerPkg, "Dial"))}
+}

@@ -63,6 +63,9 @@ func criterionExpr(cr *ir.Criterion) *Statement {
 // any other value.
 func contextExpr(v *ir.Value) *Statement {
 	if v.Kind == ir.VResponseBody && len(v.Pointer) == 0 {
+		if v.Message {
+			return Id("msg").Dot("Payload")
+		}
 		return Id("resp").Dot("Body")
 	}
 	return anyExpr(v)

@@ -181,6 +181,7 @@ func clientDecls(f *File, p *ir.Program) {
 		g.Id("rt").Qual(runtimePkg, "Transport").Comment("sends requests: client, timeouts, body limit, observer")
 		g.Id("servers").Index(Lit(n)).String()
 		securityFields(g, p)
+		messageFields(g, p)
 		if loops {
 			g.Id("maxRuns").Int()
 		}
@@ -251,6 +252,7 @@ func clientDecls(f *File, p *ir.Program) {
 		)
 	}
 	securityOptions(f, p)
+	messageOptions(f, p)
 	f.Comment("NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
@@ -412,13 +414,13 @@ func valueExpr(v *ir.Value) *Statement {
 	case ir.VStatus:
 		return Int64().Call(Id("resp").Dot("StatusCode"))
 	case ir.VResponseHeader:
-		return Id("resp").Dot("Header").Dot("Get").Call(Lit(v.Name))
+		return Id(exchange(v)).Dot("Header").Dot("Get").Call(Lit(v.Name))
 	case ir.VResponseBody:
 		args := []Code{}
 		for _, t := range v.Pointer {
 			args = append(args, Lit(t))
 		}
-		return Id("resp").Dot("Value").Call(args...)
+		return Id(exchange(v)).Dot("Value").Call(args...)
 	case ir.VTemplate:
 		return stringExpr(v, nil)
 	case ir.VRequestHeader:
@@ -436,6 +438,15 @@ func valueExpr(v *ir.Value) *Statement {
 		return selectExpr(v)
 	}
 	return payloadExpr(v)
+}
+
+// exchange names the local holding what the current step got back: its HTTP response, or
+// the message of an AsyncAPI step.
+func exchange(v *ir.Value) string {
+	if v.Message {
+		return "msg"
+	}
+	return "resp"
 }
 
 // pick selects inside a value of type t; a typed value is read through its JSON encoding.

@@ -163,6 +163,7 @@ func workflowBody(g *Group, w *ir.Workflow) {
 			markSecrets(b, d.Workflow.Outputs.Fields, func(f *ir.Field) *Statement { return Id(d.Var).Dot(f.GoName) })
 		})
 	}
+	messageSetup(g, w)
 	for _, st := range w.Steps {
 		if !st.Unreachable {
 			step(g, w, st, l)
@@ -250,6 +251,8 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 	}
 	if st.Call != nil {
 		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.Name(), timeout)
+	} else if st.Message != nil {
+		g.Commentf("Step %s: %s%s.", st.ID, messageComment(st), timeout)
 	} else {
 		g.Commentf("Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
 	}
@@ -315,11 +318,14 @@ func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
 				v := st.OutputValues[i]
 				b.Id(st.Var).Dot(fl.GoName).Op("=").Add(valueExpr(v)).Add(srcComment(v))
 			}
+		} else if st.Message != nil {
+			message(b, st, fail)
 		} else {
 			send(b, st, fail)
 		}
 		markSecrets(b, st.Outputs.Fields, func(f *ir.Field) *Statement { return Id(st.Var).Dot(f.GoName) })
 		b.Id("st").Dot("End").Call(Nil())
+		listens(b, w, st)
 		successActions(b, w, st)
 	})
 }

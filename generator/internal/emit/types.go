@@ -18,6 +18,9 @@ import (
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
 // request a step sent.
 func apiVersion(p *ir.Program) string {
+	if len(p.MessageSources) > 0 {
+		return "APIVersion4" // messages (AsyncAPI steps)
+	}
 	if len(p.Queries) > 0 || p.ReadsSentRequest {
 		return "APIVersion3"
 	}

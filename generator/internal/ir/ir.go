@@ -14,7 +14,10 @@ type Program struct {
 	SourceFile string // base name of the Arazzo document, for the generated header
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
-	Workflows  []*Workflow
+	// MessageSources are the AsyncAPI sources the workflows send to or receive from, in
+	// the order of first use (message.go).
+	MessageSources []*MessageSource
+	Workflows      []*Workflow
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
@@ -65,6 +68,11 @@ type Workflow struct {
 	Finish bool
 	// Loops is set when a goto or retry can run a step again, so step runs are bounded.
 	Loops bool
+	// MessageSources are the AsyncAPI sources this workflow and those it calls need a
+	// message transport for; Listens the subscriptions its receive steps open early
+	// (message.go).
+	MessageSources []*MessageSource
+	Listens        []*Listen
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it
@@ -126,8 +134,10 @@ type Step struct {
 	Outputs     *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
-	// Call is set instead of an operation for a workflowId step.
-	Call *Call
+	// Call is set instead of an operation for a workflowId step, Message for an AsyncAPI
+	// step (message.go).
+	Call    *Call
+	Message *MessageStep
 	// OnSuccess and OnFailure are the step's actions merged with the workflow's, in the
 	// order they are tried.
 	OnSuccess, OnFailure []*Action
@@ -283,6 +293,10 @@ type Value struct {
 	Query   *Query
 	// Src is the source text of the expression, echoed in a comment.
 	Src string
+	// Message marks a VResponseBody or VResponseHeader of an AsyncAPI step: the payload or a
+	// header of the message it sent or received ($message.payload, $message.header.<name>,
+	// whose Name keeps its case), not of an HTTP response.
+	Message bool
 	// Length makes the value the length of the value it names (elements of an array,
 	// members of an object, UTF-16 code units of a string), as read from the `.length` of
 	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.

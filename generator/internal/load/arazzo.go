@@ -104,6 +104,10 @@ type Step struct {
 	Unsupported []Str
 	// XOperation is the x-operation extension (xoperation.go); nil when absent.
 	XOperation *XOperation
+	// The fields of an Arazzo 1.1 AsyncAPI step: channelPath, action (send or receive) and
+	// correlationId (a runtime expression or a literal, so a node).
+	ChannelPath, Action Str
+	CorrelationID       *yaml.Node
 }
 
 // Action is a success or failure action, or a Reusable Object that references one.
@@ -546,6 +550,12 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			s.DependsOn = d.strs(key, v)
 		case "x-operation":
 			s.XOperation = d.xOperation(k, v)
+		case "channelPath":
+			s.ChannelPath = d.str(key, v)
+		case "action":
+			s.Action = d.str(key, v)
+		case "correlationId":
+			s.CorrelationID = v
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}
