@@ -7,9 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,11 +14,11 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/generator"
+	"github.com/arazzogen/arazzogen/internal/scripted"
 	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
@@ -36,7 +33,7 @@ type run struct {
 	Workflow string         `yaml:"workflow"`
 	Inputs   map[string]any `yaml:"inputs"`
 	// Exchanges are the requests the workflow must send, in order, with the answers.
-	Exchanges []exchange `yaml:"exchanges"`
+	Exchanges []scripted.Exchange `yaml:"exchanges"`
 	Exit      int        `yaml:"exit"`
 	// Outputs is the JSON object the command must print (exit 0).
 	Outputs map[string]any `yaml:"outputs"`
@@ -49,26 +46,6 @@ type run struct {
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
 	Env map[string]string `yaml:"env"`
-}
-
-type exchange struct {
-	// Request is "METHOD /path?query", compared with the request line exactly.
-	Request string            `yaml:"request"`
-	Headers map[string]string `yaml:"headers"`
-	// Body is the exact request body; JSON compares JSON bodies semantically.
-	Body     *string  `yaml:"body"`
-	JSON     any      `yaml:"json"`
-	Response response `yaml:"response"`
-}
-
-type response struct {
-	Status  int               `yaml:"status"`
-	Headers map[string]string `yaml:"headers"`
-	JSON    any               `yaml:"json"`
-	Text    *string           `yaml:"text"`
-	// Delay holds the answer back (a Go duration), to test deadlines; the wait ends early
-	// when the client gives up.
-	Delay string `yaml:"delay"`
 }
 
 type testCase struct {
@@ -195,93 +172,13 @@ func TestConformance(t *testing.T) {
 }
 
 // serverVar stands for the scripted server's URL in a run's args, inputs and responses.
-const serverVar = "$SERVER"
-
-// server answers the scripted exchanges in order and records every mismatch.
-type server struct {
-	mu       sync.Mutex
-	url      string // replaces serverVar in response bodies
-	script   []exchange
-	next     int
-	problems []string
-}
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	line := r.Method + " " + r.URL.RequestURI()
-	if s.next >= len(s.script) {
-		s.problems = append(s.problems, fmt.Sprintf("unexpected request %d: %s (the script has %d)", s.next+1, line, len(s.script)))
-		s.next++
-		http.Error(w, "unexpected request", http.StatusTeapot)
-		return
-	}
-	ex := s.script[s.next]
-	s.next++
-	if line != ex.Request {
-		s.problems = append(s.problems, fmt.Sprintf("request %d: got %s, want %s", s.next, line, ex.Request))
-	}
-	for k, v := range ex.Headers {
-		if got := r.Header.Get(k); got != v {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", s.next, line, k, got, v))
-		}
-	}
-	if ex.Body != nil && string(body) != *ex.Body {
-		s.problems = append(s.problems, fmt.Sprintf("request %d (%s): body %q, want %q", s.next, line, body, *ex.Body))
-	}
-	if ex.JSON != nil {
-		var got any
-		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
-			want, _ := json.Marshal(ex.JSON)
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", s.next, line, body, want))
-		}
-	}
-	resp := ex.Response
-	var out []byte
-	switch {
-	case resp.Text != nil:
-		out = []byte(*resp.Text)
-	case resp.JSON != nil:
-		out, _ = json.Marshal(resp.JSON)
-		w.Header().Set("Content-Type", "application/json")
-	}
-	out = bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url))
-	for k, v := range resp.Headers {
-		w.Header().Set(k, v)
-	}
-	status := resp.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if resp.Delay != "" {
-		d, err := time.ParseDuration(resp.Delay)
-		if err != nil {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
-		}
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
-}
-
-// normalize makes YAML-decoded and JSON-decoded values comparable.
-func normalize(v any) any {
-	b, _ := json.Marshal(v)
-	var out any
-	_ = json.Unmarshal(b, &out)
-	return out
-}
+const serverVar = scripted.ServerVar
 
 func execute(t *testing.T, bin string, c *testCase, r run) {
-	srv := &server{script: r.Exchanges}
+	srv := scripted.NewServer(r.Exchanges)
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	srv.url = hs.URL
+	srv.URL = hs.URL
 	args := []string{r.Workflow}
 	// Every source the generated code calls, those of referenced Arazzo documents too,
 	// is served by the script.
@@ -313,12 +210,7 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	problems := srv.problems
-	if srv.next < len(srv.script) {
-		problems = append(problems, fmt.Sprintf("only %d of %d scripted requests were sent; next expected: %s", srv.next, len(srv.script), srv.script[srv.next].Request))
-	}
-	srv.mu.Unlock()
+	problems := srv.Problems()
 	for _, p := range problems {
 		t.Error(p)
 	}
@@ -329,8 +221,8 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 		var got any
 		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 			t.Errorf("stdout is not JSON: %v\n%s", err, stdout.String())
-		} else if !reflect.DeepEqual(normalize(got), normalize(r.Outputs)) {
-			want, _ := json.Marshal(normalize(r.Outputs))
+		} else if !reflect.DeepEqual(scripted.Normalize(got), scripted.Normalize(r.Outputs)) {
+			want, _ := json.Marshal(scripted.Normalize(r.Outputs))
 			t.Errorf("outputs %s\nwant    %s", bytes.TrimSpace(stdout.Bytes()), want)
 		}
 	}

@@ -1,0 +1,375 @@
+package broker_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arazzogen/arazzogen/broker/internal/natsserver"
+	"github.com/arazzogen/arazzogen/internal/scripted"
+	natsgo "github.com/nats-io/nats.go"
+	"golang.org/x/tools/txtar"
+	"gopkg.in/yaml.v3"
+)
+
+// The conformance suite of AsyncAPI steps: every case in testdata/conformance/async is
+// generated with its command by arazzogen, compiled in a module of its own, and run against
+// a scripted HTTP server and a NATS server started in the process, on which a responder
+// checks each message the workflow publishes (subject, headers, payload) and answers with
+// the scripted replies.
+
+// asyncScript is case.yaml.
+type asyncScript struct {
+	// HTTP names the OpenAPI sources the scripted HTTP server serves (-server), Brokers the
+	// AsyncAPI sources connected to the NATS server (-broker).
+	HTTP    []string   `yaml:"http"`
+	Brokers []string   `yaml:"brokers"`
+	Runs    []asyncRun `yaml:"runs"`
+}
+
+type asyncRun struct {
+	Name      string              `yaml:"name"`
+	Workflow  string              `yaml:"workflow"`
+	Inputs    map[string]any      `yaml:"inputs"`
+	Exchanges []scripted.Exchange `yaml:"exchanges"`
+	// Messages are the messages the workflow must publish, in order, each with the
+	// messages the responder publishes when it arrives.
+	Messages []messageExchange `yaml:"messages"`
+	Exit     int               `yaml:"exit"`
+	Outputs  map[string]any    `yaml:"outputs"`
+	Stderr   []string          `yaml:"stderr"`
+	// Within bounds the run's duration (a Go duration): a receive that never gets its
+	// message must end within its step timeout.
+	Within string `yaml:"within"`
+}
+
+type messageExchange struct {
+	Expect scriptedMessage   `yaml:"expect"`
+	Reply  []scriptedMessage `yaml:"reply"`
+}
+
+type scriptedMessage struct {
+	Channel string `yaml:"channel"`
+	// Headers are the message's headers, all of them (an expected message with other
+	// headers differs).
+	Headers map[string]string `yaml:"headers"`
+	JSON    any               `yaml:"json"`
+	// Delay holds a reply back (a Go duration).
+	Delay string `yaml:"delay"`
+}
+
+type asyncCase struct {
+	name, pkg, dir, doc string
+	script              asyncScript
+}
+
+var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
+
+func repoRoot(t *testing.T) string {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func loadAsyncCases(t *testing.T) []*asyncCase {
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), "testdata", "conformance", "async", "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no AsyncAPI conformance cases: %v", err)
+	}
+	root := t.TempDir()
+	var cases []*asyncCase
+	for _, f := range files {
+		ar, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
+		c := &asyncCase{name: name, pkg: "a" + nonIdent.ReplaceAllString(strings.ToLower(name), ""), dir: filepath.Join(root, name)}
+		for _, af := range ar.Files {
+			p := filepath.Join(c.dir, filepath.FromSlash(af.Name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			switch af.Name {
+			case "case.yaml":
+				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
+				dec.KnownFields(true)
+				if err := dec.Decode(&c.script); err != nil {
+					t.Fatalf("%s: case.yaml: %v", name, err)
+				}
+			case "arazzo.yaml":
+				c.doc = p
+			}
+		}
+		if c.doc == "" || len(c.script.Runs) == 0 {
+			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// goCmd runs the go command in dir.
+func goCmd(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// buildAsync generates every case with the arazzogen command into one module that uses
+// this repository and this module through replace directives, and builds the commands.
+func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(mod, arazzogen string)) string {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go command not found")
+	}
+	repo := repoRoot(t)
+	tools := t.TempDir()
+	arazzogen := filepath.Join(tools, "arazzogen")
+	goCmd(t, repo, "build", "-o", arazzogen, "./cmd/arazzogen")
+	mod := t.TempDir()
+	gomod := fmt.Sprintf("module example.com/async\n\ngo 1.26\n\nrequire (\n\tgithub.com/arazzogen/arazzogen v0.0.0\n\tgithub.com/arazzogen/arazzogen/broker v0.0.0\n)\n\nreplace github.com/arazzogen/arazzogen => %s\n\nreplace github.com/arazzogen/arazzogen/broker => %s\n", repo, filepath.Join(repo, "broker"))
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		generate(t, arazzogen, c.dir, filepath.Join(mod, c.pkg), c.pkg, c.doc)
+	}
+	for _, f := range extra {
+		f(mod, arazzogen)
+	}
+	goCmd(t, mod, "mod", "tidy")
+	goCmd(t, mod, "vet", "./...")
+	bin := filepath.Join(mod, "bin")
+	goCmd(t, mod, "build", "-o", bin+string(filepath.Separator), "./...")
+	return bin
+}
+
+// generate runs arazzogen -cli in dir; the command finds the import path from the go.mod
+// above out.
+func generate(t *testing.T, arazzogen, dir, out, pkg, doc string, flags ...string) {
+	t.Helper()
+	args := append([]string{"-cli", "-o", out, "-package", pkg}, flags...)
+	cmd := exec.Command(arazzogen, append(args, doc)...)
+	cmd.Dir = dir
+	if outp, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("arazzogen %s: %v\n%s", strings.Join(args, " "), err, outp)
+	}
+}
+
+func TestAsyncConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs generated commands; skipped in -short mode")
+	}
+	cases := loadAsyncCases(t)
+	bin := buildAsync(t, cases)
+	ns, err := natsserver.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Shutdown()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, r := range c.script.Runs {
+				t.Run(r.Name, func(t *testing.T) {
+					executeAsync(t, filepath.Join(bin, c.pkg), c.script.HTTP, c.script.Brokers, ns.ClientURL(), r)
+				})
+			}
+		})
+	}
+}
+
+// responder checks the messages a run publishes against the script and publishes the
+// replies.
+type responder struct {
+	mu       sync.Mutex
+	script   []messageExchange
+	next     int
+	problems []string
+}
+
+func (r *responder) problem(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.problems = append(r.problems, fmt.Sprintf(format, a...))
+}
+
+// start subscribes to the channels of the expected messages (before the workflow starts)
+// and answers until ctx ends; the returned function waits for it to stop.
+func (r *responder) start(ctx context.Context, t *testing.T, url string) func() {
+	nc, err := natsgo.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make(chan *natsgo.Msg, 100)
+	subscribed := map[string]bool{}
+	for _, m := range r.script {
+		if !subscribed[m.Expect.Channel] {
+			subscribed[m.Expect.Channel] = true
+			if _, err := nc.ChanSubscribe(m.Expect.Channel, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer nc.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case m := <-in:
+				r.handle(ctx, nc, m)
+			}
+		}
+	}()
+	return func() { <-done }
+}
+
+func (r *responder) handle(ctx context.Context, nc *natsgo.Conn, m *natsgo.Msg) {
+	r.mu.Lock()
+	i := r.next
+	r.next++
+	r.mu.Unlock()
+	if i >= len(r.script) {
+		r.problem("unexpected message %d on %s: %s", i+1, m.Subject, m.Data)
+		return
+	}
+	ex := r.script[i]
+	want := ex.Expect
+	if m.Subject != want.Channel {
+		r.problem("message %d: published on %s, want %s", i+1, m.Subject, want.Channel)
+	}
+	if want.Headers != nil {
+		got := map[string]string{}
+		for k, v := range m.Header {
+			got[k] = strings.Join(v, ",")
+		}
+		if !reflect.DeepEqual(got, want.Headers) {
+			r.problem("message %d (%s): headers %v, want %v", i+1, m.Subject, got, want.Headers)
+		}
+	}
+	if want.JSON != nil {
+		var got any
+		if err := json.Unmarshal(m.Data, &got); err != nil || !reflect.DeepEqual(scripted.Normalize(got), scripted.Normalize(want.JSON)) {
+			w, _ := json.Marshal(want.JSON)
+			r.problem("message %d (%s): payload %s, want %s", i+1, m.Subject, m.Data, w)
+		}
+	}
+	for _, reply := range ex.Reply {
+		if reply.Delay != "" {
+			d, _ := time.ParseDuration(reply.Delay)
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+				return
+			}
+		}
+		out := natsgo.NewMsg(reply.Channel)
+		for k, v := range reply.Headers {
+			out.Header[k] = []string{v}
+		}
+		out.Data, _ = json.Marshal(reply.JSON)
+		if err := nc.PublishMsg(out); err != nil {
+			r.problem("reply on %s: %v", reply.Channel, err)
+		}
+	}
+	_ = nc.Flush()
+}
+
+func executeAsync(t *testing.T, bin string, httpSources, brokerSources []string, natsURL string, r asyncRun) {
+	srv := scripted.NewServer(r.Exchanges)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	srv.URL = hs.URL
+	ctx, cancel := context.WithCancel(context.Background())
+	resp := &responder{script: r.Messages}
+	wait := resp.start(ctx, t, natsURL)
+	args := []string{r.Workflow}
+	for _, s := range httpSources {
+		args = append(args, "-server", s+"="+hs.URL)
+	}
+	for _, s := range brokerSources {
+		args = append(args, "-broker", s+"="+natsURL)
+	}
+	args = append(args, "-inputs", "-", "-timeout", "20s")
+	inputs, _ := json.Marshal(r.Inputs)
+	if r.Inputs == nil {
+		inputs = []byte("{}")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = bytes.NewReader(inputs)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	cancel()
+	wait()
+	exit := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		exit = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range srv.Problems() {
+		t.Error(p)
+	}
+	resp.mu.Lock()
+	for _, p := range resp.problems {
+		t.Error(p)
+	}
+	if resp.next < len(resp.script) {
+		t.Errorf("only %d of %d scripted messages were published; next expected on %s", resp.next, len(resp.script), resp.script[resp.next].Expect.Channel)
+	}
+	resp.mu.Unlock()
+	if exit != r.Exit {
+		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, took.Round(time.Millisecond), stdout.String(), stderr.String())
+	}
+	if r.Within != "" {
+		d, err := time.ParseDuration(r.Within)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took > d {
+			t.Errorf("the run took %s, more than %s", took.Round(time.Millisecond), d)
+		}
+	}
+	if r.Outputs != nil {
+		var got any
+		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+			t.Errorf("stdout is not JSON: %v\n%s", err, stdout.String())
+		} else if !reflect.DeepEqual(scripted.Normalize(got), scripted.Normalize(r.Outputs)) {
+			want, _ := json.Marshal(scripted.Normalize(r.Outputs))
+			t.Errorf("outputs %s\nwant    %s", bytes.TrimSpace(stdout.Bytes()), want)
+		}
+	}
+	for _, s := range r.Stderr {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("stderr does not contain %q:\n%s", s, stderr.String())
+		}
+	}
+}
