@@ -34,7 +34,7 @@ type run struct {
 	Inputs   map[string]any `yaml:"inputs"`
 	// Exchanges are the requests the workflow must send, in order, with the answers.
 	Exchanges []scripted.Exchange `yaml:"exchanges"`
-	Exit      int        `yaml:"exit"`
+	Exit      int                 `yaml:"exit"`
 	// Outputs is the JSON object the command must print (exit 0).
 	Outputs map[string]any `yaml:"outputs"`
 	// Stderr lists substrings the error output must contain (exit 1).
