@@ -138,7 +138,7 @@ func goCmd(t *testing.T, dir string, args ...string) {
 
 // buildAsync generates every case with the arazzogen command into one module that uses
 // this repository and this module through replace directives, and builds the commands.
-func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(mod, arazzogen string)) string {
+func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(t *testing.T, mod, arazzogen string)) string {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
@@ -155,7 +155,7 @@ func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(mod, arazzogen s
 		generate(t, arazzogen, c.dir, filepath.Join(mod, c.pkg), c.pkg, c.doc)
 	}
 	for _, f := range extra {
-		f(mod, arazzogen)
+		f(t, mod, arazzogen)
 	}
 	goCmd(t, mod, "mod", "tidy")
 	goCmd(t, mod, "vet", "./...")
@@ -181,12 +181,14 @@ func TestAsyncConformance(t *testing.T) {
 		t.Skip("compiles and runs generated commands; skipped in -short mode")
 	}
 	cases := loadAsyncCases(t)
-	bin := buildAsync(t, cases)
+	spec := specExample(t)
+	bin := buildAsync(t, cases, spec.generate)
 	ns, err := natsserver.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ns.Shutdown()
+	t.Run("specification-example", func(t *testing.T) { spec.run(t, bin, ns.ClientURL()) })
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, r := range c.script.Runs {
