@@ -2,17 +2,23 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo test generate golden check bench fuzz corpus
+.PHONY: demo demo-async test generate golden check bench fuzz corpus
 
 ## demo: generate the seed examples and run all four workflows against the bundled fake APIs
 demo:
 	$(GO) generate ./examples/...
 	$(GO) run ./examples/demo
 
+## demo-async: the specification's pet purchase with AsyncAPI steps on a NATS server started in the process
+demo-async:
+	$(GO) generate ./examples/petorder/...
+	cd broker && $(GO) run ./examples/demo
+
 ## test: every test (behaviour, golden, error goldens, determinism, compile-and-vet, seeds)
 test:
 	$(GO) test ./...
 	cd otel && $(GO) test ./...
+	cd broker && $(GO) test ./...
 
 ## generate: regenerate the committed example code
 generate:
@@ -26,6 +32,7 @@ golden:
 check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd broker && $(GO) vet ./... && $(GO) mod tidy -diff
 
 ## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)
 BENCHFLAGS ?=
@@ -37,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseValue$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
+	$(GO) test -run '^$$' -fuzz '^FuzzParseAsyncAPI$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) ./runtime

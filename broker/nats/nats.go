@@ -80,7 +80,7 @@ func (t *Transport) Subscribe(ctx context.Context, channel string, filter func(*
 		_ = sub.Unsubscribe()
 		return nil, err
 	}
-	return &subscription{sub: sub, filter: filter}, nil
+	return &subscription{nc: t.nc, sub: sub, filter: filter}, nil
 }
 
 // Close closes the connection when the transport made it.
@@ -92,6 +92,7 @@ func (t *Transport) Close() error {
 }
 
 type subscription struct {
+	nc     *natsgo.Conn
 	sub    *natsgo.Subscription
 	filter func(*runtime.Message) bool
 }
@@ -120,10 +121,19 @@ func (s *subscription) Next(ctx context.Context) (*runtime.Message, error) {
 	}
 }
 
+// closeWait bounds the flush that makes the server drop a subscription before Close returns.
+const closeWait = 2 * time.Second
+
 func (s *subscription) Close() error {
 	err := s.sub.Unsubscribe()
 	if errors.Is(err, natsgo.ErrConnectionClosed) || errors.Is(err, natsgo.ErrBadSubscription) {
 		return nil // ended with the connection already
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Once Close returns the server has dropped the subscription: nothing of the step is
+	// left on the broker.
+	_ = s.nc.FlushTimeout(closeWait)
+	return nil
 }

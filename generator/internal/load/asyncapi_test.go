@@ -250,3 +250,32 @@ func TestLooksLikeAsyncAPI(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseAsyncAPI: any document yields a model or positioned errors, never a panic; every
+// message's schemas can be walked, and $refs (to itself and to one other file) end.
+func FuzzParseAsyncAPI(f *testing.F) {
+	f.Add([]byte(async26))
+	f.Add([]byte("asyncapi: 3.0.0\nchannels: {c: {address: 'a.{x}', messages: {m: {$ref: '#/channels/c/messages/m'}}}}\noperations: {o: {action: send, channel: {$ref: '#/channels/c'}, reply: {channel: {$ref: '#/operations/o'}}}}\n"))
+	f.Add([]byte("asyncapi: 3.0.0\ncomponents: {schemas: {a: {$ref: 'other.yaml#/a'}}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		read := memFiles(map[string]string{"api/other.yaml": "a: {$ref: 'async.yaml#/components/schemas/a'}\n"}, "api/other.yaml", "api/async.yaml")
+		var diags diag.List
+		a := ParseAsyncAPI("api/async.yaml", data, read, &diags)
+		if a == nil {
+			if !diags.HasErrors() {
+				t.Fatal("no document and no error")
+			}
+			return
+		}
+		for _, op := range a.Operations {
+			for _, m := range op.Messages {
+				if m.Payload != nil {
+					_ = m.Payload.Schema()
+				}
+			}
+		}
+		for _, ch := range a.Channels {
+			_ = a.ChannelAt("/channels/" + ch.Name)
+		}
+	})
+}
