@@ -21,7 +21,7 @@ func TooManyRuns(workflow, step string, max int) error {
 
 // Unmet reports that a success criterion of a step that runs another workflow did not hold.
 func Unmet(workflow, step, criterion string) error {
-	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion}
+	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion, Criterion: criterion}
 }
 
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.

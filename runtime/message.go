@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -149,7 +150,8 @@ func (s *Step) Publish(t MessageTransport, p *Publish) (*Message, error) {
 	obs := s.run.t.observer()
 	if observed {
 		ctx = obs.Request(ctx, RequestEvent{Workflow: mc.workflow, Step: mc.step, Method: "SEND", Server: p.Channel.Source, Path: p.Channel.Path,
-			Header: RedactHeader(msg.Header.http(), mc.secrets...), BodyBytes: len(msg.Payload)})
+			Header: RedactHeader(msg.Header.http(), mc.secrets...), BodyBytes: len(msg.Payload),
+			detail: &exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets}})
 	}
 	err := t.Publish(ctx, msg)
 	var e *StepError
@@ -217,7 +219,8 @@ func (s *Step) Receive(t MessageTransport, r *Receive) (*Message, error) {
 	observed := s.run.t.Observer != nil
 	obs := s.run.t.observer()
 	if observed {
-		ctx = obs.Request(ctx, RequestEvent{Workflow: mc.workflow, Step: mc.step, Method: "RECEIVE", Server: r.Channel.Source, Path: r.Channel.Path})
+		ctx = obs.Request(ctx, RequestEvent{Workflow: mc.workflow, Step: mc.step, Method: "RECEIVE", Server: r.Channel.Source, Path: r.Channel.Path,
+			detail: &exchangeDetail{u: &url.URL{Path: r.Channel.Address}, secrets: mc.secrets}})
 	}
 	msg, skipped, err := s.run.receive(ctx, t, r, req, start)
 	if observed {
@@ -226,6 +229,7 @@ func (s *Step) Receive(t MessageTransport, r *Receive) (*Message, error) {
 			ev.Err = err
 		} else {
 			ev.Header, ev.BodyBytes = RedactHeader(msg.Header.http(), mc.secrets...), len(msg.Payload)
+			ev.detail = &exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets}
 		}
 		obs.Response(ctx, ev)
 	}

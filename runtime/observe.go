@@ -4,18 +4,23 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Observer is told what a workflow run does. The methods that begin something (a workflow,
 // a step, a request) return the context for what happens inside it, so that an
 // implementation can carry a span or a logger down; the matching end method gets that
 // context back. Events never carry secrets: headers are redacted (see RedactHeader), bodies
-// are given only as sizes, paths are OpenAPI templates rather than URLs, and errors redact
-// the values the run was told are secret.
+// are given as sizes, paths are OpenAPI templates rather than URLs, and errors redact the
+// values the run was told are secret. The concrete URL and body excerpts are there for
+// traces, redacted too, through the methods RequestEvent.URL and BodyExcerpt.
 //
 // Methods may be called concurrently for different runs. Embed NopObserver to implement
 // only some of them.
@@ -52,6 +57,95 @@ type RequestEvent struct {
 	Path           string      // OpenAPI path template, never the concrete path
 	Header         http.Header // redacted copy, credentials applied
 	BodyBytes      int
+
+	detail *exchangeDetail // for URL and BodyExcerpt
+}
+
+// URL is the concrete URL of the request, for traces that should show what was sent
+// (SlogTraceObserver): without user info, with the value of every query parameter whose
+// name is secret (SecretName) or that holds a secret replaced by Redacted, and the secrets
+// the request knows redacted from the rest. It is "" for an event the runtime did not make.
+func (e RequestEvent) URL() string { return e.detail.url() }
+
+// BodyExcerpt is the start of the request body, at most TraceBodyBytes, redacted as the
+// body excerpt of a StepError is (secret JSON members and form fields by name, the request's
+// secrets everywhere) and ending in "…" when it was cut. It is "" without a body.
+func (e RequestEvent) BodyExcerpt() string { return e.detail.excerpt() }
+
+// BodyExcerpt is the start of the response body, redacted and bounded as
+// RequestEvent.BodyExcerpt is; "" when no body was read.
+func (e ResponseEvent) BodyExcerpt() string { return e.detail.excerpt() }
+
+// TraceBodyBytes bounds the body excerpts of events (RequestEvent.BodyExcerpt,
+// ResponseEvent.BodyExcerpt).
+const TraceBodyBytes = 4096
+
+// exchangeDetail holds what the URL and BodyExcerpt methods of an event render on demand,
+// so that observers that never call them cost nothing. Events hold it through a pointer, so
+// that printing an event with %v or %#v shows an address, never these values.
+type exchangeDetail struct {
+	u           *url.URL
+	body        []byte
+	contentType string
+	secrets     []string
+}
+
+func (d *exchangeDetail) url() string {
+	if d == nil || d.u == nil {
+		return ""
+	}
+	u := *d.u
+	u.User = nil
+	if u.RawQuery != "" {
+		pairs := strings.Split(u.RawQuery, "&")
+		for i, kv := range pairs {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				continue
+			}
+			name, err := url.QueryUnescape(k)
+			if err != nil {
+				name = k
+			}
+			value, err := url.QueryUnescape(v)
+			if err != nil {
+				value = v
+			}
+			if SecretName(name) || RedactString(value, d.secrets...) != value || RedactString(v, d.secrets...) != v {
+				pairs[i] = k + "=" + Redacted
+			}
+		}
+		u.RawQuery = strings.Join(pairs, "&")
+	}
+	return RedactString(u.String(), d.secrets...)
+}
+
+func (d *exchangeDetail) excerpt() string {
+	if d == nil || len(d.body) == 0 {
+		return ""
+	}
+	body := d.body
+	if mt, _, err := mime.ParseMediaType(d.contentType); err == nil && mt == "application/x-www-form-urlencoded" {
+		body = redactForm(body)
+	}
+	return excerptN(body, d.secrets, TraceBodyBytes)
+}
+
+// redactForm replaces the values of the fields of a form-encoded body whose names are
+// secret.
+func redactForm(b []byte) []byte {
+	fields := strings.Split(string(b), "&")
+	changed := false
+	for i, kv := range fields {
+		k, _, ok := strings.Cut(kv, "=")
+		if name, err := url.QueryUnescape(k); ok && err == nil && SecretName(name) {
+			fields[i], changed = k+"="+Redacted, true
+		}
+	}
+	if !changed {
+		return b
+	}
+	return []byte(strings.Join(fields, "&"))
 }
 
 // ResponseEvent is a request's outcome: a response read whole, or the failure.
@@ -64,6 +158,8 @@ type ResponseEvent struct {
 	BodyBytes      int
 	Duration       time.Duration // from sending to the last byte read
 	Err            error         // a *StepError when the request failed
+
+	detail *exchangeDetail // for BodyExcerpt
 }
 
 // RetryEvent is a step about to be tried again, as its document's retry action asks.
@@ -146,14 +242,35 @@ func (m multiObserver) Retry(ctx context.Context, e RetryEvent) {
 // (a failed run at Error), retries at Info, steps, requests and responses at Debug (a failed
 // step or request at Warn). Records carry the attributes workflow, step, method, server,
 // path, status, bytes, duration, attempt, delay, error and, at Debug, the redacted header.
+//
+// Header values longer than MaxLoggedHeaderBytes are cut to that length, ending in "…".
 func SlogObserver(l *slog.Logger) Observer {
 	if l == nil {
 		l = slog.Default()
 	}
-	return slogObserver{l}
+	return slogObserver{l: l}
 }
 
-type slogObserver struct{ l *slog.Logger }
+// SlogTraceObserver logs what SlogObserver does and, at Debug, what each request sent and
+// each response held: the request's URL as sent (RequestEvent.URL: query values that are
+// secret redacted) and both bodies as redacted excerpts of at most TraceBodyBytes
+// (attributes url and body). It is meant for a person tracing a run, as the generated
+// command's -v flag does; SlogObserver keeps concrete URLs and bodies, which may hold
+// personal data, out of logs.
+func SlogTraceObserver(l *slog.Logger) Observer {
+	if l == nil {
+		l = slog.Default()
+	}
+	return slogObserver{l: l, trace: true}
+}
+
+type slogObserver struct {
+	l     *slog.Logger
+	trace bool // log URLs and body excerpts
+}
+
+// MaxLoggedHeaderBytes bounds each header value that SlogObserver and SlogTraceObserver log.
+const MaxLoggedHeaderBytes = 256
 
 func errAttr(err error) slog.Attr { return slog.String("error", err.Error()) }
 
@@ -189,10 +306,18 @@ func (o slogObserver) StepEnd(ctx context.Context, e StepEvent) {
 
 func (o slogObserver) Request(ctx context.Context, e RequestEvent) context.Context {
 	if o.l.Enabled(ctx, slog.LevelDebug) {
-		o.l.LogAttrs(ctx, slog.LevelDebug, "request",
+		attrs := []slog.Attr{
 			slog.String("workflow", e.Workflow), slog.String("step", e.Step),
 			slog.String("method", e.Method), slog.String("server", e.Server), slog.String("path", e.Path),
-			slog.Int("bytes", e.BodyBytes), headerAttr(e.Header))
+		}
+		if o.trace {
+			attrs = append(attrs, slog.String("url", e.URL()))
+		}
+		attrs = append(attrs, slog.Int("bytes", e.BodyBytes), headerAttr(e.Header))
+		if b := e.BodyExcerpt(); o.trace && b != "" {
+			attrs = append(attrs, slog.String("body", b))
+		}
+		o.l.LogAttrs(ctx, slog.LevelDebug, "request", attrs...)
 	}
 	return ctx
 }
@@ -215,6 +340,11 @@ func (o slogObserver) Response(ctx context.Context, e ResponseEvent) {
 	}
 	if e.Header != nil {
 		attrs = append(attrs, headerAttr(e.Header))
+	}
+	if o.trace && o.l.Enabled(ctx, slog.LevelDebug) {
+		if b := e.BodyExcerpt(); b != "" {
+			attrs = append(attrs, slog.String("body", b))
+		}
 	}
 	o.l.LogAttrs(ctx, level, "response", attrs...)
 }
@@ -244,12 +374,28 @@ func headerAttr(h http.Header) slog.Attr {
 	for _, k := range keys {
 		v := h[k]
 		if len(v) == 1 {
-			attrs = append(attrs, slog.String(k, v[0]))
+			attrs = append(attrs, slog.String(k, CutText(v[0], MaxLoggedHeaderBytes)))
 		} else {
-			attrs = append(attrs, slog.Any(k, v))
+			cut := make([]string, len(v))
+			for i, s := range v {
+				cut[i] = CutText(s, MaxLoggedHeaderBytes)
+			}
+			attrs = append(attrs, slog.Any(k, cut))
 		}
 	}
 	return slog.Attr{Key: "header", Value: slog.GroupValue(attrs...)}
+}
+
+// CutText cuts s to at most n bytes, at a character boundary, ending in "…" when cut.
+func CutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }
 
 // Run is one call of a workflow method: it reports the workflow and its steps to the
@@ -383,6 +529,7 @@ type Step struct {
 	ctx   context.Context
 	start time.Time
 	ended bool // guarded by run.mu
+	sends int  // requests sent so far, guarded by run.mu: more than one when retry actions ran
 }
 
 // Context is the step's context: a retry wait selects on its Done.
@@ -392,7 +539,11 @@ func (s *Step) Context() context.Context { return s.ctx }
 // the step's names, the run's secrets are redacted, and the request is observed inside the
 // step. See Transport.Send for the errors.
 func (s *Step) Send(req *Request) (*Response, error) {
-	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList())
+	s.run.mu.Lock()
+	s.sends++
+	attempt := s.sends
+	s.run.mu.Unlock()
+	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList(), attempt)
 }
 
 // Err returns nil while the step's context is live, and once it is done the *StepError
@@ -402,7 +553,10 @@ func (s *Step) Err() error {
 	if s.ctx.Err() == nil {
 		return nil
 	}
-	req := &Request{Workflow: s.run.workflow, Step: s.name, secrets: s.run.secretList()}
+	s.run.mu.Lock()
+	attempt := s.sends
+	s.run.mu.Unlock()
+	req := &Request{Workflow: s.run.workflow, Step: s.name, secrets: s.run.secretList(), attempt: attempt}
 	return ctxFail(s.ctx, req, 0, s.start, "")
 }
 

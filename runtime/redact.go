@@ -402,3 +402,8 @@ func redactedText(v any) string {
 	}
 	return string(out)
 }
+
+// RedactJSON returns a JSON value with the value of every member whose name SecretName marks
+// replaced by "[REDACTED]", at any depth. When data is not one well-formed JSON value,
+// complete is false and out holds only the part before the problem, which could be checked.
+func RedactJSON(data []byte) (out []byte, complete bool) { return redactJSON(data) }

@@ -10,12 +10,15 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,6 +74,7 @@ type Request struct {
 
 	secrets []string // Secrets, the run's secrets and what Auth applied, set by Send
 	timeout string   // which timeout applies, for messages
+	attempt int      // which time the step sends this request (retry actions), set by Step.Send
 }
 
 // Response is a fully read response.
@@ -104,6 +108,10 @@ func stripURL(err error) error {
 }
 
 func (req *Request) fail(status int, reason string, err error) *StepError {
+	attempts := req.attempt
+	if attempts < 2 {
+		attempts = 0
+	}
 	return &StepError{
 		Workflow:   req.Workflow,
 		Step:       req.Step,
@@ -112,6 +120,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 		StatusCode: status,
 		Reason:     reason,
 		Err:        err,
+		Attempts:   attempts,
 		secrets:    req.secrets,
 	}
 }
@@ -119,6 +128,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 // Unmet reports that a success criterion did not hold for this response.
 func (r *Response) Unmet(criterion string) error {
 	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, nil)
+	e.Criterion = criterion
 	e.Body = excerpt(r.Body, r.req.secrets)
 	return e
 }
@@ -149,16 +159,19 @@ const maxExcerpt = 512
 // excerpt is the start of a response body for a StepError, with secret JSON members and
 // secret values replaced by Redacted. Only a bounded prefix is examined, so an error on a
 // 10 MiB body costs little.
-func excerpt(b []byte, secrets []string) string {
+func excerpt(b []byte, secrets []string) string { return excerptN(b, secrets, maxExcerpt) }
+
+// excerptN is excerpt with a limit other than maxExcerpt (at most 8 KiB).
+func excerptN(b []byte, secrets []string, limit int) string {
 	const window = 8 << 10
 	cut := len(b) > window
 	if cut {
 		b = b[:window]
 	}
 	red, complete := redactBody(b)
-	s := RedactString(string(red), secrets...)
-	if len(s) > maxExcerpt {
-		s = s[:maxExcerpt]
+	s := RedactString(string(red), append(slices.Clip(secrets), secretMemberValues(b)...)...)
+	if len(s) > limit {
+		s = s[:limit]
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1] // do not split a character
 		}
@@ -168,6 +181,53 @@ func excerpt(b []byte, secrets []string) string {
 		return s + "…"
 	}
 	return s
+}
+
+// secretMemberValues returns the string values, of at least 8 bytes, of the members of a
+// JSON body whose names SecretName marks: such a value is secret wherever else the body
+// repeats it (a token inside a link member, say). Shorter values ("none", "true") would
+// match ordinary text. It reads b as far as it is well-formed.
+func secretMemberValues(b []byte) []string {
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	var values []string
+	secretValue := false // the next value is that of a secret member
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return values
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				stack = append(stack, frame{object: d == '{', wantKey: d == '{'})
+			} else {
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].wantKey = true
+				}
+			}
+			secretValue = false
+			continue
+		}
+		if top >= 0 && stack[top].object && stack[top].wantKey {
+			key, _ := tok.(string)
+			secretValue, stack[top].wantKey = SecretName(key), false
+			continue
+		}
+		if v, ok := tok.(string); ok && secretValue && len(v) >= 8 {
+			values = append(values, v)
+		}
+		secretValue = false
+		if top >= 0 && stack[top].object {
+			stack[top].wantKey = true
+		}
+	}
 }
 
 // StepError is returned by generated workflow methods when a step fails. Use errors.As to
@@ -182,6 +242,12 @@ type StepError struct {
 	Reason     string
 	Body       string // an excerpt of the response body, when there was one
 	Err        error
+	// Criterion is the success criterion that did not hold, as the document writes it; ""
+	// when the step failed otherwise.
+	Criterion string
+	// Attempts is how many times the step had sent its request when it failed, when that is
+	// more than once (its retry actions tried again); 0 otherwise.
+	Attempts int
 
 	secrets []string
 }
@@ -204,10 +270,45 @@ func (e *StepError) Error() string {
 	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
 	return RedactString(b.String(), e.secrets...)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
+
+// Problem returns the title and detail of the response that failed the step, when its body
+// is a JSON object with string members "title" or "detail", as RFC 9457 problem details
+// (application/problem+json) have. They are read from Body, so they are redacted, and a
+// member after the point where Body was cut short is not seen. Both are "" otherwise.
+func (e *StepError) Problem() (title, detail string) {
+	dec := json.NewDecoder(strings.NewReader(e.Body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", ""
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			break
+		}
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			continue
+		}
+		switch tok {
+		case "title":
+			title = s
+		case "detail":
+			detail = s
+		}
+	}
+	return title, detail
+}
 
 // addSecrets makes the error redact more values (those a run learnt after the request).
 func (e *StepError) addSecrets(values []string) {

@@ -88,7 +88,7 @@ func doerFrom(ctx context.Context) Doer {
 // A response with any status is returned as it is: judging it is the success criteria's
 // job (Response.Unmet). Send starts no goroutine and always closes the body.
 func (t *Transport) Send(ctx context.Context, req *Request) (*Response, error) {
-	return t.send(ctx, req, "", "", nil)
+	return t.send(ctx, req, "", "", nil, 0)
 }
 
 // exchange holds what one call of send allocates, in one allocation: the response, the copy
@@ -99,9 +99,10 @@ type exchange struct {
 	cause timeoutCause
 }
 
-func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string) (*Response, error) {
+func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string, attempt int) (*Response, error) {
 	x := &exchange{req: *in} // the copy carries what this call learns; the caller's Request is not changed
 	req := &x.req
+	req.attempt = attempt
 	if req.Workflow == "" {
 		req.Workflow = workflow
 	}
@@ -166,10 +167,11 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			Path:      req.Path,
 			Header:    RedactHeader(hr.Header, req.secrets...),
 			BodyBytes: len(req.Body),
+			detail:    &exchangeDetail{u: hr.URL, body: req.Body, contentType: hr.Header.Get("Content-Type"), secrets: req.secrets},
 		})
 		hr = hr.WithContext(ctx)
 	}
-	respond := func(status int, h http.Header, n int, err *StepError) {
+	respond := func(status int, h http.Header, body []byte, err *StepError) {
 		if !observed {
 			return
 		}
@@ -177,10 +179,14 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		if err != nil {
 			e = err
 		}
+		var detail *exchangeDetail
+		if body != nil {
+			detail = &exchangeDetail{body: body, contentType: h.Get("Content-Type"), secrets: req.secrets}
+		}
 		obs.Response(ctx, ResponseEvent{
 			Workflow: req.Workflow, Step: req.Step, Method: hr.Method, Path: req.Path,
-			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: n,
-			Duration: time.Since(start), Err: e,
+			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: len(body),
+			Duration: time.Since(start), Err: e, detail: detail,
 		})
 	}
 	hres, err := t.doer().Do(hr)
@@ -191,7 +197,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		} else {
 			e = req.fail(0, "request failed", redactErr(stripURL(err), req.secrets...))
 		}
-		respond(0, nil, 0, e)
+		respond(0, nil, nil, e)
 		return nil, e
 	}
 	limit := t.MaxBodyBytes
@@ -214,7 +220,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		default:
 			e = req.fail(hres.StatusCode, "reading response body failed", redactErr(stripURL(err), req.secrets...))
 		}
-		respond(hres.StatusCode, hres.Header, len(data), e)
+		respond(hres.StatusCode, hres.Header, data, e)
 		return nil, e
 	}
 	if hres.StatusCode == http.StatusUnauthorized {
@@ -222,7 +228,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			inv.invalidate(hr)
 		}
 	}
-	respond(hres.StatusCode, hres.Header, len(data), nil)
+	respond(hres.StatusCode, hres.Header, data, nil)
 	x.resp = Response{StatusCode: hres.StatusCode, Header: hres.Header, Body: data, req: req, sent: hr.Header}
 	return &x.resp, nil
 }

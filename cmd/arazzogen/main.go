@@ -193,7 +193,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	errs := 0
+	paths := diagnosticBase()
 	for _, d := range res.Diags {
+		d.Pos.File = paths.show(d.Pos.File)
 		fmt.Fprintln(stderr, d.String())
 		if d.Severity == generator.Error {
 			errs++
@@ -216,6 +218,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// diagnosticPaths rewrites the relative paths of diagnostics, which are relative to the
+// working directory, as absolute paths when abs is set.
+type diagnosticPaths struct {
+	abs bool
+	wd  string
+}
+
+// diagnosticBase says how diagnostics name files. Paths are relative to the working
+// directory, except under go generate (GOFILE is set): it runs the generator in the
+// directory of the package being generated, and tells it neither where go generate was
+// started nor where the person reading the messages is (it sets PWD to the package's
+// directory), so a relative path would resolve from nowhere they are; there paths are
+// absolute.
+func diagnosticBase() diagnosticPaths {
+	if os.Getenv("GOFILE") == "" {
+		return diagnosticPaths{}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return diagnosticPaths{}
+	}
+	return diagnosticPaths{abs: true, wd: wd}
+}
+
+func (b diagnosticPaths) show(path string) string {
+	if !b.abs || path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(b.wd, path)
 }
 
 func readConfig(path string) (fileConfig, error) {

@@ -25,51 +25,42 @@ import (
 	"github.com/arazzogen/arazzogen/runtime"
 )
 
-// loggingDoer prints each exchange; any runtime.Doer can wrap the HTTP client this way.
-type loggingDoer struct {
-	next *http.Client
-	out  io.Writer
+// trace prints each request a step sends and the response it gets, as the runtime's
+// Observer reports them: the URL as sent, headers and bodies, with every credential, secret
+// input and token redacted (runtime.RequestEvent.URL, BodyExcerpt). Any runtime.Observer
+// can watch a client this way (WithObserver).
+type trace struct {
+	runtime.NopObserver
+	out io.Writer
 }
 
-func (d loggingDoer) Do(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil {
-		body, _ = io.ReadAll(req.Body)
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	fmt.Fprintf(d.out, "  → %s %s\n", req.Method, req.URL.RequestURI())
+func (t trace) Request(ctx context.Context, e runtime.RequestEvent) context.Context {
+	fmt.Fprintf(t.out, "  → %s %s\n", e.Method, strings.TrimPrefix(e.URL(), e.Server))
 	for _, h := range []string{"Authorization", "X-Pd-Environment"} {
-		if v := req.Header.Get(h); v != "" {
-			fmt.Fprintf(d.out, "    %s: %s\n", h, v)
+		if v := e.Header.Get(h); v != "" {
+			fmt.Fprintf(t.out, "    %s: %s\n", h, v)
 		}
 	}
-	if len(body) > 0 {
-		fmt.Fprintf(d.out, "    %s\n", compact(body))
+	if b := e.BodyExcerpt(); b != "" {
+		fmt.Fprintf(t.out, "    %s\n", compact(b))
 	}
-	resp, err := d.next.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	fmt.Fprintf(d.out, "  ← %s\n    %s\n", resp.Status, compact(data))
-	return resp, nil
+	return ctx
 }
 
-func compact(b []byte) string {
+func (t trace) Response(ctx context.Context, e runtime.ResponseEvent) {
+	if e.Err != nil && e.StatusCode == 0 {
+		fmt.Fprintf(t.out, "  ← %v\n", e.Err)
+		return
+	}
+	fmt.Fprintf(t.out, "  ← %d %s\n    %s\n", e.StatusCode, http.StatusText(e.StatusCode), compact(e.BodyExcerpt()))
+}
+
+func compact(s string) string {
 	var buf bytes.Buffer
-	if json.Compact(&buf, b) != nil {
-		return strings.TrimSpace(string(b))
+	if json.Compact(&buf, []byte(s)) == nil {
+		s = buf.String()
 	}
-	s := buf.String()
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
+	return runtime.CutText(strings.TrimSpace(s), 200)
 }
 
 func main() {
@@ -86,19 +77,19 @@ func run(ctx context.Context, out io.Writer) error {
 	defer airbyte.Close()
 	pipedream := httptest.NewServer(fakeapi.Pipedream())
 	defer pipedream.Close()
-	doer := loggingDoer{next: &http.Client{}, out: out}
+	obs := trace{out: out}
 
-	show := func(title string, outputs any, err error) error {
+	// Outputs print through their String methods, which redact the secret ones.
+	show := func(title string, outputs fmt.Stringer, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", title, err)
 		}
-		b, _ := json.MarshalIndent(outputs, "  ", "  ")
-		fmt.Fprintf(out, "  outputs: %s\n\n", b)
+		fmt.Fprintf(out, "  outputs: %s\n\n", outputs)
 		return nil
 	}
 
 	fmt.Fprintln(out, "▶ prismatic refresh-and-list-customers")
-	rc, err := refreshcustomers.NewClient(refreshcustomers.WithHTTPClient(doer),
+	rc, err := refreshcustomers.NewClient(refreshcustomers.WithObserver(obs),
 		refreshcustomers.WithServerURL(refreshcustomers.SourcePrismaticGraphqlAPI, prismatic.URL))
 	if err != nil {
 		return err
@@ -109,7 +100,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	fmt.Fprintln(out, "▶ airbyte bootstrap-application-token")
-	ab, err := tokenbootstrap.NewClient(tokenbootstrap.WithHTTPClient(doer),
+	ab, err := tokenbootstrap.NewClient(tokenbootstrap.WithObserver(obs),
 		tokenbootstrap.WithServerURL(tokenbootstrap.SourceAirbyteAPI, airbyte.URL+"/v1"))
 	if err != nil {
 		return err
@@ -120,7 +111,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	fmt.Fprintln(out, "▶ pipedream token-mint-and-validate")
-	pd, err := connecttoken.NewClient(connecttoken.WithHTTPClient(doer),
+	pd, err := connecttoken.NewClient(connecttoken.WithObserver(obs),
 		connecttoken.WithServerURL(connecttoken.SourcePipedreamAPI, pipedream.URL))
 	if err != nil {
 		return err
@@ -134,7 +125,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	fmt.Fprintln(out, "▶ prismatic rotate-refresh-token")
-	rt, err := rotatetoken.NewClient(rotatetoken.WithHTTPClient(doer),
+	rt, err := rotatetoken.NewClient(rotatetoken.WithObserver(obs),
 		rotatetoken.WithServerURL(rotatetoken.SourcePrismaticGraphqlAPI, prismatic.URL))
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/arazzogen/arazzogen/generator"
+	"github.com/arazzogen/arazzogen/internal/junittest"
 	"github.com/arazzogen/arazzogen/internal/scripted"
 	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
@@ -46,6 +47,16 @@ type run struct {
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
 	Env map[string]string `yaml:"env"`
+	// Stdout lists substrings the standard output must contain (for output that is not the
+	// outputs object: -help, -dry-run).
+	Stdout []string `yaml:"stdout"`
+	// Files lists, per file the run writes (reports, -output, $GITHUB_OUTPUT), substrings it
+	// must contain. In args, env values and file names, $TMP stands for a directory of the
+	// run's own. A JUnit report (a name ending in .xml) is also validated against the JUnit
+	// schema.
+	Files map[string][]string `yaml:"files"`
+	// Secrets are more values no output may show, besides those of Env.
+	Secrets []string `yaml:"secrets"`
 }
 
 type testCase struct {
@@ -191,14 +202,16 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	}
 	inputs = bytes.ReplaceAll(inputs, []byte(serverVar), []byte(hs.URL))
 	args = append(args, "-inputs", "-", "-timeout", "20s")
+	tmp := t.TempDir()
+	expand := strings.NewReplacer(serverVar, hs.URL, tmpVar, tmp).Replace
 	for _, a := range r.Args {
-		args = append(args, strings.ReplaceAll(a, serverVar, hs.URL))
+		args = append(args, expand(a))
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = bytes.NewReader(inputs)
 	cmd.Env = os.Environ()
 	for k, v := range r.Env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		cmd.Env = append(cmd.Env, k+"="+expand(v))
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -231,9 +244,42 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 			t.Errorf("stderr does not contain %q:\n%s", s, stderr.String())
 		}
 	}
+	for _, s := range r.Stdout {
+		if !strings.Contains(stdout.String(), expand(s)) {
+			t.Errorf("stdout does not contain %q:\n%s", expand(s), stdout.String())
+		}
+	}
+	secrets := map[string]string{}
 	for k, v := range r.Env {
+		if !strings.Contains(v, tmpVar) {
+			secrets["the value of "+k] = v
+		}
+	}
+	for _, v := range r.Secrets {
+		secrets[v] = v
+	}
+	for name, v := range secrets {
 		if strings.Contains(stdout.String(), v) || strings.Contains(stderr.String(), v) {
-			t.Errorf("the output shows the value of %s:\nstdout: %s\nstderr: %s", k, stdout.String(), stderr.String())
+			t.Errorf("the output shows %s:\nstdout: %s\nstderr: %s", name, stdout.String(), stderr.String())
+		}
+	}
+	for name, want := range r.Files {
+		path := filepath.Join(tmp, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("file %s: %v", name, err)
+			continue
+		}
+		for _, s := range want {
+			if !strings.Contains(string(data), expand(s)) {
+				t.Errorf("file %s does not contain %q:\n%s", name, expand(s), data)
+			}
+		}
+		if strings.HasSuffix(name, ".xml") {
+			junittest.Validate(t, path)
 		}
 	}
 }
+
+// tmpVar stands for the run's own directory in args, env values and file names.
+const tmpVar = "$TMP"

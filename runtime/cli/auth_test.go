@@ -185,7 +185,7 @@ func TestGeneratedCommandShape(t *testing.T) {
 	// The stall is bounded by -timeout; the request timeout (DefaultTimeout) is longer, so
 	// the huge body is refused for its size however slow the machine.
 	for _, tc := range []struct{ project, timeout, prefix, suffix string }{
-		{"refuse", "30s", "svc: workflow sync: step call (GET /{project}): status 401 Unauthorized: success criterion not met: $statusCode == 200\n", ""},
+		{"refuse", "30s", "svc: workflow sync: step call (GET /{project}): status 401 Unauthorized: success criterion not met: $statusCode == 200; response: {\"error\":\"token [REDACTED] is revoked\"}\n", ""},
 		{"stall", "500ms", "svc: workflow sync: step call (GET /{project}): timed out after 5", "ms (context deadline): context deadline exceeded (-timeout 500ms)\n"},
 		{"huge", "30s", "svc: workflow sync: step call (GET /{project}): status 200 OK: response body exceeds 10485760 bytes: body too large", ""},
 	} {

@@ -97,3 +97,27 @@ func TestListBrokers(t *testing.T) {
 		t.Errorf("-list:\n%s\nwant it to end with:\n%s", out, want)
 	}
 }
+
+// A dry run publishes nothing: the first message is shown as the first request is, and the
+// run stops there.
+func TestDryRunPublishesNothing(t *testing.T) {
+	var dialled []*fakeTransport
+	cmd := brokerCommand(&dialled)
+	cmd.Workflows[0].Run = func(ctx context.Context, cfg Config, _ []byte) (any, error) {
+		rt := runtime.Transport{Observer: cfg.Observer}
+		run := rt.Start(ctx, "order")
+		st := run.Step("place")
+		_, err := st.Publish(cfg.Transports[0].Transport, &runtime.Publish{
+			Channel: runtime.Channel{Source: "orders", Path: "orders.place", Address: "orders.place"},
+			Header:  runtime.MessageHeader{"orderRequestId": "r-1"}, Payload: []byte(`{"petId":7}`)})
+		return nil, run.End(err)
+	}
+	code, out, errOut := runCLI(t, cmd, nil, "", "order", "-dry-run")
+	if code != ExitOK || len(dialled) != 0 {
+		t.Fatalf("exit %d, %d connections (want none): %s", code, len(dialled), errOut)
+	}
+	want := "step place would send:\n  SEND orders.place\n  orderRequestId: r-1\n\n  {\"petId\":7}\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("dry run printed:\n%s\nwant it to contain:\n%s", out, want)
+	}
+}

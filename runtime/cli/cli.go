@@ -1,15 +1,20 @@
 // Package cli is the driver of commands generated with arazzogen -cli: it parses the command
 // line, assembles workflow inputs from flags, files and the environment, reads credentials
-// from the environment, runs the workflow and prints its outputs as one JSON object. It uses
-// only the standard library.
+// from the environment, runs the workflow and prints its outputs as one JSON object, writes
+// test reports (runtime/report) and GitHub Actions outputs for CI jobs, and can show what a
+// run would send without sending it. It uses only the standard library.
 //
 // Secrets never come from the command line's arguments (which other users of the machine
-// can read in the process list): credentials are read only with -auth-env, and an error
-// message never shows a credential, a value read with -input-env, or the value of an input
+// can read in the process list): credentials are read only with -auth-env, and no message,
+// trace or report shows a credential, a value read with -input-env, or the value of an input
 // that is secret (Input.Secret, or a name runtime.SecretName marks).
+//
+// ClientFlags and InputFlags hold the flags that configure a client and give a workflow its
+// inputs, for other commands that run workflows the same way.
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,15 +23,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"slices"
-	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
+	"github.com/arazzogen/arazzogen/runtime/report"
 )
 
 // Input describes one workflow input.
@@ -40,6 +45,30 @@ type Input struct {
 	// Secret marks an input whose value must never appear in a message (its schema has
 	// `format: password`); inputs whose names runtime.SecretName marks are secret too.
 	Secret bool
+}
+
+// Output describes one workflow output, a member of the JSON object the command prints.
+type Output struct {
+	Name string
+	// Type is the JSON type of the value ("string", "integer", "number", "boolean",
+	// "object", "array"), or "" when the schema does not say.
+	Type string
+	// Secret marks an output whose value is secret by its name, schema or origin (a secret
+	// input or credential): -mask-secrets shows it as "[REDACTED]".
+	Secret bool
+}
+
+// Step describes one step of a workflow, for -help and -dry-run.
+type Step struct {
+	ID string
+	// Operation is what the step calls: "POST /auth/refresh (refreshAuthToken)" or
+	// "workflow other-workflow".
+	Operation string
+	// Criteria are the success criteria, as the document writes them.
+	Criteria []string
+	// Actions describe the success and failure actions in the order they are tried, such
+	// as "on failure: retry after 2s, at most 3 times, when $statusCode == 503".
+	Actions []string
 }
 
 // Auth is one credential the command accepts with -auth-env NAME=ENVVAR.
@@ -56,14 +85,26 @@ type Auth struct {
 
 // Workflow is one runnable workflow.
 type Workflow struct {
-	ID      string
-	Summary string
-	Inputs  []Input
+	ID          string
+	Summary     string
+	Description string
+	Inputs      []Input
+	Outputs     []Output
+	Steps       []Step
 	// Brokers names the AsyncAPI sources the workflow (or one it calls) sends messages to or
 	// receives them from: the command connects to their brokers before it runs.
 	Brokers []string
 	// Run decodes the inputs (a JSON object) and runs the workflow.
 	Run func(ctx context.Context, cfg Config, inputs []byte) (any, error)
+}
+
+// Document describes the Arazzo document a command was generated from, for -version and
+// -help.
+type Document struct {
+	File    string // base name of the document
+	Title   string // info.title
+	Version string // info.version
+	Arazzo  string // the Arazzo version it declares
 }
 
 // Server overrides a source's base URL.
@@ -97,8 +138,8 @@ type Config struct {
 	//
 	// and, for schemes that need two values, splits them with SplitCredential.
 	Auth map[string]string
-	// Observer logs requests and responses, redacted, to standard error when -v is given;
-	// nil otherwise.
+	// Observer is told about the run: the -v trace, the -report recorders and -dry-run;
+	// nil when none of them is asked for.
 	Observer runtime.Observer
 	// Transports connect the AsyncAPI sources the workflow needs to their brokers (-broker);
 	// the command closes them when the run ends.
@@ -124,6 +165,8 @@ type Command struct {
 	// Auth lists the credentials -auth-env accepts; empty when the sources declare no
 	// security schemes.
 	Auth []Auth
+	// Document is what the command was generated from.
+	Document Document
 	// Brokers lists the AsyncAPI sources, which -broker SOURCE=URL connects to a broker,
 	// and Dial makes the connection (github.com/arazzogen/arazzogen/broker.Dial in generated
 	// commands: nats:// and kafka:// URLs). Both are empty when no step sends or receives
@@ -153,51 +196,128 @@ const (
 )
 
 // Main runs the command with the process's arguments and environment and returns the exit
-// status; generated main functions pass it to os.Exit.
+// status; generated main functions pass it to os.Exit. SIGINT (Ctrl-C) and SIGTERM (what CI
+// systems send to cancel a job) cancel the run: it stops at once, naming the step, and
+// its reports are written. A second signal ends the process.
 func Main(cmd Command) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
+		}
+		signal.Stop(sigs) // a second signal kills the process
+		cancel(&signalError{s})
+	}()
 	return Run(ctx, cmd, Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 }
 
-type multi []string
+// signalError is the cancellation cause of a run stopped by a signal.
+type signalError struct{ sig os.Signal }
 
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+func (e *signalError) Error() string { return "stopped by signal: " + e.sig.String() }
+
+// reportFlag is one -report FORMAT[=FILE].
+type reportFlag struct {
+	format, file string // file "" is standard output
+}
+
+type reportFlags []reportFlag
+
+func (r *reportFlags) String() string { return "" }
+func (r *reportFlags) Set(v string) error {
+	format, file, hasFile := strings.Cut(v, "=")
+	switch format {
+	case "junit", "tap", "json":
+	default:
+		return fmt.Errorf("want junit, tap or json, then =FILE (standard output without one)")
+	}
+	if hasFile && file == "" {
+		return fmt.Errorf("-report %s=: want a file name", format)
+	}
+	*r = append(*r, reportFlag{format, file})
+	return nil
+}
+
+// options are the parsed command line.
+type options struct {
+	inputs       InputFlags
+	client       ClientFlags
+	list, ver    bool
+	timeout      time.Duration
+	verbose      bool
+	reports      reportFlags
+	errorFormat  string
+	dryRun       bool
+	output       string
+	githubOutput bool
+	maskSecrets  bool
+}
+
+func (o *options) register(fs *flag.FlagSet) {
+	fs.BoolVar(&o.list, "list", false, "list the workflows, their inputs and the credentials")
+	fs.BoolVar(&o.ver, "version", false, "print the document the command was generated from and the arazzogen version")
+	o.inputs.Register(fs)
+	o.client.Register(fs)
+	fs.DurationVar(&o.timeout, "timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
+	fs.BoolVar(&o.verbose, "v", false, "trace each request (URL, headers, body) and response, secrets redacted and bodies cut to 4 KiB, to standard error")
+	fs.Var(&o.reports, "report", "write a test report, one test case per step run: `FORMAT[=FILE]`, FORMAT junit, tap or json, to standard output without FILE (repeatable)")
+	fs.StringVar(&o.errorFormat, "error-format", "text", "print errors and warnings on standard error as `text` lines or json objects (one a line)")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "send nothing: print the requests the first step would send (secrets redacted) and the plan of steps")
+	fs.StringVar(&o.output, "output", "", "write the outputs to `FILE` (mode 0600) instead of standard output")
+	fs.BoolVar(&o.githubOutput, "github-output", false, "also append the outputs to the file $GITHUB_OUTPUT names (GitHub Actions step outputs)")
+	fs.BoolVar(&o.maskSecrets, "mask-secrets", false, "print secret outputs as \"[REDACTED]\" on standard output (files keep them); under GitHub Actions also emit ::add-mask:: for them")
+}
+
+// errorFormatOf finds -error-format among the arguments before they are parsed, so that
+// even a flag error is printed in the format asked for.
+func errorFormatOf(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name != "error-format" || !strings.HasPrefix(a, "-") {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		return value
+	}
+	return "text"
+}
 
 // Run runs the command with the given environment and returns the exit status.
 func Run(ctx context.Context, cmd Command, env Env) int {
+	var secrets []string
+	rep := &reporter{name: cmd.Name, w: env.Stderr, json: errorFormatOf(env.Args) == "json", secrets: &secrets}
+
+	var o options
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	var inputs, inputEnvs, servers, authEnvs, brokers multi
-	list := fs.Bool("list", false, "list the workflows, their inputs and the credentials")
-	inputsFile := fs.String("inputs", "", "read inputs from a JSON object in `FILE` (- for standard input)")
-	fs.Var(&inputs, "input", "set input `NAME=VALUE` (repeatable)")
-	fs.Var(&inputEnvs, "input-env", "set input NAME from environment variable ENVVAR: `NAME=ENVVAR` (repeatable)")
-	fs.Var(&servers, "server", "replace the base URL of a source: `SOURCE=URL` (repeatable)")
-	fs.Var(&authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
+	fs.SetOutput(io.Discard) // errors are printed by rep
+	o.register(fs)
 	if len(cmd.Brokers) > 0 {
-		fs.Var(&brokers, "broker", "connect an AsyncAPI source to the broker at URL (nats://HOST:PORT, kafka://HOST:PORT): `SOURCE=URL` (repeatable; see -list)")
-	}
-	timeout := fs.Duration("timeout", DefaultWait, "stop the workflow after `DURATION` (0: no limit)")
-	verbose := fs.Bool("v", false, "log each request and response, with secrets redacted, to standard error")
-	fs.Usage = func() {
-		broker := ""
-		if len(cmd.Brokers) > 0 {
-			broker = " [-broker SOURCE=URL]..."
-		}
-		fmt.Fprintf(env.Stderr, "usage: %s -list\n       %s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]...%s [-timeout DURATION] [-v]\n\nflags:\n", cmd.Name, cmd.Name, broker)
-		fs.PrintDefaults()
+		o.client.RegisterBrokers(fs)
 	}
 	// Flags may come before or after the workflow id.
 	var positional []string
 	args := env.Args
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return ExitOK
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			if wf, ok := findWorkflow(cmd, positional); ok {
+				printWorkflowHelp(cmd, wf, env.Stdout)
+			} else {
+				printHelp(cmd, fs, env.Stdout)
 			}
-			return ExitUsage
+			return ExitOK
+		}
+		if err != nil {
+			return rep.usage("%v (%s -help lists the flags)", err, cmd.Name)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -205,354 +325,329 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if *list {
+	if o.errorFormat != "text" && o.errorFormat != "json" {
+		return rep.usage("-error-format %q: want text or json", o.errorFormat)
+	}
+	switch {
+	case o.ver:
+		printVersion(cmd, env.Stdout)
+		return ExitOK
+	case o.list:
 		printList(cmd, env.Stdout)
 		return ExitOK
+	case len(positional) == 0:
+		return rep.usage("name a workflow to run: %s WORKFLOW [flags] (%s -list names them, %s -help says more)", cmd.Name, cmd.Name, cmd.Name)
+	case len(positional) > 1:
+		return rep.usage("one workflow at a time (got %s)", strings.Join(positional, ", "))
 	}
-	// Every value read from the environment, and every secret input, is redacted from what
-	// the command prints.
-	var secrets []string
-	usage := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, runtime.RedactString(fmt.Sprintf(format, a...), secrets...))
-		return ExitUsage
-	}
-	if len(positional) != 1 {
-		fs.Usage()
-		return ExitUsage
-	}
-	i := slices.IndexFunc(cmd.Workflows, func(w Workflow) bool { return w.ID == positional[0] })
-	if i < 0 {
+	wf, ok := findWorkflow(cmd, positional)
+	if !ok {
 		var ids []string
 		for _, w := range cmd.Workflows {
 			ids = append(ids, w.ID)
 		}
-		return usage("unknown workflow %q (known: %s)", positional[0], strings.Join(ids, ", "))
+		return rep.usage("unknown workflow %q (known: %s)", positional[0], strings.Join(ids, ", "))
 	}
-	wf := cmd.Workflows[i]
-	values, secrets, err := collectInputs(wf, env, *inputsFile, inputs, inputEnvs)
+
+	// Every value read from the environment, and every secret input, is redacted from what
+	// the command prints.
+	values, inputSecrets, err := o.inputs.Values(wf, env)
+	secrets = append(secrets, inputSecrets...)
 	if err != nil {
-		return usage("%v", err)
-	}
-	for _, name := range argumentSecrets(wf, inputs) {
-		fmt.Fprintf(env.Stderr, "%s: warning: input %s is secret; pass it with -input-env to keep it out of the process list\n", cmd.Name, name)
+		return rep.usage("%v", err)
 	}
 	cfg := Config{HTTPClient: env.HTTPClient}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
-	for _, s := range servers {
-		name, u, ok := strings.Cut(s, "=")
-		if !ok || !slices.Contains(cmd.Sources, name) {
-			return usage("-server %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(s), strings.Join(cmd.Sources, ", "))
-		}
-		cfg.Servers = append(cfg.Servers, Server{Source: name, URL: u})
+	authSecrets, err := o.client.Apply(cmd, env.Getenv, &cfg)
+	secrets = append(secrets, authSecrets...)
+	if err != nil {
+		return rep.usage("%v", err)
 	}
-	for _, kv := range authEnvs {
-		name, envVar, ok := strings.Cut(kv, "=")
-		if !ok || envVar == "" {
-			return usage("-auth-env %q: want SOURCE=ENVVAR", kv)
-		}
-		ai := slices.IndexFunc(cmd.Auth, func(a Auth) bool { return a.Name == name })
-		if ai < 0 {
-			if len(cmd.Auth) == 0 {
-				return usage("-auth-env %s: %s takes no credentials (its sources declare no security schemes)", name, cmd.Name)
-			}
-			var names []string
-			for _, a := range cmd.Auth {
-				names = append(names, a.Name)
-			}
-			return usage("-auth-env %s: unknown credential (known: %s)", name, strings.Join(names, ", "))
-		}
-		v := env.Getenv(envVar)
-		if v == "" {
-			return usage("-auth-env %s: environment variable %s is not set", name, envVar)
-		}
-		if strings.Contains(cmd.Auth[ai].Kind, ":") {
-			if _, _, err := SplitCredential(name, v); err != nil {
-				return usage("%v", err)
-			}
-		}
-		if cfg.Auth == nil {
-			cfg.Auth = map[string]string{}
-		}
-		cfg.Auth[name] = v
-		secrets = append(secrets, v)
-		if _, secret, ok := strings.Cut(v, ":"); ok {
-			secrets = append(secrets, secret) // the password or client secret of ID:SECRET
-		}
+	if code := o.check(cmd, env, rep); code != ExitOK {
+		return code
 	}
-	brokerURLs := map[string]string{}
-	for _, b := range brokers {
-		name, u, ok := strings.Cut(b, "=")
-		if !ok || u == "" || !slices.ContainsFunc(cmd.Brokers, func(x Broker) bool { return x.Source == name }) {
-			var names []string
-			for _, x := range cmd.Brokers {
-				names = append(names, x.Source)
-			}
-			return usage("-broker %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(b), strings.Join(names, ", "))
-		}
-		brokerURLs[name] = u
-		if pu, err := url.Parse(u); err == nil && pu.User != nil {
-			if pw, ok := pu.User.Password(); ok {
-				secrets = append(secrets, pw) // never shown, though given as an argument
-			}
-		}
+	brokers, err := o.client.BrokerURLs(cmd, wf)
+	if err != nil {
+		return rep.usage("%v", err)
 	}
-	for _, source := range wf.Brokers {
-		if _, ok := brokerURLs[source]; ok {
-			continue
-		}
-		i := slices.IndexFunc(cmd.Brokers, func(x Broker) bool { return x.Source == source })
-		if i < 0 || cmd.Brokers[i].URL == "" {
-			return usage("workflow %s sends or receives messages through source %s, whose description names no NATS or Kafka server: give -broker %s=nats://HOST:PORT (or kafka://HOST:PORT)", wf.ID, source, source)
-		}
-		brokerURLs[source] = cmd.Brokers[i].URL
-	}
-	if *verbose {
-		h := slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
-		cfg.Observer = runtime.SlogObserver(slog.New(h))
+	for _, name := range o.inputs.SecretArguments(wf) {
+		rep.warn("input %s is secret; pass it with -input-env to keep it out of the process list", name)
 	}
 	raw, err := json.Marshal(values)
 	if err != nil {
-		return usage("%v", err)
+		return rep.usage("%v", err)
 	}
-	if *timeout > 0 {
+
+	// Reports are created before anything is sent, so that a path that cannot be written
+	// is a usage error, and written whatever happens to the run.
+	reports, code := openReports(o.reports, cmd.Name, env, rep)
+	if code != ExitOK {
+		return code
+	}
+	var observers []runtime.Observer
+	for _, r := range reports {
+		r.rec.Secret(secrets...)
+		observers = append(observers, r.rec)
+	}
+	if o.verbose {
+		var h slog.Handler = slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		if rep.json {
+			h = slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		}
+		observers = append(observers, runtime.SlogTraceObserver(slog.New(redactingHandler{h, secrets})))
+	}
+	if o.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
+	var dry *dryRun
+	if o.dryRun {
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		dry = &dryRun{cancel: cancel}
+		observers = append(observers, dry)
+		cfg.HTTPClient = &http.Client{Transport: dry}
+	}
+	if len(observers) > 0 {
+		cfg.Observer = runtime.MultiObserver(observers...)
+	}
 	for _, source := range wf.Brokers {
-		u := brokerURLs[source]
-		if cmd.Dial == nil {
-			fmt.Fprintf(env.Stderr, "%s: source %s needs a message broker, and the command cannot connect to one\n", cmd.Name, source)
-			return ExitFailed
+		if dry != nil {
+			// A dry run publishes nothing either: the first message ends it as the first
+			// request does.
+			cfg.Transports = append(cfg.Transports, Transport{Source: source, Transport: dry})
+			continue
 		}
-		t, err := cmd.Dial(ctx, u)
+		if cmd.Dial == nil {
+			return rep.failure(fmt.Errorf("source %s needs a message broker, and the command cannot connect to one", source), "")
+		}
+		t, err := cmd.Dial(ctx, brokers[source])
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "%s: source %s: %s\n", cmd.Name, source, runtime.RedactString(err.Error(), secrets...))
-			return ExitFailed
+			return rep.failure(fmt.Errorf("source %s: %w", source, err), stopNote(ctx, o.timeout))
 		}
 		defer t.Close()
 		cfg.Transports = append(cfg.Transports, Transport{Source: source, Transport: t})
 	}
-	out, err := wf.Run(ctx, cfg, raw)
-	if err != nil {
-		msg := strings.Join(strings.Fields(runtime.RedactString(err.Error(), secrets...)), " ")
-		// Only when -timeout itself ran out: a request timeout also ends in DeadlineExceeded.
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) && *timeout > 0 {
-			msg += fmt.Sprintf(" (-timeout %s)", *timeout)
+
+	out, runErr := wf.Run(ctx, cfg, raw)
+
+	if dry != nil {
+		if runErr != nil && !errors.Is(context.Cause(ctx), errDryRun) {
+			rep.failure(runErr, "")
 		}
-		fmt.Fprintf(env.Stderr, "%s: %s\n", cmd.Name, msg)
-		return ExitFailed
+		dry.print(env.Stdout, wf, secrets)
+		return ExitOK
 	}
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintf(env.Stderr, "%s: cannot print outputs: %v\n", cmd.Name, err)
-		return ExitFailed
+	code = ExitOK
+	if runErr != nil {
+		code = rep.failure(runErr, stopNote(ctx, o.timeout))
+	} else if code = o.writeOutputs(out, wf, env, rep, secrets); code != ExitOK {
+		runErr = errors.New("the outputs could not be written")
+	}
+	if code := closeReports(ctx, reports, wf.ID, runErr, rep); code != ExitOK {
+		return code
+	}
+	return code
+}
+
+func findWorkflow(cmd Command, positional []string) (Workflow, bool) {
+	if len(positional) != 1 {
+		return Workflow{}, false
+	}
+	i := slices.IndexFunc(cmd.Workflows, func(w Workflow) bool { return w.ID == positional[0] })
+	if i < 0 {
+		return Workflow{}, false
+	}
+	return cmd.Workflows[i], true
+}
+
+// check refuses combinations of flags that cannot work, before anything is sent.
+func (o *options) check(cmd Command, env Env, rep *reporter) int {
+	stdoutReports := 0
+	for _, r := range o.reports {
+		if r.file == "" {
+			stdoutReports++
+		}
+	}
+	switch {
+	case o.dryRun && (len(o.reports) > 0 || o.output != "" || o.githubOutput):
+		return rep.usage("-dry-run sends nothing, so it writes no report and no outputs (drop -report, -output and -github-output)")
+	case stdoutReports > 1:
+		return rep.usage("only one -report can go to standard output; give the others a file (-report FORMAT=FILE)")
+	case stdoutReports == 1 && o.output == "" && !o.githubOutput:
+		return rep.usage("-report without a file writes to standard output, where the outputs go; write them to a file with -output FILE (or -github-output)")
+	case o.githubOutput && env.Getenv("GITHUB_OUTPUT") == "":
+		return rep.usage("-github-output: GITHUB_OUTPUT is not set (GitHub Actions sets it for each step)")
 	}
 	return ExitOK
 }
 
-func printList(cmd Command, w io.Writer) {
-	for _, wf := range cmd.Workflows {
-		fmt.Fprintf(w, "%s", wf.ID)
-		if wf.Summary != "" {
-			fmt.Fprintf(w, "\t%s", wf.Summary)
-		}
-		fmt.Fprintln(w)
-		for _, in := range wf.Inputs {
-			req := ""
-			if in.Required {
-				req = ", required"
-			}
-			typ := in.Type
-			if typ == "" {
-				typ = "any"
-			}
-			fmt.Fprintf(w, "  -input %s=<%s%s>\n", in.Name, typ, req)
-		}
+// stopNote says what stopped a run that did not fail by itself: -timeout, or a signal.
+func stopNote(ctx context.Context, timeout time.Duration) string {
+	var se *signalError
+	switch cause := context.Cause(ctx); {
+	case errors.As(cause, &se):
+		return se.Error()
+	// Only when -timeout itself ran out: a request timeout also ends in DeadlineExceeded.
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && timeout > 0:
+		return fmt.Sprintf("-timeout %s", timeout)
 	}
-	if len(cmd.Auth) > 0 {
-		fmt.Fprintln(w, "credentials (-auth-env SOURCE=ENVVAR):")
-		for _, a := range cmd.Auth {
-			fmt.Fprintf(w, "  -auth-env %s=<%s>\n", a.Name, a.Kind)
-		}
-	}
-	if len(cmd.Brokers) > 0 {
-		fmt.Fprintln(w, "message brokers (-broker SOURCE=URL):")
-		for _, b := range cmd.Brokers {
-			def := "nats://HOST:PORT or kafka://HOST:PORT"
-			if b.URL != "" {
-				def += ", default " + b.URL
-			}
-			fmt.Fprintf(w, "  -broker %s=<%s>\n", b.Source, def)
-		}
-	}
+	return ""
 }
 
-// secretInput reports whether an input's value must be kept out of messages.
-func secretInput(in Input) bool { return in.Secret || runtime.SecretName(in.Name) }
-
-// argumentSecrets names the secret inputs given as -input arguments.
-func argumentSecrets(wf Workflow, inputs []string) []string {
-	var names []string
-	for _, kv := range inputs {
-		name, _, _ := strings.Cut(kv, "=")
-		if i := slices.IndexFunc(wf.Inputs, func(in Input) bool { return in.Name == name }); i >= 0 && secretInput(wf.Inputs[i]) && !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// hideUserinfo replaces the user info of a URL in a SOURCE=URL flag value, which may hold a
-// password.
-func hideUserinfo(s string) string {
-	name, raw, ok := strings.Cut(s, "=")
-	if u, err := url.Parse(raw); ok && err == nil && u.User != nil {
-		u.User = url.User(runtime.Redacted)
-		return name + "=" + u.String()
-	}
-	return s
-}
-
-// collectInputs merges, in increasing priority, -inputs, -input-env and -input values, and
-// checks names and required inputs. It also returns the values to redact from messages:
-// every value read from the environment and every value of a secret input.
-func collectInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string) (values map[string]json.RawMessage, secrets []string, err error) {
-	values, err = mergeInputs(wf, env, file, inputs, inputEnvs, &secrets)
+// writeOutputs prints the outputs (masked with -mask-secrets) or writes them to -output's
+// file, appends them to $GITHUB_OUTPUT with -github-output, and emits ::add-mask:: for
+// secret outputs under GitHub Actions with -mask-secrets.
+func (o *options) writeOutputs(out any, wf Workflow, env Env, rep *reporter, secrets []string) int {
+	compact, err := encodeOutputs(out)
 	if err != nil {
-		return nil, secrets, err
+		return rep.failure(fmt.Errorf("workflow %s: %v", wf.ID, err), "")
 	}
-	for _, in := range wf.Inputs {
-		raw, ok := values[in.Name]
-		if !ok || !secretInput(in) {
-			continue
-		}
-		// The value as given, and each string in it: a message may show a re-encoded
-		// object or a single member.
-		secrets = append(secrets, string(raw))
-		var v any
-		if json.Unmarshal(raw, &v) == nil {
-			secrets = appendStrings(secrets, v)
+	printed := compact
+	if o.maskSecrets && o.output == "" {
+		if printed, err = maskOutputs(compact, wf.Outputs, secrets); err != nil {
+			return rep.failure(fmt.Errorf("workflow %s: cannot mask its outputs: %v", wf.ID, err), "")
 		}
 	}
-	return values, secrets, nil
-}
-
-// appendStrings appends every string in a decoded JSON value, and the compact JSON of the
-// value itself.
-func appendStrings(dst []string, v any) []string {
-	switch x := v.(type) {
-	case string:
-		return append(dst, x)
-	case map[string]any:
-		for _, m := range x {
-			dst = appendStrings(dst, m)
-		}
-	case []any:
-		for _, e := range x {
-			dst = appendStrings(dst, e)
+	text, err := indent(printed, MaxOutputBytes)
+	if err != nil {
+		return rep.failure(fmt.Errorf("workflow %s: %v", wf.ID, err), "")
+	}
+	if o.maskSecrets && env.Getenv("GITHUB_ACTIONS") == "true" {
+		// On standard error, which the runner reads for workflow commands as it does
+		// standard output, so that standard output stays one JSON object.
+		if err := addMasks(env.Stderr, compact, wf.Outputs); err != nil {
+			return rep.failure(fmt.Errorf("workflow %s: %v", wf.ID, err), "")
 		}
 	}
-	if b, err := json.Marshal(v); err == nil {
-		dst = append(dst, string(b))
-	}
-	return dst
-}
-
-func mergeInputs(wf Workflow, env Env, file string, inputs, inputEnvs []string, secrets *[]string) (map[string]json.RawMessage, error) {
-	values := map[string]json.RawMessage{}
-	known := map[string]Input{}
-	for _, in := range wf.Inputs {
-		known[in.Name] = in
-	}
-	if file != "" {
-		var data []byte
-		var err error
-		if file == "-" {
-			data, err = io.ReadAll(io.LimitReader(env.Stdin, 64<<20))
-		} else {
-			data, err = os.ReadFile(file)
+	if o.githubOutput {
+		lines, err := githubOutputs(compact)
+		if err == nil {
+			err = appendFile(env.Getenv("GITHUB_OUTPUT"), lines)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("-inputs: %v", err)
-		}
-		if err := json.Unmarshal(data, &values); err != nil {
-			return nil, fmt.Errorf("-inputs %s: want a JSON object: %v", file, err)
-		}
-		for name := range values {
-			if _, ok := known[name]; !ok {
-				return nil, fmt.Errorf("-inputs %s: workflow %s has no input %q", file, wf.ID, name)
-			}
+			return rep.failure(fmt.Errorf("-github-output: %v", err), "")
 		}
 	}
-	set := func(flagName, name, value string) error {
-		in, ok := known[name]
-		if !ok {
-			return fmt.Errorf("%s %s: workflow %s has no input %q%s", flagName, name, wf.ID, name, inputList(wf))
+	if o.output != "" {
+		if err := writeFile(o.output, text); err != nil {
+			return rep.failure(fmt.Errorf("-output: %v", err), "")
 		}
-		if in.Type == "string" {
-			q, _ := json.Marshal(value)
-			values[name] = q
-			return nil
-		}
-		if !json.Valid([]byte(value)) {
-			if in.Type == "" {
-				q, _ := json.Marshal(value)
-				values[name] = q
-				return nil
-			}
-			return fmt.Errorf("%s %s: input of type %s must be written as JSON", flagName, name, in.Type)
-		}
-		values[name] = json.RawMessage(value)
-		return nil
+		return ExitOK
 	}
-	for _, kv := range inputEnvs {
-		name, envVar, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("-input-env %q: want NAME=ENVVAR", kv)
-		}
-		v := env.Getenv(envVar)
-		if v == "" {
-			return nil, fmt.Errorf("-input-env %s: environment variable %s is not set", name, envVar)
-		}
-		*secrets = append(*secrets, v)
-		if err := set("-input-env", name, v); err != nil {
-			return nil, err
-		}
+	if _, err := env.Stdout.Write(text); err != nil {
+		return rep.failure(fmt.Errorf("cannot print outputs: %v", err), "")
 	}
-	for _, kv := range inputs {
-		name, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("-input %q: want NAME=VALUE", kv)
-		}
-		if err := set("-input", name, v); err != nil {
-			return nil, err
-		}
-	}
-	var missing []string
-	for _, in := range wf.Inputs {
-		if _, ok := values[in.Name]; in.Required && !ok {
-			missing = append(missing, in.Name)
-		}
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return nil, fmt.Errorf("workflow %s needs input %s (set with -input NAME=VALUE or -input-env NAME=ENVVAR)", wf.ID, strings.Join(missing, ", "))
-	}
-	return values, nil
+	return ExitOK
 }
 
-func inputList(wf Workflow) string {
-	if len(wf.Inputs) == 0 {
-		return " (it takes no inputs)"
+// openReport is a -report being written.
+type openReport struct {
+	flag reportFlag
+	rec  *report.Recorder
+	w    io.Writer
+	f    *os.File // nil for standard output
+}
+
+func openReports(flags reportFlags, name string, env Env, rep *reporter) ([]*openReport, int) {
+	var open []*openReport
+	for _, rf := range flags {
+		r := &openReport{flag: rf, rec: report.New(name), w: env.Stdout}
+		if rf.file != "" {
+			f, err := createFile(rf.file)
+			if err != nil {
+				for _, o := range open {
+					if o.f != nil {
+						o.f.Close()
+					}
+				}
+				return nil, rep.usage("-report %s=%s: %v", rf.format, rf.file, err)
+			}
+			r.f, r.w = f, f
+		}
+		open = append(open, r)
 	}
-	var names []string
-	for _, in := range wf.Inputs {
-		names = append(names, in.Name)
+	return open, ExitOK
+}
+
+// closeReports writes and closes every report. A run that failed before its workflow
+// started (inputs that do not decode) still shows as a failed workflow.
+func closeReports(ctx context.Context, reports []*openReport, workflow string, runErr error, rep *reporter) int {
+	code := ExitOK
+	for _, r := range reports {
+		if runErr != nil && len(r.rec.Suites()) == 0 {
+			r.rec.WorkflowEnd(r.rec.WorkflowStart(ctx, runtime.WorkflowEvent{Workflow: workflow}), runtime.WorkflowEvent{Workflow: workflow, Err: runErr})
+		}
+		var buf bytes.Buffer
+		var err error
+		switch r.flag.format {
+		case "junit":
+			err = r.rec.WriteJUnit(&buf)
+		case "tap":
+			err = r.rec.WriteTAP(&buf)
+		case "json":
+			err = r.rec.WriteJSON(&buf)
+		}
+		if err == nil {
+			_, err = r.w.Write(buf.Bytes())
+		}
+		if r.f != nil {
+			if cerr := r.f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			code = rep.failure(fmt.Errorf("-report %s: %v", r.flag.format, err), "")
+		}
 	}
-	return " (inputs: " + strings.Join(names, ", ") + ")"
+	return code
+}
+
+// redactingHandler redacts the command's secrets (values read from the environment, secret
+// inputs) from the -v trace, beyond what the run redacts itself.
+type redactingHandler struct {
+	slog.Handler
+	secrets []string
+}
+
+func (h redactingHandler) Handle(ctx context.Context, r slog.Record) error {
+	if len(h.secrets) == 0 {
+		return h.Handler.Handle(ctx, r)
+	}
+	out := slog.NewRecord(r.Time, r.Level, runtime.RedactString(r.Message, h.secrets...), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.redact(a))
+		return true
+	})
+	return h.Handler.Handle(ctx, out)
+}
+
+func (h redactingHandler) redact(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, runtime.RedactString(v.String(), h.secrets...))
+	case slog.KindGroup:
+		attrs := v.Group()
+		red := make([]slog.Attr, len(attrs))
+		for i, g := range attrs {
+			red[i] = h.redact(g)
+		}
+		return slog.Attr{Key: a.Key, Value: slog.GroupValue(red...)}
+	case slog.KindAny:
+		return slog.String(a.Key, runtime.RedactString(fmt.Sprint(v.Any()), h.secrets...))
+	}
+	return a
+}
+
+func (h redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return redactingHandler{h.Handler.WithAttrs(attrs), h.secrets}
+}
+
+func (h redactingHandler) WithGroup(name string) slog.Handler {
+	return redactingHandler{h.Handler.WithGroup(name), h.secrets}
 }

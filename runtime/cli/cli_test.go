@@ -94,7 +94,7 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no workflow", nil, nil, "usage:"},
+		{"no workflow", nil, nil, "name a workflow to run: echo WORKFLOW [flags]"},
 		{"unknown workflow", nil, []string{"nope"}, `unknown workflow "nope" (known: echo)`},
 		{"missing required", nil, []string{"echo"}, "needs input name"},
 		{"unknown input", nil, []string{"echo", "-input", "name=x", "-input", "colour=red"}, `has no input "colour"`},

@@ -223,7 +223,7 @@ func TestCommand(t *testing.T) {
 	t.Run("list", func(t *testing.T) {
 		stdout, stderr, code := run(t, "-list")
 		want := workflowID + "\tRefresh the access token then enumerate every customer tenant.\n" +
-			"  -input refreshToken=<string, required>\n" +
+			"  -input refreshToken=<string, required, secret>\n" +
 			"credentials (-auth-env SOURCE=ENVVAR):\n" +
 			"  -auth-env prismaticGraphqlApi=<bearer token>\n"
 		if code != 0 || stdout != want {

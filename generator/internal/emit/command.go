@@ -2,6 +2,8 @@ package emit
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -23,7 +25,7 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		broker = " [-broker SOURCE=URL]..."
 		brokerDoc = "\nSteps that send or receive messages go through the broker -broker names (nats:// or kafka://),\nby default the description's first NATS or Kafka server."
 	}
-	f.PackageComment(fmt.Sprintf("Command %s runs the workflows of package %s from a shell or a CI job.\n\nUsage:\n\n\t%s -list\n\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]...%s [-timeout DURATION] [-v]\n\nIt prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.%s%s", p.Package, p.Package, p.Package, p.Package, auth, broker, authDoc, brokerDoc))
+	f.PackageComment(fmt.Sprintf("Command %[1]s runs the workflows of package %[1]s from a shell or a CI job.\n\nUsage:\n\n\t%[1]s -list | -help | -version\n\t%[1]s WORKFLOW_ID -help\n\t%[1]s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%[2]s [-server SOURCE=URL]...%[4]s [-timeout DURATION] [-v]\n\t\t[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]\n\nIt prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.%[3]s%[5]s", p.Package, auth, authDoc, broker, brokerDoc))
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
@@ -41,22 +43,17 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		if w.Summary != "" {
 			fields = append(fields, kv("Summary", Lit(w.Summary)))
 		}
+		if w.Description != "" {
+			fields = append(fields, kv("Description", Lit(w.Description)))
+		}
 		if len(w.Inputs.Fields) > 0 {
-			var inputs []Code
-			for _, in := range w.Inputs.Fields {
-				d := []Code{kv("Name", Lit(in.JSONName))}
-				if t := schemaType(in.Type); t != "" {
-					d = append(d, kv("Type", Lit(t)))
-				}
-				if in.Required {
-					d = append(d, kv("Required", True()))
-				}
-				if in.Secret {
-					d = append(d, kv("Secret", True()))
-				}
-				inputs = append(inputs, Values(d...))
-			}
-			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(inputs))))
+			fields = append(fields, kv("Inputs", Index().Qual(cliPkg, "Input").Add(lines(cliFields(w.Inputs.Fields, true)))))
+		}
+		if len(w.Outputs.Fields) > 0 {
+			fields = append(fields, kv("Outputs", Index().Qual(cliPkg, "Output").Add(lines(cliFields(w.Outputs.Fields, false)))))
+		}
+		if steps := cliSteps(w); len(steps) > 0 {
+			fields = append(fields, kv("Steps", Index().Qual(cliPkg, "Step").Add(lines(steps))))
 		}
 		if len(w.MessageSources) > 0 {
 			fields = append(fields, kv("Brokers", Index().String().ValuesFunc(func(g *Group) {
@@ -77,6 +74,13 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		})),
 		kv("Workflows", Index().Qual(cliPkg, "Workflow").Add(lines(workflows))),
 	}
+	var doc []Code
+	for _, f := range []struct{ name, value string }{{"File", p.SourceFile}, {"Title", p.Title}, {"Version", p.DocVersion}, {"Arazzo", p.Arazzo}} {
+		if f.value != "" {
+			doc = append(doc, kv(f.name, Lit(f.value)))
+		}
+	}
+	command = append(command, kv("Document", Qual(cliPkg, "Document").Add(lines(doc))))
 	if len(p.Credentials) > 0 {
 		command = append(command, kv("Auth", cliAuth(p)))
 	}
@@ -141,4 +145,123 @@ func cliBrokers(p *ir.Program) []Code {
 		brokers = append(brokers, Values(d...))
 	}
 	return []Code{kv("Brokers", Index().Qual(cliPkg, "Broker").Add(lines(brokers))), kv("Dial", Qual(brokerPkg, "Dial"))}
+}
+
+// cliFields describes a workflow's inputs (cli.Input) or outputs (cli.Output) for the
+// command: the name, the JSON type when the schema gives one, whether an input is required,
+// and whether the value is secret.
+func cliFields(fields []*ir.Field, inputs bool) []Code {
+	var out []Code
+	for _, f := range fields {
+		d := []Code{kv("Name", Lit(f.JSONName))}
+		if t := schemaType(f.Type); t != "" {
+			d = append(d, kv("Type", Lit(t)))
+		}
+		if inputs && f.Required {
+			d = append(d, kv("Required", True()))
+		}
+		if f.Secret {
+			d = append(d, kv("Secret", True()))
+		}
+		out = append(out, Values(d...))
+	}
+	return out
+}
+
+// cliSteps describes the steps of w for the command's -help and -dry-run: what each calls,
+// its success criteria and its actions, in the order they run and are tried.
+func cliSteps(w *ir.Workflow) []Code {
+	var steps []Code
+	for _, st := range w.Steps {
+		if st.Unreachable {
+			continue
+		}
+		d := []Code{kv("ID", Lit(st.ID)), kv("Operation", Lit(stepOperation(st)))}
+		var criteria []Code
+		for _, c := range st.Criteria {
+			criteria = append(criteria, Lit(c.Text))
+		}
+		if len(criteria) > 0 {
+			d = append(d, kv("Criteria", Index().String().Values(criteria...)))
+		}
+		var actions []Code
+		for _, a := range st.OnSuccess {
+			actions = append(actions, Lit(actionText("on success", a)))
+		}
+		for _, a := range st.OnFailure {
+			actions = append(actions, Lit(actionText("on failure", a)))
+		}
+		if len(actions) > 0 {
+			d = append(d, kv("Actions", Index().String().Add(lines(actions))))
+		}
+		steps = append(steps, Values(d...))
+	}
+	return steps
+}
+
+// stepOperation says what a step calls: "POST /auth/refresh (refreshAuthToken)", or
+// "workflow ID" for a step that runs a workflow.
+func stepOperation(st *ir.Step) string {
+	if st.Call != nil {
+		return "workflow " + callName(st.Call)
+	}
+	s := st.Method + " " + st.Path
+	if st.OperationID != "" {
+		s += " (" + st.OperationID + ")"
+	}
+	return s
+}
+
+func callName(c *ir.Call) string {
+	if c.Workflow.Source != "" {
+		return c.Workflow.Source + "." + c.Workflow.ID
+	}
+	return c.Workflow.ID
+}
+
+// actionText describes a success or failure action: `on failure "throttled": retry after
+// 60s, at most 1 time, when $statusCode == 429`.
+func actionText(when string, a *ir.Action) string {
+	s := when
+	if a.Name != "" {
+		s += " " + strconv.Quote(a.Name)
+	}
+	s += ": "
+	switch a.Kind {
+	case ir.End:
+		s += "end the workflow"
+	case ir.Goto:
+		if a.Call != nil {
+			s += "go to workflow " + callName(a.Call)
+		} else {
+			s += "go to step " + a.Step.ID
+		}
+	case ir.Retry:
+		s += "retry"
+		switch {
+		case a.Call != nil:
+			s += " after running workflow " + callName(a.Call) + ","
+		case a.Step != nil:
+			s += " after running step " + a.Step.ID + ","
+		}
+		if a.RetryAfter > 0 {
+			s += " after " + strconv.FormatFloat(a.RetryAfter, 'f', -1, 64) + "s"
+			if !strings.HasSuffix(s, ",") {
+				s += ","
+			}
+		}
+		times := "times"
+		if a.RetryLimit == 1 {
+			times = "time"
+		}
+		s += fmt.Sprintf(" at most %d %s", a.RetryLimit, times)
+	}
+	if len(a.Criteria) > 0 {
+		var texts []string
+		for _, c := range a.Criteria {
+			texts = append(texts, c.Text)
+		}
+		s += ", when " + strings.Join(texts, " and ")
+	}
+	return s
 }

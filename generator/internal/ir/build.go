@@ -49,7 +49,7 @@ func Build(in Input, diags *diag.List) *Program {
 	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer(clientMembers...),
 		built: map[*load.Workflow]*Workflow{}, building: map[*load.Workflow]bool{},
 		docs: map[*load.Document]*document{}, sourceNames: map[sourceKey]string{}, sources: map[sourceKey]*Source{}}
-	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title}
+	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
 	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo, AsyncAPI: in.AsyncAPI})

@@ -18,6 +18,8 @@ type Program struct {
 	// the order of first use (message.go).
 	MessageSources []*MessageSource
 	Workflows      []*Workflow
+	DocVersion     string // the document's info.version
+	Arazzo         string // the Arazzo version the document declares
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion

@@ -38,6 +38,7 @@ type Document struct {
 	// Self is the 1.1 $self: the document's URI, and the base URI of its references.
 	Self               Str
 	Title              string
+	Version            string // info.version
 	SourceDescriptions []*Source
 	Workflows          []*Workflow
 	Components         Components
@@ -389,8 +390,11 @@ func Decode(file string, root *yaml.Node, diags *diag.List) *Document {
 			doc.Arazzo = d.str(key, v)
 		case "info":
 			d.fields(v, "info", []string{"title", "summary", "description", "version"}, func(key string, k, v *yaml.Node) {
-				if key == "title" {
+				switch key {
+				case "title":
 					doc.Title = v.Value
+				case "version":
+					doc.Version = v.Value
 				}
 			})
 		case "sourceDescriptions":

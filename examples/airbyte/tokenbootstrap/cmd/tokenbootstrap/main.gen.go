@@ -5,10 +5,12 @@ Command tokenbootstrap runs the workflows of package tokenbootstrap from a shell
 
 Usage:
 
-	tokenbootstrap -list
+	tokenbootstrap -list | -help | -version
+	tokenbootstrap WORKFLOW_ID -help
 	tokenbootstrap WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-server SOURCE=URL]... [-timeout DURATION] [-v]
+		[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]
 
-It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.
 */
 package main
 
@@ -28,13 +30,30 @@ func main() {
 		Sources: []string{"airbyteApi"},
 		Workflows: []cli.Workflow{
 			{
-				ID:      "bootstrap-application-token",
-				Summary: "Create an application, confirm it, and mint a bearer access token from its credentials.",
+				ID:          "bootstrap-application-token",
+				Summary:     "Create an application, confirm it, and mint a bearer access token from its credentials.",
+				Description: "Creates an application to obtain client credentials, reads it back, and exchanges the credentials for an access token.",
 				Inputs: []cli.Input{
 					{Name: "applicationName", Type: "string", Required: true},
 				},
+				Outputs: []cli.Output{
+					{Name: "applicationId", Type: "string"},
+					{Name: "clientId", Type: "string"},
+					{Name: "accessToken", Type: "string", Secret: true},
+				},
+				Steps: []cli.Step{
+					{ID: "createApplication", Operation: "POST /applications (createApplication)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "getApplication", Operation: "GET /applications/{applicationId} (getApplication)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "createAccessToken", Operation: "POST /applications/token (createAccessToken)", Criteria: []string{"$statusCode == 200"}},
+				},
 				Run: workflowRun((*tokenbootstrap.Client).BootstrapApplicationToken),
 			},
+		},
+		Document: cli.Document{
+			File:    "airbyte-application-token-bootstrap-workflow.yml",
+			Title:   "Airbyte Bootstrap an Application and Access Token",
+			Version: "1.0.0",
+			Arazzo:  "1.0.1",
 		},
 	}
 	os.Exit(cli.Main(command))

@@ -5,10 +5,12 @@ Command connecttoken runs the workflows of package connecttoken from a shell or 
 
 Usage:
 
-	connecttoken -list
+	connecttoken -list | -help | -version
+	connecttoken WORKFLOW_ID -help
 	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
+		[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]
 
-It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.
 Credentials are read from the environment only, with -auth-env; -list names them.
 */
 package main
@@ -29,16 +31,31 @@ func main() {
 		Sources: []string{"pipedreamApi"},
 		Workflows: []cli.Workflow{
 			{
-				ID:      "token-mint-and-validate",
-				Summary: "Mint a Connect token and confirm its validity for an app.",
+				ID:          "token-mint-and-validate",
+				Summary:     "Mint a Connect token and confirm its validity for an app.",
+				Description: "Creates a Connect token for the external user, then validates it against the supplied app ID.",
 				Inputs: []cli.Input{
 					{Name: "projectId", Type: "string", Required: true},
 					{Name: "environment", Type: "string", Required: true},
 					{Name: "externalUserId", Type: "string", Required: true},
 					{Name: "appId", Type: "string", Required: true},
 				},
+				Outputs: []cli.Output{
+					{Name: "connectToken", Type: "string", Secret: true},
+					{Name: "validation", Type: "object"},
+				},
+				Steps: []cli.Step{
+					{ID: "createConnectToken", Operation: "POST /v1/connect/{project_id}/tokens (createToken)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "validateConnectToken", Operation: "GET /v1/connect/tokens/{ctok}/validate (validateToken)", Criteria: []string{"$statusCode == 200"}},
+				},
 				Run: workflowRun((*connecttoken.Client).TokenMintAndValidate),
 			},
+		},
+		Document: cli.Document{
+			File:    "pipedream-token-validation-workflow.yml",
+			Title:   "Pipedream Connect Token Mint and Validate",
+			Version: "1.0.0",
+			Arazzo:  "1.0.1",
 		},
 		Auth: []cli.Auth{
 			{Name: "pipedreamApi", Kind: "CLIENT_ID:CLIENT_SECRET"},

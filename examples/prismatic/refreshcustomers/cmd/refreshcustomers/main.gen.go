@@ -5,10 +5,12 @@ Command refreshcustomers runs the workflows of package refreshcustomers from a s
 
 Usage:
 
-	refreshcustomers -list
+	refreshcustomers -list | -help | -version
+	refreshcustomers WORKFLOW_ID -help
 	refreshcustomers WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
+		[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]
 
-It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.
 Credentials are read from the environment only, with -auth-env; -list names them.
 */
 package main
@@ -30,13 +32,28 @@ func main() {
 		Sources: []string{"prismaticGraphqlApi"},
 		Workflows: []cli.Workflow{
 			{
-				ID:      "refresh-and-list-customers",
-				Summary: "Refresh the access token then enumerate every customer tenant.",
+				ID:          "refresh-and-list-customers",
+				Summary:     "Refresh the access token then enumerate every customer tenant.",
+				Description: "Refreshes the JWT access token from a supplied refresh token and then issues the documented listCustomers GraphQL query, returning the array of customer nodes with id, name and externalId.",
 				Inputs: []cli.Input{
 					{Name: "refreshToken", Type: "string", Required: true, Secret: true},
 				},
+				Outputs: []cli.Output{
+					{Name: "accessToken", Type: "string", Secret: true},
+					{Name: "customers"},
+				},
+				Steps: []cli.Step{
+					{ID: "refreshToken", Operation: "POST /auth/refresh (refreshAuthToken)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "listCustomers", Operation: "POST /api (executeGraphQLQuery)", Criteria: []string{"$statusCode == 200"}},
+				},
 				Run: workflowRun((*refreshcustomers.Client).RefreshAndListCustomers),
 			},
+		},
+		Document: cli.Document{
+			File:    "prismatic-refresh-and-list-customers-workflow.yml",
+			Title:   "Prismatic Refresh Token and List Customers",
+			Version: "1.0.0",
+			Arazzo:  "1.0.1",
 		},
 		Auth: []cli.Auth{
 			{Name: "prismaticGraphqlApi", Kind: "bearer token"},

@@ -5,10 +5,12 @@ Command rotatetoken runs the workflows of package rotatetoken from a shell or a 
 
 Usage:
 
-	rotatetoken -list
+	rotatetoken -list | -help | -version
+	rotatetoken WORKFLOW_ID -help
 	rotatetoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
+		[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]
 
-It prints the workflow's outputs as one JSON object and exits 1 when the workflow fails.
+It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.
 Credentials are read from the environment only, with -auth-env; -list names them.
 */
 package main
@@ -30,13 +32,29 @@ func main() {
 		Sources: []string{"prismaticGraphqlApi"},
 		Workflows: []cli.Workflow{
 			{
-				ID:      "rotate-refresh-token",
-				Summary: "Refresh, validate, and then revoke the prior refresh token.",
+				ID:          "rotate-refresh-token",
+				Summary:     "Refresh, validate, and then revoke the prior refresh token.",
+				Description: "Refreshes the access token from the supplied refresh token, validates it with a listCustomers query, and finally revokes the original refresh token.",
 				Inputs: []cli.Input{
 					{Name: "refreshToken", Type: "string", Required: true, Secret: true},
 				},
+				Outputs: []cli.Output{
+					{Name: "accessToken", Type: "string", Secret: true},
+					{Name: "revokedStatus", Type: "integer"},
+				},
+				Steps: []cli.Step{
+					{ID: "refreshToken", Operation: "POST /auth/refresh (refreshAuthToken)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "validateToken", Operation: "POST /api (executeGraphQLQuery)", Criteria: []string{"$statusCode == 200"}},
+					{ID: "revokeOldToken", Operation: "POST /auth/revoke (revokeAuthToken)", Criteria: []string{"$statusCode == 200"}},
+				},
 				Run: workflowRun((*rotatetoken.Client).RotateRefreshToken),
 			},
+		},
+		Document: cli.Document{
+			File:    "prismatic-rotate-refresh-token-workflow.yml",
+			Title:   "Prismatic Rotate Refresh Token",
+			Version: "1.0.0",
+			Arazzo:  "1.0.1",
 		},
 		Auth: []cli.Auth{
 			{Name: "prismaticGraphqlApi", Kind: "bearer token"},
