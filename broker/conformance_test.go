@@ -11,14 +11,18 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/broker/internal/natsserver"
+	"github.com/arazzogen/arazzogen/broker/kafka"
 	"github.com/arazzogen/arazzogen/internal/scripted"
+	"github.com/arazzogen/arazzogen/runtime"
 	natsgo "github.com/nats-io/nats.go"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
@@ -188,16 +192,142 @@ func TestAsyncConformance(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ns.Shutdown()
-	t.Run("specification-example", func(t *testing.T) { spec.run(t, bin, ns.ClientURL()) })
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			for _, r := range c.script.Runs {
-				t.Run(r.Name, func(t *testing.T) {
-					executeAsync(t, filepath.Join(bin, c.pkg), c.script.HTTP, c.script.Brokers, ns.ClientURL(), r)
+	kc, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kc.Close()
+	// Every case runs on NATS, with a responder of its own (nats.go); and on Kafka (kfake),
+	// with a responder through this module's Kafka transport, which its own tests check
+	// against the Kafka protocol.
+	brokers := []*testBroker{
+		{name: "nats", url: ns.ClientURL(), dial: func() (responderConn, error) { return dialNATSResponder(ns.ClientURL()) }},
+		{name: "kafka", url: "kafka://" + strings.Join(kc.ListenAddrs(), ","), dial: func() (responderConn, error) { return dialKafkaResponder(kc.ListenAddrs()) }},
+	}
+	for _, b := range brokers {
+		t.Run(b.name, func(t *testing.T) {
+			t.Run("specification-example", func(t *testing.T) { spec.run(t, bin, b) })
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					for _, r := range c.script.Runs {
+						t.Run(r.Name, func(t *testing.T) {
+							executeAsync(t, filepath.Join(bin, c.pkg), c.script.HTTP, c.script.Brokers, b, r)
+						})
+					}
 				})
 			}
 		})
 	}
+}
+
+// testBroker is a broker the suite runs on: -broker URL, and how the responder connects.
+type testBroker struct {
+	name, url string
+	dial      func() (responderConn, error)
+}
+
+// responderConn is the responder's own connection to the broker.
+type responderConn interface {
+	// subscribe delivers the messages of the channels to in from the moment it returns.
+	subscribe(ctx context.Context, channels []string, in chan<- *runtime.Message) error
+	publish(ctx context.Context, m *runtime.Message) error
+	close()
+}
+
+type natsResponder struct{ nc *natsgo.Conn }
+
+func dialNATSResponder(url string) (responderConn, error) {
+	nc, err := natsgo.Connect(url)
+	if err != nil {
+		return nil, err
+	}
+	return &natsResponder{nc}, nil
+}
+
+func (r *natsResponder) subscribe(ctx context.Context, channels []string, in chan<- *runtime.Message) error {
+	for _, ch := range channels {
+		if _, err := r.nc.Subscribe(ch, func(m *natsgo.Msg) {
+			msg := &runtime.Message{Channel: m.Subject, Payload: m.Data, Header: runtime.MessageHeader{}}
+			for k, v := range m.Header {
+				msg.Header[k] = strings.Join(v, ",")
+			}
+			select {
+			case in <- msg:
+			case <-ctx.Done():
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	return r.nc.Flush()
+}
+
+func (r *natsResponder) publish(_ context.Context, m *runtime.Message) error {
+	out := natsgo.NewMsg(m.Channel)
+	for k, v := range m.Header {
+		out.Header[k] = []string{v}
+	}
+	out.Data = m.Payload
+	if err := r.nc.PublishMsg(out); err != nil {
+		return err
+	}
+	return r.nc.Flush()
+}
+
+func (r *natsResponder) close() { r.nc.Close() }
+
+type kafkaResponder struct {
+	t    *kafka.Transport
+	subs []runtime.Subscription
+	wg   sync.WaitGroup
+}
+
+func dialKafkaResponder(seeds []string) (responderConn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	t, err := kafka.Dial(ctx, seeds)
+	if err != nil {
+		return nil, err
+	}
+	return &kafkaResponder{t: t}, nil
+}
+
+func (r *kafkaResponder) subscribe(ctx context.Context, channels []string, in chan<- *runtime.Message) error {
+	for _, ch := range channels {
+		sub, err := r.t.Subscribe(ctx, ch, nil)
+		if err != nil {
+			return err
+		}
+		r.subs = append(r.subs, sub)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for {
+				m, err := sub.Next(ctx)
+				if err != nil {
+					return
+				}
+				select {
+				case in <- m:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return nil
+}
+
+func (r *kafkaResponder) publish(ctx context.Context, m *runtime.Message) error {
+	return r.t.Publish(ctx, m)
+}
+
+func (r *kafkaResponder) close() {
+	r.wg.Wait()
+	for _, s := range r.subs {
+		_ = s.Close()
+	}
+	_ = r.t.Close()
 }
 
 // responder checks the messages a run publishes against the script and publishes the
@@ -217,68 +347,65 @@ func (r *responder) problem(format string, a ...any) {
 
 // start subscribes to the channels of the expected messages (before the workflow starts)
 // and answers until ctx ends; the returned function waits for it to stop.
-func (r *responder) start(ctx context.Context, t *testing.T, url string) func() {
-	nc, err := natsgo.Connect(url)
+func (r *responder) start(ctx context.Context, t *testing.T, b *testBroker) func() {
+	conn, err := b.dial()
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := make(chan *natsgo.Msg, 100)
-	subscribed := map[string]bool{}
+	in := make(chan *runtime.Message, 100)
+	var channels []string
 	for _, m := range r.script {
-		if !subscribed[m.Expect.Channel] {
-			subscribed[m.Expect.Channel] = true
-			if _, err := nc.ChanSubscribe(m.Expect.Channel, in); err != nil {
-				t.Fatal(err)
-			}
+		if !slices.Contains(channels, m.Expect.Channel) {
+			channels = append(channels, m.Expect.Channel)
 		}
 	}
-	if err := nc.Flush(); err != nil {
+	if err := conn.subscribe(ctx, channels, in); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer nc.Close()
 		for {
 			select {
 			case <-ctx.Done():
+				conn.close()
 				return
 			case m := <-in:
-				r.handle(ctx, nc, m)
+				r.handle(ctx, conn, m)
 			}
 		}
 	}()
 	return func() { <-done }
 }
 
-func (r *responder) handle(ctx context.Context, nc *natsgo.Conn, m *natsgo.Msg) {
+func (r *responder) handle(ctx context.Context, conn responderConn, m *runtime.Message) {
 	r.mu.Lock()
 	i := r.next
 	r.next++
 	r.mu.Unlock()
 	if i >= len(r.script) {
-		r.problem("unexpected message %d on %s: %s", i+1, m.Subject, m.Data)
+		r.problem("unexpected message %d on %s: %s", i+1, m.Channel, m.Payload)
 		return
 	}
 	ex := r.script[i]
 	want := ex.Expect
-	if m.Subject != want.Channel {
-		r.problem("message %d: published on %s, want %s", i+1, m.Subject, want.Channel)
+	if m.Channel != want.Channel {
+		r.problem("message %d: published on %s, want %s", i+1, m.Channel, want.Channel)
 	}
 	if want.Headers != nil {
-		got := map[string]string{}
-		for k, v := range m.Header {
-			got[k] = strings.Join(v, ",")
+		got := map[string]string(m.Header)
+		if got == nil {
+			got = map[string]string{}
 		}
 		if !reflect.DeepEqual(got, want.Headers) {
-			r.problem("message %d (%s): headers %v, want %v", i+1, m.Subject, got, want.Headers)
+			r.problem("message %d (%s): headers %v, want %v", i+1, m.Channel, got, want.Headers)
 		}
 	}
 	if want.JSON != nil {
 		var got any
-		if err := json.Unmarshal(m.Data, &got); err != nil || !reflect.DeepEqual(scripted.Normalize(got), scripted.Normalize(want.JSON)) {
+		if err := json.Unmarshal(m.Payload, &got); err != nil || !reflect.DeepEqual(scripted.Normalize(got), scripted.Normalize(want.JSON)) {
 			w, _ := json.Marshal(want.JSON)
-			r.problem("message %d (%s): payload %s, want %s", i+1, m.Subject, m.Data, w)
+			r.problem("message %d (%s): payload %s, want %s", i+1, m.Channel, m.Payload, w)
 		}
 	}
 	for _, reply := range ex.Reply {
@@ -290,32 +417,28 @@ func (r *responder) handle(ctx context.Context, nc *natsgo.Conn, m *natsgo.Msg) 
 				return
 			}
 		}
-		out := natsgo.NewMsg(reply.Channel)
-		for k, v := range reply.Headers {
-			out.Header[k] = []string{v}
-		}
-		out.Data, _ = json.Marshal(reply.JSON)
-		if err := nc.PublishMsg(out); err != nil {
+		out := &runtime.Message{Channel: reply.Channel, Header: runtime.MessageHeader(reply.Headers)}
+		out.Payload, _ = json.Marshal(reply.JSON)
+		if err := conn.publish(ctx, out); err != nil {
 			r.problem("reply on %s: %v", reply.Channel, err)
 		}
 	}
-	_ = nc.Flush()
 }
 
-func executeAsync(t *testing.T, bin string, httpSources, brokerSources []string, natsURL string, r asyncRun) {
+func executeAsync(t *testing.T, bin string, httpSources, brokerSources []string, b *testBroker, r asyncRun) {
 	srv := scripted.NewServer(r.Exchanges)
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	srv.URL = hs.URL
 	ctx, cancel := context.WithCancel(context.Background())
 	resp := &responder{script: r.Messages}
-	wait := resp.start(ctx, t, natsURL)
+	wait := resp.start(ctx, t, b)
 	args := []string{r.Workflow}
 	for _, s := range httpSources {
 		args = append(args, "-server", s+"="+hs.URL)
 	}
 	for _, s := range brokerSources {
-		args = append(args, "-broker", s+"="+natsURL)
+		args = append(args, "-broker", s+"="+b.url)
 	}
 	args = append(args, "-inputs", "-", "-timeout", "20s")
 	inputs, _ := json.Marshal(r.Inputs)

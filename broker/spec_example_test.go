@@ -39,7 +39,7 @@ func (s *specCase) generate(t *testing.T, mod, arazzogen string) {
 		"-source", "petStoreDescription="+petstore, "-source", "asyncOrderApiDescription="+async)
 }
 
-func (s *specCase) run(t *testing.T, bin, natsURL string) {
+func (s *specCase) run(t *testing.T, bin string, b *testBroker) {
 	if s.dir == "" {
 		t.Skip("the specification's examples are not present (a fresh clone has no ../shared)")
 	}
@@ -62,5 +62,5 @@ func (s *specCase) run(t *testing.T, bin, natsURL string) {
 		}},
 		Outputs: map[string]any{"orderId": 99},
 	}
-	executeAsync(t, filepath.Join(bin, specPkg), []string{"petStoreDescription"}, []string{"asyncOrderApiDescription"}, natsURL, r)
+	executeAsync(t, filepath.Join(bin, specPkg), []string{"petStoreDescription"}, []string{"asyncOrderApiDescription"}, b, r)
 }
