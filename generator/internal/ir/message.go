@@ -200,6 +200,11 @@ func (b *builder) messageStep(sc *scope, st *Step, s *load.Step) *Step {
 		return nil
 	}
 	ms.Address = channel.Address
+	if i := strings.IndexFunc(channel.Address, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }); i >= 0 {
+		b.errorf(channel.Pos, "bad-value", "the address %q of channel %q holds white space or a control character, which no broker's subject or topic can", channel.Address, channel.Name)
+		b.messageUnbound(sc, st, s)
+		return nil
+	}
 	if !channel.HasAddress {
 		ms.Address = channel.Name
 		b.diags.Warnf(b.targetPos(s), "channel-address", "channel %q of source %q has no address (the AsyncAPI document leaves it unknown); using its name %q as the address", channel.Name, t.source, channel.Name).
