@@ -2,7 +2,7 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo demo-async test generate golden check bench fuzz corpus
+.PHONY: demo demo-async demo-durable test generate golden check bench fuzz corpus
 
 ## demo: generate the seed examples and run all four workflows against the bundled fake APIs
 demo:
@@ -14,15 +14,23 @@ demo-async:
 	$(GO) generate ./examples/petorder/...
 	cd broker && $(GO) run ./examples/demo
 
+## demo-durable: the same four workflows as Temporal workflows on a development server it starts (needs the temporal command; it says how to install it)
+demo-durable:
+	cd temporal && $(GO) run ./internal/cmd/demodurable
+
 ## test: every test (behaviour, golden, error goldens, determinism, compile-and-vet, seeds)
 test:
 	$(GO) test ./...
 	cd otel && $(GO) test ./...
 	cd broker && $(GO) test ./...
+	cd mcp && $(GO) test ./...
+	cd temporal && $(GO) test ./...
 
 ## generate: regenerate the committed example code
 generate:
 	$(GO) generate ./examples/...
+	cd mcp && $(GO) generate ./examples/...
+	cd temporal && $(GO) generate ./internal/...
 
 ## golden: rewrite testdata/golden and testdata/errors from the current output (review the diff)
 golden:
@@ -33,6 +41,8 @@ check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd broker && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd mcp && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
 ## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)
 BENCHFLAGS ?=

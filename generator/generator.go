@@ -37,8 +37,24 @@ type Config struct {
 	Cache *SourceCache
 	// CLI also generates a command in cmd/<Package>/ that runs any workflow from a shell.
 	CLI bool
-	// ImportPath is the import path of the generated package; the command needs it.
+	// MCP also generates a command in cmd/<Package>-mcp/ that serves every workflow as an
+	// MCP tool; it imports github.com/arazzogen/arazzogen/mcp, a module of its own.
+	MCP bool
+	// Temporal also generates a package in <Package>temporal/ that runs the workflows as
+	// Temporal workflows; it imports github.com/arazzogen/arazzogen/temporal, a module of
+	// its own.
+	Temporal bool
+	// ImportPath is the import path of the generated package; the commands and the Temporal
+	// package need it.
 	ImportPath string
+	// PackageDocElsewhere says that a file of the package that the generator does not write
+	// (a doc.go) has the package's doc comment, so arazzo.gen.go has none: go doc shows one.
+	PackageDocElsewhere bool
+	// Docs also generates ARAZZO.md: per workflow a Mermaid diagram, the generated method's
+	// signature and tables of its inputs and outputs.
+	Docs bool
+	// Graph sets Result.Graph to a Mermaid flowchart of the workflows.
+	Graph bool
 	// Strict turns every warning into an error.
 	Strict bool
 	// Workflows selects the workflows to generate by workflowId; all when empty.
@@ -77,6 +93,9 @@ type Result struct {
 	// referenced Arazzo documents as described in the README; empty when nothing was
 	// generated.
 	Sources []string
+	// Graph is a Mermaid flowchart of the entry document's workflows, a subgraph each, when
+	// Config.Graph asks for it and nothing stopped generation.
+	Graph []byte
 }
 
 // HasErrors reports whether any diagnostic is an error.
@@ -108,7 +127,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if prog == nil || diags.HasErrors() {
 		return res, ctx.Err()
 	}
-	out, err := emit.Package(prog)
+	out, err := emit.Package(prog, !cfg.PackageDocElsewhere)
 	if err != nil {
 		return nil, err
 	}
@@ -117,15 +136,38 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	for _, s := range prog.Sources {
 		res.Sources = append(res.Sources, s.Name)
 	}
-	if cfg.CLI {
-		if cfg.ImportPath == "" {
-			return nil, fmt.Errorf("the command needs the import path of package %s", cfg.Package)
+	if (cfg.CLI || cfg.MCP) && cfg.ImportPath == "" {
+		return nil, fmt.Errorf("the commands need the import path of package %s", cfg.Package)
+	}
+	for _, command := range []struct {
+		want   bool
+		render func(*ir.Program, string) (emit.Output, error)
+	}{{cfg.CLI, emit.Command}, {cfg.MCP, emit.MCPCommand}} {
+		if !command.want {
+			continue
 		}
-		out, err := emit.Command(prog, cfg.ImportPath)
+		out, err := command.render(prog, cfg.ImportPath)
 		if err != nil {
 			return nil, err
 		}
 		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Temporal {
+		if cfg.ImportPath == "" {
+			return nil, fmt.Errorf("the Temporal package needs the import path of package %s", cfg.Package)
+		}
+		out, err := emit.Temporal(prog, cfg.ImportPath)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Docs {
+		out := emit.Docs(prog)
+		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	if cfg.Graph {
+		res.Graph = emit.Graph(prog)
 	}
 	return res, ctx.Err()
 }
@@ -149,7 +191,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows}, diags)
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows, Temporal: cfg.Temporal, MCP: cfg.MCP}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

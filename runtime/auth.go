@@ -254,7 +254,7 @@ func ClientCredentials(tokenURL, clientID, clientSecret string, scopes []string,
 
 // String names the token endpoint and client, never the secret or token, so that printing
 // the credential by mistake leaks nothing.
-func (c *OAuth2ClientCredentials) String() string {
+func (c OAuth2ClientCredentials) String() string {
 	return fmt.Sprintf("oauth2 client credentials (client %s at %s)", c.clientID, endpointName(c.tokenURL))
 }
 
@@ -388,7 +388,8 @@ func (c *OAuth2ClientCredentials) fetchWith(ctx context.Context, style AuthStyle
 		form.Set("client_id", c.clientID)
 		form.Set("client_secret", c.clientSecret)
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL, strings.NewReader(form.Encode()))
+	encoded := form.Encode()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL, strings.NewReader(encoded))
 	if err != nil {
 		return fail(0, "", "", errors.New("invalid token URL"))
 	}
@@ -401,7 +402,9 @@ func (c *OAuth2ClientCredentials) fetchWith(ctx context.Context, style AuthStyle
 	if d == nil {
 		d = doerFrom(ctx)
 	}
-	res, err := d.Do(hr)
+	// The client secret stays with the token endpoint's origin (see CheckRedirect).
+	guard := &redirectGuard{secrets: []string{c.clientSecret, url.QueryEscape(c.clientSecret)}, body: []byte(encoded)}
+	res, err := doGuarded(d, hr, guard)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()

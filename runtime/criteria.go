@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/arazzogen/arazzogen/runtime/ecmaregex"
@@ -42,14 +43,16 @@ func MatchRegexText(pattern string, v any) bool {
 }
 
 // MatchJSONPath reports whether the query selects at least one node of the context (JSON
-// text, or a value encoding/json can marshal).
+// text, or a value encoding/json can marshal). The evaluation is bounded by
+// jsonpath.DefaultBudget; Run.MatchJSONPath also stops with the run's context and reports a
+// spent budget.
 func MatchJSONPath(p *jsonpath.Path, v any) bool {
 	doc, ok := jsonText(v)
 	if !ok {
 		return false
 	}
-	nodes, err := p.SelectJSON(doc)
-	return err == nil && len(nodes) > 0
+	found, err := p.MatchJSONContext(context.Background(), doc)
+	return err == nil && found
 }
 
 // MatchJSONPathText parses a query built at run time and matches it.

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,6 +28,29 @@ func Unmet(workflow, step, criterion string) error {
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.
 const MaxRetryWait = 10 * time.Minute
 
+// DefaultRetryBudget bounds the total time one workflow call (the workflows its steps call
+// included) may spend waiting before retries, unless Transport.RetryBudget sets another
+// bound (generated clients: WithRetryBudget). Without it a server answering every attempt
+// with "Retry-After: 600" could hold a call without a deadline for days.
+const DefaultRetryBudget = 5 * time.Minute
+
+// ErrRetryBudget is matched (errors.Is) by the *StepError of a retry whose wait would pass
+// the run's retry budget (see DefaultRetryBudget).
+var ErrRetryBudget = errors.New("retry budget spent")
+
+// budgetError is the Err of a StepError for a spent retry budget: the failure that led to
+// the retry, matching ErrRetryBudget as well.
+type budgetError struct{ cause error }
+
+func (e *budgetError) Error() string {
+	if e.cause == nil {
+		return ErrRetryBudget.Error()
+	}
+	return "the last attempt: " + e.cause.Error()
+}
+func (e *budgetError) Unwrap() error        { return e.cause }
+func (e *budgetError) Is(target error) bool { return target == ErrRetryBudget }
+
 // Wait reports that step st is about to be tried again and sleeps before that attempt:
 // for the Retry-After header of resp when the server sent one (it overrules the document's
 // retryAfter, as Arazzo says it SHOULD), else for after. attempt is the attempt about to
@@ -36,25 +60,17 @@ const MaxRetryWait = 10 * time.Minute
 // The wait selects on the step's context, so a cancelled or timed-out workflow stops at
 // once: Wait then returns st.Err(), the *StepError naming the step. A wait of zero still
 // returns that error when the context is already done, so a retry loop cannot outlive it.
+//
+// The waits of a run are bounded in total by its retry budget (Transport.RetryBudget, else
+// DefaultRetryBudget), shared with the workflows its steps call: a wait that would pass it
+// is not started, and Wait returns a *StepError matching ErrRetryBudget at once.
 func Wait(st *Step, attempt int, cause error, resp *Response, after time.Duration) error {
 	if resp != nil {
 		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
 			after = min(d, MaxRetryWait)
 		}
 	}
-	after = max(after, 0)
-	st.Retry(attempt, after, cause)
-	if after == 0 {
-		return st.Err()
-	}
-	t := time.NewTimer(after)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-st.Context().Done():
-		return st.Err()
-	}
+	return WaitFor(st, attempt, cause, after)
 }
 
 // RetryAfter reads a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.

@@ -17,9 +17,9 @@ import (
 // implements (the module github.com/arazzogen/arazzogen/broker has adapters for NATS and
 // Kafka), and the step methods that publish a message and wait for one.
 
-// APIVersion4 is referenced by generated code that sends or receives messages (AsyncAPI
+// APIVersion5 is referenced by generated code that sends or receives messages (AsyncAPI
 // steps): Message, MessageTransport, Run.Listen, Step.Publish and Step.Receive.
-const APIVersion4 = 4
+const APIVersion5 = 5
 
 // Message is one message on a channel of a message broker: what an AsyncAPI send step
 // publishes, or what a receive step gets.
@@ -151,7 +151,7 @@ func (s *Step) Publish(t MessageTransport, p *Publish) (*Message, error) {
 	if observed {
 		ctx = obs.Request(ctx, RequestEvent{Workflow: mc.workflow, Step: mc.step, Method: "SEND", Server: p.Channel.Source, Path: p.Channel.Path,
 			Header: RedactHeader(msg.Header.http(), mc.secrets...), BodyBytes: len(msg.Payload),
-			detail: &exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets}})
+			detail: refDetail(&exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets})})
 	}
 	err := t.Publish(ctx, msg)
 	var e *StepError
@@ -220,7 +220,7 @@ func (s *Step) Receive(t MessageTransport, r *Receive) (*Message, error) {
 	obs := s.run.t.observer()
 	if observed {
 		ctx = obs.Request(ctx, RequestEvent{Workflow: mc.workflow, Step: mc.step, Method: "RECEIVE", Server: r.Channel.Source, Path: r.Channel.Path,
-			detail: &exchangeDetail{u: &url.URL{Path: r.Channel.Address}, secrets: mc.secrets}})
+			detail: refDetail(&exchangeDetail{u: &url.URL{Path: r.Channel.Address}, secrets: mc.secrets})})
 	}
 	msg, skipped, err := s.run.receive(ctx, t, r, req, start)
 	if observed {
@@ -229,7 +229,7 @@ func (s *Step) Receive(t MessageTransport, r *Receive) (*Message, error) {
 			ev.Err = err
 		} else {
 			ev.Header, ev.BodyBytes = RedactHeader(msg.Header.http(), mc.secrets...), len(msg.Payload)
-			ev.detail = &exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets}
+			ev.detail = refDetail(&exchangeDetail{u: &url.URL{Path: msg.Channel}, body: msg.Payload, contentType: "application/json", secrets: mc.secrets})
 		}
 		obs.Response(ctx, ev)
 	}
@@ -328,6 +328,13 @@ func (r *Run) Listen(t MessageTransport, step string, ch Channel) error {
 		return req.fail(0, "cannot subscribe to the channel", redactErr(err, req.secrets...))
 	}
 	return nil
+}
+
+// Listen subscribes the step's run to a channel, as Run.Listen does: generated code listens
+// in the step after which the channel's address is known (it depends on the step's
+// outputs), so that the reply to a message a later step publishes is not missed.
+func (s *Step) Listen(t MessageTransport, step string, ch Channel) error {
+	return s.run.Listen(t, step, ch)
 }
 
 // inbox returns the run's inbox for the channel of t, subscribing (with filter) when there is

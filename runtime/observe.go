@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -58,31 +59,48 @@ type RequestEvent struct {
 	Header         http.Header // redacted copy, credentials applied
 	BodyBytes      int
 
-	detail *exchangeDetail // for URL and BodyExcerpt
+	detail detailRef // for URL and BodyExcerpt
 }
 
 // URL is the concrete URL of the request, for traces that should show what was sent
 // (SlogTraceObserver): without user info, with the value of every query parameter whose
 // name is secret (SecretName) or that holds a secret replaced by Redacted, and the secrets
 // the request knows redacted from the rest. It is "" for an event the runtime did not make.
-func (e RequestEvent) URL() string { return e.detail.url() }
+func (e RequestEvent) URL() string { return e.detail.get().url() }
 
 // BodyExcerpt is the start of the request body, at most TraceBodyBytes, redacted as the
 // body excerpt of a StepError is (secret JSON members and form fields by name, the request's
 // secrets everywhere) and ending in "…" when it was cut. It is "" without a body.
-func (e RequestEvent) BodyExcerpt() string { return e.detail.excerpt() }
+func (e RequestEvent) BodyExcerpt() string { return e.detail.get().excerpt() }
 
 // BodyExcerpt is the start of the response body, redacted and bounded as
 // RequestEvent.BodyExcerpt is; "" when no body was read.
-func (e ResponseEvent) BodyExcerpt() string { return e.detail.excerpt() }
+func (e ResponseEvent) BodyExcerpt() string { return e.detail.get().excerpt() }
 
 // TraceBodyBytes bounds the body excerpts of events (RequestEvent.BodyExcerpt,
 // ResponseEvent.BodyExcerpt).
 const TraceBodyBytes = 4096
 
 // exchangeDetail holds what the URL and BodyExcerpt methods of an event render on demand,
-// so that observers that never call them cost nothing. Events hold it through a pointer, so
-// that printing an event with %v or %#v shows an address, never these values.
+// so that observers that never call them cost nothing. Events hold it through a function
+// (detailRef), which fmt prints as an address with every verb: a pointer would be followed
+// by %s or %q ("%!s(*runtime.exchangeDetail=&{…})"), showing the body and the secrets.
+type detailRef func() *exchangeDetail
+
+func (r detailRef) get() *exchangeDetail {
+	if r == nil {
+		return nil
+	}
+	return r()
+}
+
+func refDetail(d *exchangeDetail) detailRef {
+	if d == nil {
+		return nil
+	}
+	return func() *exchangeDetail { return d }
+}
+
 type exchangeDetail struct {
 	u           *url.URL
 	body        []byte
@@ -159,7 +177,7 @@ type ResponseEvent struct {
 	Duration       time.Duration // from sending to the last byte read
 	Err            error         // a *StepError when the request failed
 
-	detail *exchangeDetail // for BodyExcerpt
+	detail detailRef // for BodyExcerpt
 }
 
 // RetryEvent is a step about to be tried again, as its document's retry action asks.
@@ -425,6 +443,7 @@ type Run struct {
 	ctx      context.Context
 	workflow string
 	start    time.Time
+	part     bool // a part of a run driven elsewhere: no workflow events (Activity)
 
 	mu      sync.Mutex
 	secrets []string
@@ -432,6 +451,13 @@ type Run struct {
 	ended   bool
 	// inboxes are the run's subscriptions to message channels (message.go).
 	inboxes []*inbox
+	waited  time.Duration // the retry waits of this run and the runs it called, on the outermost run
+	evalErr *StepError    // an evaluation the budget or the context stopped (see evaluate.go)
+
+	// outermost is the run whose budget bounds this one's retry waits: the run of the step
+	// that called this workflow, or this run.
+	outermost *Run
+	rc        runContext // the run's context, which names the run
 
 	// Room for the first steps, open steps and secrets of a run, so that a short workflow
 	// allocates none of them on its own.
@@ -447,8 +473,56 @@ func (t *Transport) Start(ctx context.Context, workflow string) *Run {
 	obs := t.observer()
 	r := &Run{t: t, obs: obs, workflow: workflow, start: time.Now()}
 	r.open, r.secrets = r.openBuf[:0], r.secretsBuf[:0]
-	r.ctx = obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow})
+	r.outermost = r
+	if caller, ok := ctx.Value(runKey{}).(*Run); ok {
+		r.outermost = caller.outermost
+	}
+	r.rc = runContext{Context: obs.WorkflowStart(ctx, WorkflowEvent{Workflow: workflow}), run: r}
+	r.ctx = &r.rc
 	return r
+}
+
+type runKey struct{}
+
+// runContext is a run's context: the one the observer returned, naming the run, so that a
+// workflow that a step calls shares the run's retry budget. It lives inside the Run, which
+// saves the allocation of a context.WithValue.
+type runContext struct {
+	context.Context
+	run *Run
+}
+
+func (c *runContext) Value(key any) any {
+	if key == (runKey{}) {
+		return c.run
+	}
+	return c.Context.Value(key)
+}
+
+// spendRetryWait takes d from the retry budget of the step's run, or returns the error of a
+// budget that d would pass.
+func (s *Step) spendRetryWait(d time.Duration, cause error) error {
+	if d <= 0 {
+		return nil
+	}
+	budget := s.run.t.RetryBudget
+	if budget <= 0 {
+		budget = DefaultRetryBudget
+	}
+	o := s.run.outermost
+	o.mu.Lock()
+	waited := o.waited
+	ok := waited+d <= budget
+	if ok {
+		o.waited += d
+	}
+	o.mu.Unlock()
+	if ok {
+		return nil
+	}
+	reason := fmt.Sprintf("not retried: waiting %s more would pass the run's retry budget of %s (%s waited already; raise it with WithRetryBudget)", d, budget, waited)
+	req := &Request{Workflow: s.run.workflow, Step: s.name, secrets: s.run.secretList()}
+	return req.fail(0, reason, &budgetError{cause: redactErr(cause, req.secrets...)})
 }
 
 // Context is the run's context (the caller's, with what the observer added).
@@ -505,6 +579,9 @@ func (r *Run) End(err error) error {
 	if ended {
 		return err
 	}
+	if ee := r.evalError(); ee != nil && err == nil {
+		err = ee
+	}
 	if err != nil {
 		var se *StepError
 		if errors.As(err, &se) {
@@ -518,6 +595,9 @@ func (r *Run) End(err error) error {
 		open[i].end(err)
 	}
 	r.closeInboxes()
+	if r.part {
+		return err
+	}
 	r.obs.WorkflowEnd(r.ctx, WorkflowEvent{Workflow: r.workflow, Duration: time.Since(r.start), Err: err})
 	return err
 }
@@ -539,11 +619,27 @@ func (s *Step) Context() context.Context { return s.ctx }
 // the step's names, the run's secrets are redacted, and the request is observed inside the
 // step. See Transport.Send for the errors.
 func (s *Step) Send(req *Request) (*Response, error) {
+	if ee := s.run.evalError(); ee != nil {
+		return nil, ee // an evaluation the budget or the context stopped fails the run
+	}
 	s.run.mu.Lock()
 	s.sends++
 	attempt := s.sends
 	s.run.mu.Unlock()
-	return s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList(), attempt)
+	resp, err := s.run.t.send(s.ctx, req, s.run.workflow, s.name, s.run.secretList(), attempt)
+	if resp != nil {
+		resp.run = s.run
+	}
+	return resp, err
+}
+
+// Secret marks values as secret for the rest of the step's run, as Run.Secret does. A nil
+// Step ignores them: a step judged outside a run (a called workflow's outputs checked by a
+// durable engine's workflow code) has nothing to redact.
+func (s *Step) Secret(values ...string) {
+	if s != nil {
+		s.run.Secret(values...)
+	}
 }
 
 // Err returns nil while the step's context is live, and once it is done the *StepError
@@ -597,4 +693,14 @@ func (s *Step) end(err error) {
 	s.ended = true
 	r.mu.Unlock()
 	r.obs.StepEnd(s.ctx, StepEvent{Workflow: r.workflow, Step: s.name, Duration: time.Since(s.start), Err: err})
+}
+
+// Activity begins a run that carries out part of a workflow run driven elsewhere: one step
+// run as a durable engine's activity. Its steps, requests and responses are reported to the
+// observer as a run's are; the workflow's own start and end are not (the engine reports
+// them once per workflow run, not once per activity). End it with End as any run.
+func (t *Transport) Activity(ctx context.Context, workflow string) *Run {
+	r := &Run{t: t, obs: t.observer(), ctx: ctx, workflow: workflow, start: time.Now(), part: true}
+	r.open, r.secrets = r.openBuf[:0], r.secretsBuf[:0]
+	return r
 }

@@ -366,9 +366,46 @@ func (s *scanner) value(depth int) error {
 		case "true", "false", "null":
 			return nil
 		}
-		if _, err := strconv.ParseFloat(string(lit), 64); err != nil || len(lit) == 0 {
+		if !jsonNumber(lit) {
 			return errSyntax
 		}
 		return nil
 	}
+}
+
+// jsonNumber reports whether b is a JSON number (RFC 8259 §6). Its size does not matter:
+// 1e400 is a number, though not a float64, and must not make the document malformed.
+func jsonNumber(b []byte) bool {
+	i := 0
+	digits := func() bool {
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if !digits() {
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(b)
 }

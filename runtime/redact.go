@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,15 +14,18 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Redacted replaces every secret in errors, observer events, log records and the String and
 // LogValue output of generated input and output structs.
 const Redacted = "[REDACTED]"
 
-// minSecretLen is the shortest value RedactString replaces: replacing a one- or
-// two-character value everywhere would mangle every message (status codes, names) while
-// such a value protects nothing.
+// minSecretLen is the shortest value RedactString replaces wherever it occurs; a shorter
+// one is replaced only where it stands alone: replacing a two-character value inside words
+// would mangle every message (status codes, names), and hides nothing that could be told
+// apart from any other text.
 const minSecretLen = 4
 
 // SecretName reports whether an input, output, parameter, header or JSON member name marks
@@ -30,19 +35,24 @@ const minSecretLen = 4
 //
 // The name is split into lower-case words at case changes and at any non-alphanumeric
 // character ("refreshToken", "X-API-Key", "client_secret"). It is secret when a word is one
-// of token, tokens, secret, password, passwd, passphrase, pwd, credential, cookie,
-// authorization, auth, jwt, bearer, apikey or otp (or their plurals), when a word ends in
-// "token" or contains "secret", "password", "passwd", "passphrase", "apikey", "accesskey",
-// "privatekey" or "signingkey", or when two words in a row are "api key", "access key",
-// "private key" or "signing key". It is not secret when a later word says the value
-// describes the secret rather than being it ("tokenType", "tokenUrl", "passwordPolicy",
-// "tokenExpiresIn", "secretName", "apiKeyId": type, url, uri, endpoint, expires, expiry,
-// expiration, exp, ttl, lifetime, length, count, scope, hint, kind, format, name, id,
-// required, enabled, policy, method, mode, scheme, provider, location, style, created,
-// updated, issued), for the pagination cursors "pageToken", "nextToken",
-// "continuationToken", "paginationToken", "syncToken", and for the counts of language-model
-// APIs ("tokens" alone or after max, min, total, num, prompt, completion, input, output,
-// cached, reasoning, used, remaining).
+// of token, tokens, secret, password, passwd, passphrase, passcode, pass, pwd, pin, pincode,
+// pat, otp, totp, credential, cookie, authorization, auth, jwt, bearer, apikey, key,
+// signature, sig, hmac, csrf, xsrf, cvv, cvc, mnemonic, sessionid or sessid (or their
+// plurals, except "keys"), when a word ends in "token" or contains "secret", "password",
+// "passwd", "passphrase", "apikey", "accesskey", "privatekey" or "signingkey", or when two
+// words in a row are "api key", "session id", "session key", "ssh key", "private key" or
+// "connection string" (and the like, or their plurals). A "key" after a word that names
+// what the key orders, finds or identifies ("sortKey", "partitionKey", "primaryKey",
+// "publicKey", "idempotencyKey", "cacheKey", "objectKey") is not secret. It is not secret
+// either when a later word says the value describes the secret rather than being it
+// ("tokenType", "tokenUrl", "passwordPolicy", "tokenExpiresIn", "secretName", "apiKeyId",
+// "keyId": type, url, uri, endpoint, expires, expiry, expiration, exp, ttl, lifetime, length,
+// count, scope, hint, kind, format, name, id, required, enabled, policy, method, mode, scheme,
+// provider, location, style, created, updated, issued), for the pagination cursors
+// "pageToken", "nextToken", "continuationToken", "paginationToken", "syncToken", and for the
+// counts of language-model APIs ("tokens" alone or after max, min, total, num, prompt,
+// completion, input, output, cached, reasoning, used, remaining). Words are compared whole:
+// "keyword", "monkey", "pattern", "spinner" and "author" are not secret.
 //
 // The rule errs towards secrecy: redacting a value that was not secret costs a log line
 // some detail, missing a secret leaks it.
@@ -67,18 +77,26 @@ func SecretName(name string) bool {
 		if w == "tokens" && (i == 0 || countPrefixes[words[i-1]]) {
 			continue
 		}
+		if w == "key" && i > 0 && keyPrefixes[words[i-1]] {
+			continue
+		}
 		return true
 	}
 	return false
 }
 
 var secretWords = set("token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
-	"pwd", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
-	"apikey", "apikeys", "otp")
+	"passphrases", "passcode", "passcodes", "pass", "pwd", "pin", "pins", "pincode", "pat", "pats", "otp",
+	"totp", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
+	"apikey", "apikeys", "key", "signature", "signatures", "sig", "hmac", "csrf", "xsrf", "cvv", "cvv2",
+	"cvc", "mnemonic", "sessionid", "sessid", "jsessionid", "phpsessid")
 
 var secretParts = []string{"secret", "password", "passwd", "passphrase", "apikey", "accesskey", "privatekey", "signingkey"}
 
-var secretPairs = set("api key", "api keys", "access key", "private key", "signing key")
+var secretPairs = set("api key", "api keys", "access key", "access keys", "private key", "private keys",
+	"signing key", "signing keys", "ssh key", "ssh keys", "session id", "session ids", "session key",
+	"session keys", "session cookie", "connection string", "connection strings", "recovery code",
+	"recovery codes", "backup code", "backup codes", "security code", "verification code")
 
 var descriptorWords = set("type", "types", "url", "uri", "urls", "endpoint", "expires", "expiry",
 	"expiration", "exp", "ttl", "lifetime", "length", "count", "scope", "scopes", "hint", "kind",
@@ -91,6 +109,13 @@ var cursorPrefixes = set("page", "next", "continuation", "pagination", "sync")
 // "prompt_tokens") rather than holding credentials ("refreshTokens").
 var countPrefixes = set("max", "min", "total", "num", "prompt", "completion", "input", "output",
 	"cached", "reasoning", "used", "remaining")
+
+// keyPrefixes precede "key" where it orders, finds or identifies data ("sortKey",
+// "primaryKey", "idempotencyKey") or is public ("publicKey") rather than opening anything.
+var keyPrefixes = set("sort", "partition", "primary", "foreign", "composite", "unique", "hash", "range",
+	"row", "cache", "object", "routing", "idempotency", "dedup", "deduplication", "lookup", "map",
+	"group", "index", "search", "shard", "sharding", "public", "lock", "message", "translation",
+	"i18n", "label", "field", "property", "entry", "node", "item", "event")
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -140,34 +165,193 @@ func splitWords(name string) []string {
 	return words
 }
 
-// RedactString replaces every occurrence of each secret value in s (also in its
-// query-escaped and JSON-escaped forms) with Redacted. Values shorter than four bytes are
-// left alone: they would match ordinary text everywhere.
+// RedactString replaces every occurrence of each secret value in s with Redacted: the value
+// as it is and in the encodings a server may echo it in (percent-encoded as a query, a path
+// or with every reserved byte, upper- or lower-case hex; JSON-escaped, also with "\/";
+// base64 in the standard and URL alphabets, padded or raw, also inside a longer base64 text
+// such as an HTTP Basic credential). A value shorter than four bytes is replaced only where
+// it stands alone, between characters that are not letters or digits: "a7" is redacted in
+// `"code":"a7"` but not in "a7b" or "fa7", where it could be any text.
 func RedactString(s string, secrets ...string) string {
 	if len(secrets) == 0 || s == "" {
 		return s
 	}
-	var forms []string
+	return newRedactor(secrets).replace(s)
+}
+
+// redactor holds the forms of a list of secrets, worked out once for many strings.
+type redactor struct {
+	forms   []string // longest first: replaced wherever they occur
+	short   []string // the forms of values shorter than minSecretLen: replaced where they stand alone
+	longest int      // the length of the longest form of either kind
+}
+
+func newRedactor(secrets []string) *redactor {
+	r := &redactor{}
+	seen := map[string]bool{}
 	for _, v := range secrets {
-		if len(v) < minSecretLen {
+		if v == "" {
 			continue
 		}
-		forms = append(forms, v)
-		if q := url.QueryEscape(v); q != v {
-			forms = append(forms, q)
-		}
-		if j, err := json.Marshal(v); err == nil && string(j[1:len(j)-1]) != v {
-			forms = append(forms, string(j[1:len(j)-1]))
+		for _, f := range encodedForms(v) {
+			if f == "" || seen[f] {
+				continue
+			}
+			seen[f] = true
+			if len(v) < minSecretLen {
+				r.short = append(r.short, f)
+			} else {
+				r.forms = append(r.forms, f)
+			}
+			r.longest = max(r.longest, len(f))
 		}
 	}
 	// Longest first, so that a secret containing another is replaced whole.
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	for _, f := range forms {
+	longestFirst := func(a, b string) int { return len(b) - len(a) }
+	slices.SortStableFunc(r.forms, longestFirst)
+	slices.SortStableFunc(r.short, longestFirst)
+	return r
+}
+
+// encodedForms lists v and the encodings of it that RedactString replaces.
+func encodedForms(v string) []string {
+	pct := escape(v) // every byte outside the unreserved set, upper-case hex
+	forms := []string{v, url.QueryEscape(v), url.PathEscape(v), pct, lowerHex(pct)}
+	var jb bytes.Buffer
+	enc := json.NewEncoder(&jb)
+	for _, html := range []bool{true, false} {
+		jb.Reset()
+		enc.SetEscapeHTML(html)
+		if enc.Encode(v) == nil {
+			j := strings.TrimSuffix(jb.String(), "\n")
+			j = j[1 : len(j)-1]
+			for _, j := range []string{j, asciiJSON(j)} {
+				forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+			}
+		}
+	}
+	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		forms = append(forms, e.EncodeToString([]byte(v)))
+		raw := e.WithPadding(base64.NoPadding)
+		forms = append(forms, raw.EncodeToString([]byte(v)))
+		if len(v) >= minSecretLen {
+			forms = append(forms, base64Cores(raw, v)...)
+		}
+	}
+	return forms
+}
+
+// base64Cores are the parts of the base64 encoding of a longer text that depend only on v,
+// for each of the three alignments v can have in it ("user:" + password in a Basic
+// credential): the characters at either end, which share bits with the bytes around v, are
+// left out. Cores shorter than six characters would match too much ordinary text.
+func base64Cores(enc *base64.Encoding, v string) []string {
+	var cores []string
+	buf := make([]byte, 0, len(v)+4)
+	for k := 0; k < 3; k++ {
+		buf = append(append(append(buf[:0], make([]byte, k)...), v...), 0, 0)
+		text := enc.EncodeToString(buf)
+		from := (8*k + 5) / 6      // the first character made only of v's bits
+		to := 8 * (k + len(v)) / 6 // the end of the last one
+		if to-from >= 6 {
+			cores = append(cores, text[from:to])
+		}
+	}
+	return cores
+}
+
+// asciiJSON escapes the non-ASCII characters of JSON string content as \uXXXX (lower-case
+// hex, surrogate pairs beyond the BMP), as encoders that keep their output ASCII do.
+func asciiJSON(j string) string {
+	var b strings.Builder
+	for _, c := range j {
+		switch {
+		case c < utf8.RuneSelf:
+			b.WriteRune(c)
+		case c > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(c)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		}
+	}
+	return b.String()
+}
+
+// lowerHex writes the hex digits of percent-encoded triples in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			for j := i + 1; j <= i+2; j++ {
+				if 'A' <= b[j] && b[j] <= 'F' {
+					b[j] += 'a' - 'A'
+				}
+			}
+		}
+	}
+	return string(b)
+}
+
+// replace redacts s.
+func (r *redactor) replace(s string) string {
+	for _, f := range r.forms {
 		if strings.Contains(s, f) {
 			s = strings.ReplaceAll(s, f, Redacted)
 		}
 	}
+	for _, f := range r.short {
+		s = replaceAlone(s, f)
+	}
 	return s
+}
+
+// replaceAlone replaces the occurrences of f in s that have no letter or digit right before
+// or after them.
+func replaceAlone(s, f string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(f) <= len(s); {
+		j := strings.Index(s[i:], f)
+		if j < 0 {
+			break
+		}
+		at, end := i+j, i+j+len(f)
+		if (at == 0 || !alnum(s[at-1])) && (end == len(s) || !alnum(s[end])) {
+			b.WriteString(s[last:at])
+			b.WriteString(Redacted)
+			last = end
+			i = end
+			continue
+		}
+		i = at + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func alnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
+
+// cutTail drops the end of s, a text cut from a longer one, when it could be the start of a
+// form: a secret the cut split shows only its start, which no form matches whole.
+func (r *redactor) cutTail(s string) string {
+	drop := 0
+	for _, forms := range [][]string{r.forms, r.short} {
+		for _, f := range forms {
+			for k := min(len(f)-1, len(s)); k > drop; k-- {
+				if strings.HasSuffix(s, f[:k]) {
+					drop = k
+					break
+				}
+			}
+		}
+	}
+	return s[:len(s)-drop]
 }
 
 // SensitiveHeader reports whether a header's value is always redacted: Authorization,
@@ -187,14 +371,21 @@ func RedactHeader(h http.Header, secrets ...string) http.Header {
 	if h == nil {
 		return nil
 	}
+	var red *redactor
+	if len(secrets) > 0 {
+		red = newRedactor(secrets)
+	}
 	out := make(http.Header, len(h))
 	for k, vs := range h {
 		c := make([]string, len(vs))
 		for i, v := range vs {
-			if SensitiveHeader(k) {
+			switch {
+			case SensitiveHeader(k):
 				c[i] = Redacted
-			} else {
-				c[i] = RedactString(v, secrets...)
+			case red != nil:
+				c[i] = red.replace(v)
+			default:
+				c[i] = v
 			}
 		}
 		out[k] = c
@@ -216,6 +407,7 @@ func redactBody(b []byte) (out []byte, complete bool) {
 
 func redactJSON(b []byte) ([]byte, bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // a number beyond float64's range is still JSON
 	type frame struct{ object, wantKey bool }
 	var stack []frame
 	var out []byte

@@ -19,14 +19,25 @@ func TestSecretName(t *testing.T) {
 		"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Auth-Token", "auth", "basicAuth",
 		"credentials", "jwt", "bearer", "privateKey", "private_key", "awsSecretAccessKey", "accessKey",
 		"signingKey", "X-CSRF-Token", "sessionToken", "otp", "refreshTokens", "secrets",
+		// The usual names of keys, PINs, personal access tokens, sessions and signatures.
+		"key", "apiKey", "pin", "PIN", "pinCode", "pat", "sessionId", "session_id", "SESSIONID", "JSESSIONID",
+		"signature", "X-Signature", "sshKey", "ssh_key", "cookie", "privateKey", "passphrase", "credentials",
+		"secretKey", "licenseKey", "encryptionKey", "masterKey", "clientKey", "storageKey", "x-key", "passcode",
+		"cvv", "hmac", "mnemonic", "connectionString", "recoveryCodes", "sessionKey", "totp", "pass", "formKey",
 	}
 	plain := []string{
 		"tokenType", "token_type", "tokenUrl", "tokenURL", "token_endpoint", "expiresIn", "expires_in",
 		"accessTokenExpiresIn", "refresh_token_expires_at", "tokenExpiresAt", "max_tokens", "prompt_tokens",
 		"totalTokens", "nextPageToken", "pageToken", "next_token", "continuationToken", "syncToken",
 		"passwordPolicy", "secretName", "apiKeyId", "api_key_name", "authType", "authUrl", "authorizationUrl",
-		"cookieName", "scope", "customerId", "name", "key", "idempotencyKey", "Content-Type", "Accept",
+		"cookieName", "scope", "customerId", "name", "idempotencyKey", "Content-Type", "Accept",
 		"X-Request-Id", "projectId", "externalId", "author", "", "keyboard", "monkey", "tokenizer",
+		// Words that merely contain a secret word, keys that order or identify data, and names
+		// that describe a secret.
+		"keyword", "keywords", "keys", "hotkey", "turkey", "pattern", "patterns", "path", "patch", "patient",
+		"spinner", "pinned", "pinnacle", "passenger", "compass", "session", "sessionTimeout", "sessionIdType",
+		"keyId", "key_id", "keyName", "keyType", "sortKey", "partition_key", "primaryKey", "publicKey",
+		"cacheKey", "objectKey", "signatureMethod", "signatureCount", "signal", "design", "authority",
 	}
 	for _, n := range secret {
 		if !SecretName(n) {
@@ -58,7 +69,8 @@ func TestRedactString(t *testing.T) {
 		want    string
 	}{
 		{"token abcd1234 twice abcd1234", []string{"abcd1234"}, "token [REDACTED] twice [REDACTED]"},
-		{"status 401 for x", []string{"401", "x", ""}, "status 401 for x"}, // too short to redact
+		// Short values are secrets too, where they stand alone; the empty value is none.
+		{"status 401 for x, 4012 and xx", []string{"401", "x", ""}, "status [REDACTED] for [REDACTED], 4012 and xx"},
 		{"q=a%2Bb%3Dc&j=\"a+b=c\"", []string{"a+b=c"}, "q=[REDACTED]&j=\"[REDACTED]\""},
 		{`{"v":"say \"hi\" now"}`, []string{`say "hi" now`}, `{"v":"[REDACTED]"}`},
 		{"outer-secret-value", []string{"secret", "outer-secret-value"}, "[REDACTED]"},

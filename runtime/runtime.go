@@ -39,6 +39,12 @@ const APIVersion2 = 2
 // Response.RequestBody).
 const APIVersion3 = 3
 
+// APIVersion4 is referenced by generated code that runs its steps through a Flow (one
+// function per step, and Drive deciding which step runs next), evaluates JSONPath and XPath
+// criteria and selectors through its Run (bounded by the run's context and a budget:
+// Run.MatchJSONPath, Run.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
+const APIVersion4 = 4
+
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
 // requests. A Doer must honour the request's context: cancellation and timeouts reach an
 // in-flight request only through it.
@@ -84,6 +90,7 @@ type Response struct {
 	Body       []byte
 
 	req         *Request
+	run         *Run        // the run of the step that sent the request, if any
 	sent        http.Header // the request's headers as sent: credentials and defaults included
 	jsonChecked int8        // 0 unchecked, 1 valid JSON, 2 not JSON
 }
@@ -121,13 +128,18 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 		Reason:     reason,
 		Err:        err,
 		Attempts:   attempts,
-		secrets:    req.secrets,
+		secrets:    newSecretSet(req.secrets),
 	}
 }
 
-// Unmet reports that a success criterion did not hold for this response.
+// Unmet reports that a success criterion did not hold for this response. When the criterion
+// did not hold because its evaluation was stopped (Run.MatchJSONPath), the error says why.
 func (r *Response) Unmet(criterion string) error {
-	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, nil)
+	var why error
+	if ee := r.run.evalError(); ee != nil {
+		why = ee.Err
+	}
+	e := r.req.fail(r.StatusCode, "success criterion not met: "+criterion, why)
 	e.Criterion = criterion
 	e.Body = excerpt(r.Body, r.req.secrets)
 	return e
@@ -156,29 +168,51 @@ func isJSONType(ct string) bool {
 
 const maxExcerpt = 512
 
+// excerptWindow is how much of a body an excerpt examines (and the longest form of a secret
+// more), so that an error on a 10 MiB body costs little.
+const excerptWindow = 8 << 10
+
 // excerpt is the start of a response body for a StepError, with secret JSON members and
-// secret values replaced by Redacted. Only a bounded prefix is examined, so an error on a
+// secret values replaced by Redacted, and so are the values of secret members wherever else
+// the body repeats them (see secretMemberValues). Redaction comes before any cut: the
+// examined part reaches past excerptWindow by the longest form of a secret, so that one that
+// starts inside the window is found whole, and what is left of one that the end of the
+// examined part splits is dropped. Only that bounded prefix is examined, so an error on a
 // 10 MiB body costs little.
 func excerpt(b []byte, secrets []string) string { return excerptN(b, secrets, maxExcerpt) }
 
 // excerptN is excerpt with a limit other than maxExcerpt (at most 8 KiB).
 func excerptN(b []byte, secrets []string, limit int) string {
-	const window = 8 << 10
-	cut := len(b) > window
+	head := b[:min(len(b), excerptWindow)]
+	red := newRedactor(append(slices.Clip(secrets), secretMemberValues(head)...))
+	cut := len(b) > excerptWindow+red.longest
 	if cut {
-		b = b[:window]
+		b = b[:excerptWindow+red.longest]
 	}
-	red, complete := redactBody(b)
-	s := RedactString(string(red), append(slices.Clip(secrets), secretMemberValues(b)...)...)
+	body, complete := redactBody(b)
+	s := red.replace(string(body))
+	if cut || !complete {
+		s = red.cutTail(s)
+	}
 	if len(s) > limit {
 		s = s[:limit]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1] // do not split a character
-		}
-		return s + "…"
+		cut = true
 	}
 	if cut || !complete {
-		return s + "…"
+		return trimPartialRune(s) + "…" // do not split a character
+	}
+	return s
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of s, left by a cut.
+func trimPartialRune(s string) string {
+	for i := 1; i <= utf8.UTFMax && i <= len(s); i++ {
+		if utf8.RuneStart(s[len(s)-i]) {
+			if !utf8.FullRuneInString(s[len(s)-i:]) {
+				return s[:len(s)-i]
+			}
+			return s
+		}
 	}
 	return s
 }
@@ -232,7 +266,9 @@ func secretMemberValues(b []byte) []string {
 
 // StepError is returned by generated workflow methods when a step fails. Use errors.As to
 // inspect it. Its message never contains the secrets the request was told about: they are
-// replaced by Redacted, and Body is an excerpt that was redacted the same way.
+// replaced by Redacted, and Body is an excerpt that was redacted the same way. Printed with
+// any fmt verb (%v, %+v, %#v, %s, %q), also inside another value, it shows no secret
+// either.
 type StepError struct {
 	Workflow   string
 	Step       string
@@ -249,8 +285,17 @@ type StepError struct {
 	// more than once (its retry actions tried again); 0 otherwise.
 	Attempts int
 
-	secrets []string
+	secrets   secretSet // a function, which reflection prints as an address
+	transient bool
 }
+
+// Transient reports whether the request failed in a way that sending it again may cure:
+// no response came (a refused or reset connection, the request timeout of the client
+// expired) or its body was cut short. A failed success criterion, a step timeout, a
+// cancelled run and a refused credential are not transient. A durable engine retries
+// transient failures of idempotent requests on its own; everything else is the workflow's
+// to handle with its failure actions.
+func (e *StepError) Transient() bool { return e.transient }
 
 func (e *StepError) Error() string {
 	var b strings.Builder
@@ -273,7 +318,7 @@ func (e *StepError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
-	return RedactString(b.String(), e.secrets...)
+	return RedactString(b.String(), e.secrets.list()...)
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
@@ -313,7 +358,15 @@ func (e *StepError) Problem() (title, detail string) {
 // addSecrets makes the error redact more values (those a run learnt after the request).
 func (e *StepError) addSecrets(values []string) {
 	if len(values) > 0 {
-		e.secrets = append(e.secrets[:len(e.secrets):len(e.secrets)], values...)
-		e.Body = RedactString(e.Body, values...)
+		old := e.secrets.list()
+		e.secrets = newSecretSet(append(old[:len(old):len(old)], values...))
+		red := newRedactor(values)
+		if body, cut := strings.CutSuffix(e.Body, "…"); cut {
+			// A new secret may be what the excerpt's end split.
+			e.Body = red.cutTail(red.replace(body)) + "…"
+		} else {
+			e.Body = red.replace(e.Body)
+		}
+		e.Err = redactErr(e.Err, values...)
 	}
 }

@@ -46,6 +46,11 @@ func SelectJSONPath(p *jsonpath.Path, v any) json.RawMessage {
 		return nil
 	}
 	nodes, err := p.SelectJSON(doc)
+	return selectedJSON(p, nodes, err)
+}
+
+// selectedJSON is the JSON a jsonpath Selector Object yields for a nodelist.
+func selectedJSON(p *jsonpath.Path, nodes []any, err error) json.RawMessage {
 	if err != nil {
 		return nil
 	}

@@ -156,11 +156,16 @@ func TestSlogObserverKeepsURLsAndBodiesOut(t *testing.T) {
 	}
 }
 
-// TestEventDetailNotPrinted: %v, %#v and JSON of an event show no URL or body.
+// TestEventDetailNotPrinted: no fmt verb (%v, %#v, and %s, %q, %x, which follow a pointer)
+// nor JSON of an event shows its URL or body.
 func TestEventDetailNotPrinted(t *testing.T) {
-	e := RequestEvent{Method: "POST", detail: &exchangeDetail{body: []byte(`{"password":"pw-secret-1"}`), secrets: []string{"pw-secret-1"}}}
+	e := RequestEvent{Method: "POST", detail: refDetail(&exchangeDetail{body: []byte(`{"password":"pw-secret-1"}`), secrets: []string{"pw-secret-1"}})}
 	j, _ := json.Marshal(e)
-	for _, s := range []string{fmt.Sprintf("%v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e), string(j)} {
+	printed := []string{string(j)}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		printed = append(printed, fmt.Sprintf(verb, e), fmt.Sprintf(verb, &e))
+	}
+	for _, s := range printed {
 		if strings.Contains(s, "pw-secret-1") || strings.Contains(s, "password") {
 			t.Errorf("event printed its detail: %s", s)
 		}

@@ -32,6 +32,31 @@ var ErrBodyTooLarge = errors.New("body too large (the limit is set with WithMaxB
 //
 // and a workflow method calls Start, Step and Step.Send (see Run); Transport.Send serves
 // code that makes requests outside a workflow run.
+//
+// Credentials stay with the origin (scheme, host and port) they were sent to. The Transport
+// applies this redirect policy to every request it sends, and to the token requests of
+// OAuth2 client credentials:
+//
+//   - A redirect within the origin keeps everything the request carried.
+//   - A redirect to another origin, an https to http downgrade included, is followed without
+//     any credential: the Authorization, Proxy-Authorization, Cookie and Referer headers,
+//     every header the request's credentials set, whose name is secret (SensitiveHeader) or
+//     whose value holds a secret, and every query parameter the credentials set, whose name
+//     is secret (SecretName) or whose value holds a secret are removed; the rest (other
+//     headers, other parameters, a body without a secret) follows as net/http would send it.
+//   - Once a chain of redirects has left the origin, the credentials stay off for the rest of
+//     it, also where it comes back: the other origin chose where it leads.
+//   - A redirect to another origin is refused, and the step fails with "redirect to another
+//     origin refused", when what would go there still holds a secret that cannot be removed:
+//     one in the new URL's path, or a request body with a secret value or a secret-named
+//     JSON member that a 307 or 308 would send again.
+//
+// With an *http.Client Doer (http.DefaultClient, or one given with WithHTTPClient) the policy
+// runs before the client's own CheckRedirect, which still decides whether to follow; the
+// client itself is not changed. A Doer of another type is opaque to the runtime: the
+// *http.Client inside it must use CheckRedirect (or not follow redirects), and a request
+// that such a Doer follows to another origin without it, while it carried credentials, fails
+// its step rather than return that origin's answer.
 type Transport struct {
 	// Doer sends requests; nil means http.DefaultClient. It must honour the request's
 	// context, as *http.Client does.
@@ -44,6 +69,9 @@ type Transport struct {
 	// Observer is told about workflows, steps, requests, responses and retries; nil means
 	// none.
 	Observer Observer
+	// RetryBudget bounds the total time one workflow call may spend waiting before retries
+	// (see Wait); <= 0 means DefaultRetryBudget.
+	RetryBudget time.Duration
 }
 
 type transportKey struct{}
@@ -97,6 +125,7 @@ type exchange struct {
 	resp  Response
 	req   Request
 	cause timeoutCause
+	guard redirectGuard
 }
 
 func (t *Transport) send(ctx context.Context, in *Request, workflow, step string, runSecrets []string, attempt int) (*Response, error) {
@@ -143,6 +172,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 	if hr.Header.Get("Accept") == "" {
 		hr.Header.Set("Accept", "application/json")
 	}
+	x.guard = redirectGuard{ownHeader: req.Header, ownQuery: hr.URL.RawQuery, body: req.Body}
 	if req.Auth != nil {
 		sink := &secretSink{}
 		actx := context.WithValue(context.WithValue(ctx, secretsKey{}, sink), transportKey{}, t)
@@ -167,7 +197,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			Path:      req.Path,
 			Header:    RedactHeader(hr.Header, req.secrets...),
 			BodyBytes: len(req.Body),
-			detail:    &exchangeDetail{u: hr.URL, body: req.Body, contentType: hr.Header.Get("Content-Type"), secrets: req.secrets},
+			detail:    refDetail(&exchangeDetail{u: hr.URL, body: req.Body, contentType: hr.Header.Get("Content-Type"), secrets: req.secrets}),
 		})
 		hr = hr.WithContext(ctx)
 	}
@@ -186,16 +216,18 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		obs.Response(ctx, ResponseEvent{
 			Workflow: req.Workflow, Step: req.Step, Method: hr.Method, Path: req.Path,
 			StatusCode: status, Header: RedactHeader(h, req.secrets...), BodyBytes: len(body),
-			Duration: time.Since(start), Err: e, detail: detail,
+			Duration: time.Since(start), Err: e, detail: refDetail(detail),
 		})
 	}
-	hres, err := t.doer().Do(hr)
+	x.guard.secrets = req.secrets
+	hres, err := doGuarded(t.doer(), hr, &x.guard)
 	if err != nil {
 		var e *StepError
 		if ctx.Err() != nil {
 			e = ctxFail(ctx, req, 0, start, "")
 		} else {
 			e = req.fail(0, "request failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
 		respond(0, nil, nil, e)
 		return nil, e
@@ -219,6 +251,7 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 			e = ctxFail(ctx, req, hres.StatusCode, start, " while reading the response body")
 		default:
 			e = req.fail(hres.StatusCode, "reading response body failed", redactErr(stripURL(err), req.secrets...))
+			e.transient = true
 		}
 		respond(hres.StatusCode, hres.Header, data, e)
 		return nil, e
@@ -295,7 +328,11 @@ func ctxFail(ctx context.Context, req *Request, status int, start time.Time, whe
 	if cause != nil && cause != err {
 		err = fmt.Errorf("%w: %w", err, cause)
 	}
-	return req.fail(status, reason+when, err)
+	e := req.fail(status, reason+when, err)
+	// A request that outlived its request timeout may succeed when sent again; a step
+	// timeout is the document's bound, and a cancelled or expired caller wants no retry.
+	e.transient = tc != nil && tc.which == "request timeout" && when != " before the request was sent"
+	return e
 }
 
 // redactErr wraps err so that its message has the secret values replaced; errors.Is and

@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -22,11 +24,45 @@ func (r *Response) Value(tokens ...string) any {
 	return RawValue(raw)
 }
 
-// RawValue decodes a JSON value into a generic Go value; malformed JSON yields nil.
+// RawValue decodes a JSON value into a generic Go value; malformed JSON yields nil. A number
+// beyond float64's range (1e400) becomes ±Inf rather than making the whole value unreadable.
 func RawValue(raw json.RawMessage) any {
 	var v any
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+	if len(raw) == 0 {
 		return nil
+	}
+	err := json.Unmarshal(raw, &v)
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		// Only a number too large for a float64 fails to decode into any.
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		v = nil
+		if err = dec.Decode(&v); err == nil {
+			v = floatNumbers(v)
+		}
+	}
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// floatNumbers replaces the json.Numbers of a decoded value with float64s, ±Inf for those
+// out of range.
+func floatNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(x), 64) // a range error yields ±Inf
+		return f
+	case []any:
+		for i := range x {
+			x[i] = floatNumbers(x[i])
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = floatNumbers(e)
+		}
 	}
 	return v
 }

@@ -27,13 +27,15 @@ if [ -n "$nonstd" ]; then
   echo "check: the runtime imports non-standard packages:"; echo "$nonstd"; status=1
 fi
 
-# Every committed generated package is regenerated in memory and compared (-check).
+# Every committed generated package is regenerated in memory and compared (-check), from the
+# arguments of its go:generate line.
 bin=$(mktemp -d)/arazzogen
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 go build -o "$bin" ./cmd/arazzogen
+directive='//go:generate go tool arazzogen '
 while IFS= read -r file; do
-  line=$(grep -m1 '^//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen ' "$file")
-  args=${line#//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen }
+  line=$(grep -m1 "^$directive" "$file")
+  args=${line#"$directive"}
   dir=$(dirname "$file")
   # shellcheck disable=SC2086
   if ! (cd "$dir" && "$bin" -check $args 2>/tmp/arazzogen-check.$$); then
@@ -42,7 +44,7 @@ while IFS= read -r file; do
     status=1
   fi
   rm -f /tmp/arazzogen-check.$$
-done < <(grep -rl --include='*.go' '^//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen ' examples)
+done < <(grep -rl --include='*.go' "^$directive" examples mcp/examples temporal/internal)
 
 [ "$status" -eq 0 ] && echo "check: ok"
 exit "$status"

@@ -38,7 +38,7 @@ func TestExampleDiagnostics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			const directive = "//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen "
+			const directive = "//go:generate go tool arazzogen "
 			var args []string
 			for _, line := range strings.Split(string(doc), "\n") {
 				if rest, ok := strings.CutPrefix(line, directive); ok {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/parser"
 	"go/token"
 	"io"
 	"os"
@@ -65,6 +66,9 @@ type fileConfig struct {
 	Sources   map[string]string `yaml:"sources"`
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
+	Temporal  bool              `yaml:"temporal"`
+	MCP       bool              `yaml:"mcp"`
+	Docs      *bool             `yaml:"docs"`
 	Strict    bool              `yaml:"strict"`
 	Workflows []string          `yaml:"workflows"`
 }
@@ -80,9 +84,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&allow, "allow", "also read unmapped sources under `DIR`, besides the document's own directory (repeatable)")
 	configFile := fs.String("config", "", "read settings from `FILE` (arazzogen.yaml)")
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
+	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
+	mcp := fs.Bool("mcp", false, "also write an MCP server into DIR/cmd/<package>-mcp/ (needs the module github.com/arazzogen/arazzogen/mcp)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
+	graph := fs.Bool("graph", false, "print a Mermaid flowchart of the workflows and write nothing")
+	format := fs.String("format", "text", "diagnostics as `text` (standard error), json or sarif (SARIF 2.1.0, standard output)")
+	docs := fs.Bool("docs", true, "also write ARAZZO.md (diagrams, signatures, inputs and outputs) into DIR")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: arazzogen [flags] FILE.arazzo.(yaml|yml|json)\n\nflags:\n")
@@ -98,7 +107,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "arazzogen", buildVersion())
 		return 0
 	}
-	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, Strict: *strict}
+	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Temporal: *temporal, Strict: *strict}
+	docsSet := false
+	fs.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
 	if *configFile != "" {
 		fc, err := readConfig(*configFile)
 		if err != nil {
@@ -130,6 +141,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Sources[k] = v
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
+		cfg.Temporal = cfg.Temporal || fc.Temporal
+		cfg.MCP = cfg.MCP || fc.MCP
+		if fc.Docs != nil && !docsSet {
+			*docs = *fc.Docs
+		}
 		cfg.Strict = cfg.Strict || fc.Strict
 		cfg.Workflows = fc.Workflows
 		cfg.Allow = fc.Allow
@@ -162,44 +178,80 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Package = packageName(filepath.Base(abs))
 		}
 	}
-	if *lint {
-		// Linting needs no output directory or command; a fixed package name keeps the
-		// check independent of where it runs.
-		cfg.CLI = false
+	if *lint && *graph {
+		fmt.Fprintln(stderr, "arazzogen: -lint and -graph exclude each other")
+		return 2
+	}
+	switch *format {
+	case "text":
+	case "json", "sarif":
+		if *graph {
+			fmt.Fprintf(stderr, "arazzogen: -graph and -format %s both print on standard output\n", *format)
+			return 2
+		}
+	default:
+		fmt.Fprintf(stderr, "arazzogen: -format %q: want text, json or sarif\n", *format)
+		return 2
+	}
+	if *lint || *graph {
+		// Linting and drawing need no output directory, command or docs; a fixed package
+		// name keeps them independent of where they run.
+		cfg.CLI, cfg.MCP, cfg.Temporal = false, false, false
+		*docs = false
 		if cfg.Package == "" || !token.IsIdentifier(cfg.Package) {
 			cfg.Package = "lint"
 		}
 	}
 	importPath := ""
-	if cfg.CLI {
+	if cfg.CLI || cfg.MCP || cfg.Temporal {
 		var err error
 		if importPath, err = importPathOf(cfg.Output); err != nil {
-			fmt.Fprintf(stderr, "arazzogen: -cli: %v\n", err)
+			fmt.Fprintf(stderr, "arazzogen: -cli, -mcp, -temporal: %v\n", err)
 			return 2
 		}
 	}
 	res, err := generator.Generate(ctx, generator.Config{
-		File:       cfg.Input,
-		Package:    cfg.Package,
-		Sources:    cfg.Sources,
-		Allow:      cfg.Allow,
-		CLI:        cfg.CLI,
-		ImportPath: importPath,
-		Strict:     cfg.Strict,
-		Workflows:  cfg.Workflows,
+		PackageDocElsewhere: !*lint && !*graph && hasPackageDoc(cfg.Output),
+		File:                cfg.Input,
+		Package:             cfg.Package,
+		Sources:             cfg.Sources,
+		Allow:               cfg.Allow,
+		CLI:                 cfg.CLI,
+		MCP:                 cfg.MCP,
+		Temporal:            cfg.Temporal,
+		ImportPath:          importPath,
+		Docs:                *docs,
+		Graph:               *graph,
+		Strict:              cfg.Strict,
+		Workflows:           cfg.Workflows,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
 		return 2
 	}
 	errs := 0
-	paths := diagnosticBase()
 	for _, d := range res.Diags {
-		d.Pos.File = paths.show(d.Pos.File)
-		fmt.Fprintln(stderr, d.String())
 		if d.Severity == generator.Error {
 			errs++
 		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
+		return 2
+	}
+	diags := relativePaths(res.Diags, wd)
+	if *format == "text" {
+		// Under go generate, text diagnostics name absolute paths (see diagnosticBase); the
+		// machine-readable formats stay relative to the working directory.
+		paths := diagnosticBase()
+		for i := range diags {
+			diags[i].Pos.File = paths.show(diags[i].Pos.File)
+		}
+	}
+	if err := printDiagnostics(*format, diags, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "arazzogen: %v\n", err)
+		return 2
 	}
 	if *lint {
 		fmt.Fprintf(stderr, "%s: %d error(s), %d warning(s)\n", cfg.Input, errs, len(res.Diags)-errs)
@@ -210,6 +262,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *lint {
 		return 0
 	}
+	if *graph {
+		stdout.Write(res.Graph)
+		return 0
+	}
 	if *check {
 		return checkFiles(cfg.Output, res.Files, stderr)
 	}
@@ -218,6 +274,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// hasPackageDoc reports whether a Go file in dir that the generator does not write (not
+// arazzo.gen.go, not a test) has a package doc comment: then that is the package's, and
+// arazzo.gen.go leaves its own out, so that go doc does not show two.
+func hasPackageDoc(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "arazzo.gen.go" {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, parser.PackageClauseOnly|parser.ParseComments)
+		if err == nil && f.Doc != nil && strings.TrimSpace(f.Doc.Text()) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // diagnosticPaths rewrites the relative paths of diagnostics, which are relative to the

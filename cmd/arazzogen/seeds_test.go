@@ -37,6 +37,14 @@ func TestSeedsMatchExamples(t *testing.T) {
 	for _, s := range seedExamples {
 		t.Run(s.pkg, func(t *testing.T) {
 			out := t.TempDir()
+			// The example's doc.go has the package doc comment, which arazzo.gen.go then leaves out.
+			doc, err := os.ReadFile(filepath.Join(examples, s.example, "doc.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "doc.go"), doc, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), []string{"-o", out, "-package", s.pkg, "-allow", seeds, filepath.Join(seeds, s.seed)}, &stdout, &stderr)
 			if code != 0 {

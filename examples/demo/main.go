@@ -6,62 +6,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 
 	"github.com/arazzogen/arazzogen/examples/airbyte/tokenbootstrap"
 	"github.com/arazzogen/arazzogen/examples/pipedream/connecttoken"
 	"github.com/arazzogen/arazzogen/examples/prismatic/refreshcustomers"
 	"github.com/arazzogen/arazzogen/examples/prismatic/rotatetoken"
+	"github.com/arazzogen/arazzogen/internal/demotrace"
 	"github.com/arazzogen/arazzogen/internal/fakeapi"
 	"github.com/arazzogen/arazzogen/runtime"
 )
-
-// trace prints each request a step sends and the response it gets, as the runtime's
-// Observer reports them: the URL as sent, headers and bodies, with every credential, secret
-// input and token redacted (runtime.RequestEvent.URL, BodyExcerpt). Any runtime.Observer
-// can watch a client this way (WithObserver).
-type trace struct {
-	runtime.NopObserver
-	out io.Writer
-}
-
-func (t trace) Request(ctx context.Context, e runtime.RequestEvent) context.Context {
-	fmt.Fprintf(t.out, "  → %s %s\n", e.Method, strings.TrimPrefix(e.URL(), e.Server))
-	for _, h := range []string{"Authorization", "X-Pd-Environment"} {
-		if v := e.Header.Get(h); v != "" {
-			fmt.Fprintf(t.out, "    %s: %s\n", h, v)
-		}
-	}
-	if b := e.BodyExcerpt(); b != "" {
-		fmt.Fprintf(t.out, "    %s\n", compact(b))
-	}
-	return ctx
-}
-
-func (t trace) Response(ctx context.Context, e runtime.ResponseEvent) {
-	if e.Err != nil && e.StatusCode == 0 {
-		fmt.Fprintf(t.out, "  ← %v\n", e.Err)
-		return
-	}
-	fmt.Fprintf(t.out, "  ← %d %s\n    %s\n", e.StatusCode, http.StatusText(e.StatusCode), compact(e.BodyExcerpt()))
-}
-
-func compact(s string) string {
-	var buf bytes.Buffer
-	if json.Compact(&buf, []byte(s)) == nil {
-		s = buf.String()
-	}
-	return runtime.CutText(strings.TrimSpace(s), 200)
-}
 
 func main() {
 	if err := run(context.Background(), os.Stdout); err != nil {
@@ -77,7 +37,7 @@ func run(ctx context.Context, out io.Writer) error {
 	defer airbyte.Close()
 	pipedream := httptest.NewServer(fakeapi.Pipedream())
 	defer pipedream.Close()
-	obs := trace{out: out}
+	obs := demotrace.Observer(out)
 
 	// Outputs print through their String methods, which redact the secret ones.
 	show := func(title string, outputs fmt.Stringer, err error) error {

@@ -47,6 +47,9 @@ type run struct {
 	// Env sets environment variables for the run: credentials for -auth-env, secret inputs
 	// for -input-env. Their values are secrets, so the run fails if stdout or stderr shows one.
 	Env map[string]string `yaml:"env"`
+	// Within bounds how long the command may take (a Go duration), for runs that a hostile
+	// server would otherwise hold.
+	Within string `yaml:"within"`
 	// Stdout lists substrings the standard output must contain (for output that is not the
 	// outputs object: -help, -dry-run).
 	Stdout []string `yaml:"stdout"`
@@ -226,6 +229,13 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	problems := srv.Problems()
 	for _, p := range problems {
 		t.Error(p)
+	}
+	if r.Within != "" {
+		if d, err := time.ParseDuration(r.Within); err != nil {
+			t.Errorf("within: %v", err)
+		} else if took := time.Since(start); took > d {
+			t.Errorf("the command took %s, want at most %s", took.Round(time.Millisecond), d)
+		}
 	}
 	if exit != r.Exit {
 		t.Errorf("exit status %d, want %d (after %s)\nstdout: %s\nstderr: %s", exit, r.Exit, time.Since(start).Round(time.Millisecond), stdout.String(), stderr.String())

@@ -10,13 +10,19 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 )
 
-// ServerVar stands for the scripted server's URL in a run's arguments, inputs and response
-// bodies (for x-operation urls, which name no source).
-const ServerVar = "$SERVER"
+// ServerVar stands for the scripted server's URL in a run's arguments, inputs and responses
+// (bodies and header values; for x-operation urls, which name no source); OtherVar for the
+// same server at another origin (localhost for 127.0.0.1), as a redirect to another host
+// would lead.
+const (
+	ServerVar = "$SERVER"
+	OtherVar  = "$OTHER"
+)
 
 // Exchange is one request the workflow must send, with the answer.
 type Exchange struct {
@@ -43,7 +49,7 @@ type Response struct {
 // Server answers the scripted exchanges in order and records every mismatch.
 type Server struct {
 	mu       sync.Mutex
-	URL      string // replaces ServerVar in response bodies
+	URL      string // replaces ServerVar (and, at another origin, OtherVar) in responses
 	script   []Exchange
 	next     int
 	problems []string
@@ -92,9 +98,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, _ = json.Marshal(resp.JSON)
 		w.Header().Set("Content-Type", "application/json")
 	}
-	out = bytes.ReplaceAll(out, []byte(ServerVar), []byte(s.URL))
+	other := strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
+	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(ServerVar), []byte(s.URL)), []byte(OtherVar), []byte(other))
 	for k, v := range resp.Headers {
-		w.Header().Set(k, v)
+		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, ServerVar, s.URL), OtherVar, other))
 	}
 	status := resp.Status
 	if status == 0 {

@@ -231,20 +231,11 @@ func (f *InputFlags) merge(wf Workflow, env Env, secrets *[]string) (map[string]
 			return fmt.Errorf("%s %s: input %s is already set by %s; give each input once", flagName, name, name, first)
 		}
 		given[name] = flagName
-		if in.Type == "string" {
-			q, _ := json.Marshal(value)
-			values[name] = q
-			return nil
+		v, err := in.Value(flagName, value)
+		if err != nil {
+			return err
 		}
-		if !json.Valid([]byte(value)) {
-			if in.Type == "" {
-				q, _ := json.Marshal(value)
-				values[name] = q
-				return nil
-			}
-			return fmt.Errorf("%s %s: input of type %s must be written as JSON", flagName, name, in.Type)
-		}
-		values[name] = json.RawMessage(value)
+		values[name] = v
 		return nil
 	}
 	for _, kv := range f.inputEnvs {
@@ -306,4 +297,18 @@ func hideUserinfo(s string) string {
 		return name + "=" + u.String()
 	}
 	return s
+}
+
+// Value reads the text of an input given by a flag (-input, -input-env): as it is for a
+// string input, as JSON for the other types, and as JSON when it is JSON else as a string
+// when the schema gives no type. Its error names the flag and the input, never the text.
+func (in Input) Value(flagName, text string) (json.RawMessage, error) {
+	if in.Type != "string" && json.Valid([]byte(text)) {
+		return json.RawMessage(text), nil
+	}
+	if in.Type != "string" && in.Type != "" {
+		return nil, fmt.Errorf("%s %s: input of type %s must be written as JSON", flagName, in.Name, in.Type)
+	}
+	q, err := json.Marshal(text)
+	return q, err
 }

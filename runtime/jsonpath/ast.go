@@ -1,6 +1,10 @@
 package jsonpath
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/arazzogen/arazzogen/runtime/internal/budget"
+)
 
 // query is "$" or "@" followed by segments.
 type query struct {
@@ -40,9 +44,11 @@ type selector struct {
 	filter                    logical
 }
 
-// env carries what a filter needs beyond the current node.
+// env carries what a filter needs beyond the current node, and the evaluation's budget.
 type env struct {
-	root any
+	root  any
+	b     *budget.Budget
+	found map[foundKey]bool // answers of query.from, by node
 }
 
 // logical is a filter expression yielding LogicalType.

@@ -16,10 +16,13 @@ func (q *query) eval(e *env, cur any) []any {
 	for k := range q.segs {
 		seg := &q.segs[k]
 		next = next[:0]
-		for _, n := range nodes {
-			if seg.descendant {
-				next = seg.descend(e, n, next)
-			} else {
+		switch {
+		case seg.descendant && len(nodes) > 1:
+			next = seg.descendAll(e, nodes, next)
+		case seg.descendant:
+			next = seg.descend(e, nodes[0], next)
+		default:
+			for _, n := range nodes {
 				next = seg.apply(e, n, next)
 			}
 		}
@@ -29,6 +32,135 @@ func (q *query) eval(e *env, cur any) []any {
 		}
 	}
 	return nodes
+}
+
+// descendAll applies a descendant segment to each node of a nodelist. Where one node lies
+// inside another (descendant segments after descendant segments), what the segment selects
+// from the inner one is a run of what it selected from the outer one, in the same order:
+// that run is copied rather than worked out again, so the nodes are visited once whatever
+// the nesting, and the work is that of the nodes selected.
+func (seg *segment) descendAll(e *env, nodes []any, out []any) []any {
+	memo := map[nodeKey][2]int{}
+	for _, n := range nodes {
+		out = seg.descendMemo(e, n, out, memo)
+	}
+	return out
+}
+
+// descendMemo is descend, recording where each object's or array's results lie in out and
+// reusing them when it meets the same one again.
+func (seg *segment) descendMemo(e *env, v any, out []any, memo map[nodeKey][2]int) []any {
+	k, container := identity(v)
+	if container {
+		if at, ok := memo[k]; ok {
+			e.b.Spend(1 + 8*(at[1]-at[0]))
+			return append(out, out[at[0]:at[1]]...)
+		}
+	}
+	start := len(out)
+	out = seg.apply(e, v, out)
+	switch v := v.(type) {
+	case []any:
+		for _, c := range v {
+			out = seg.descendMemo(e, c, out, memo)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(e, v) {
+			out = seg.descendMemo(e, v[k], out, memo)
+		}
+	}
+	if container {
+		memo[k] = [2]int{start, len(out)}
+	}
+	return out
+}
+
+// exists reports whether q selects at least one node, starting at the root or at cur.
+func (q *query) exists(e *env, cur any) bool {
+	if q.absolute {
+		cur = e.root
+	}
+	return q.from(e, 0, cur)
+}
+
+// foundKey names one answer of from and below: segment k of query q, from the node key.
+type foundKey struct {
+	q     *query
+	k     int
+	n     nodeKey
+	below bool
+}
+
+// from reports whether segments k… of q select anything starting from node v. Only the
+// emptiness of the nodelist matters, so the answer for a node is kept (in env) and reused
+// wherever the node is reached again, from another node of a nodelist or from another
+// evaluation of a filter: each object or array is worked on once per segment, and a filter
+// such as [?@..a..b] over a deeply nested document costs what one pass costs.
+func (q *query) from(e *env, k int, v any) bool {
+	if k == len(q.segs) {
+		return true
+	}
+	key, ok := identity(v)
+	if !ok {
+		return false // no segment selects anything from a scalar or an empty container
+	}
+	if q.segs[k].descendant {
+		return q.below(e, k, v, key)
+	}
+	return q.at(e, k, v, key)
+}
+
+// at reports whether segment k's selectors select, at v, a node from which the rest of
+// the query selects anything.
+func (q *query) at(e *env, k int, v any, key nodeKey) bool {
+	fk := foundKey{q, k, key, false}
+	if found, ok := e.found[fk]; ok {
+		return found
+	}
+	found := false
+	for _, c := range q.segs[k].apply(e, v, nil) {
+		if q.from(e, k+1, c) {
+			found = true
+			break
+		}
+	}
+	e.remember(fk, found)
+	return found
+}
+
+// below is at for v and each of its descendants.
+func (q *query) below(e *env, k int, v any, key nodeKey) bool {
+	fk := foundKey{q, k, key, true}
+	if found, ok := e.found[fk]; ok {
+		return found
+	}
+	found := q.at(e, k, v, key)
+	each := func(c any) {
+		if !found {
+			if ck, ok := identity(c); ok {
+				found = q.below(e, k, c, ck)
+			}
+		}
+	}
+	switch v := v.(type) {
+	case []any:
+		for _, c := range v {
+			each(c)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(e, v) {
+			each(v[k])
+		}
+	}
+	e.remember(fk, found)
+	return found
+}
+
+func (e *env) remember(k foundKey, found bool) {
+	if e.found == nil {
+		e.found = map[foundKey]bool{}
+	}
+	e.found[k] = found
 }
 
 // single evaluates a singular query without building nodelists.
@@ -91,7 +223,7 @@ func (seg *segment) descend(e *env, v any, out []any) []any {
 			out = seg.descend(e, c, out)
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(v) {
+		for _, k := range sortedKeys(e, v) {
 			out = seg.descend(e, v[k], out)
 		}
 	}
@@ -100,7 +232,8 @@ func (seg *segment) descend(e *env, v any, out []any) []any {
 
 // sortedKeys fixes an order for object members, which RFC 9535 leaves unspecified, so that
 // results are reproducible.
-func sortedKeys(m map[string]any) []string {
+func sortedKeys(e *env, m map[string]any) []string {
+	e.b.Spend(len(m))
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -110,6 +243,7 @@ func sortedKeys(m map[string]any) []string {
 }
 
 func (sel *selector) apply(e *env, v any, out []any) []any {
+	before := len(out)
 	switch sel.kind {
 	case selName:
 		if m, ok := v.(map[string]any); ok {
@@ -122,7 +256,7 @@ func (sel *selector) apply(e *env, v any, out []any) []any {
 		case []any:
 			out = append(out, v...)
 		case map[string]any:
-			for _, k := range sortedKeys(v) {
+			for _, k := range sortedKeys(e, v) {
 				out = append(out, v[k])
 			}
 		}
@@ -139,19 +273,21 @@ func (sel *selector) apply(e *env, v any, out []any) []any {
 	case selFilter:
 		switch v := v.(type) {
 		case []any:
+			e.b.Spend(len(v))
 			for _, c := range v {
 				if sel.filter.test(e, c) {
 					out = append(out, c)
 				}
 			}
 		case map[string]any:
-			for _, k := range sortedKeys(v) {
+			for _, k := range sortedKeys(e, v) {
 				if c := v[k]; sel.filter.test(e, c) {
 					out = append(out, c)
 				}
 			}
 		}
 	}
+	e.b.Spend(1 + 8*(len(out)-before))
 	return out
 }
 
@@ -232,7 +368,7 @@ func (x existsExpr) test(e *env, cur any) bool {
 		_, ok := x.q.single(e.root, cur)
 		return ok
 	}
-	return len(x.q.eval(e, cur)) > 0
+	return x.q.exists(e, cur)
 }
 
 func (x compareExpr) test(e *env, cur any) bool {

@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"context"
 	"errors"
 	"testing"
 )
@@ -37,8 +38,16 @@ func FuzzParse(f *testing.F) {
 		if _, ok := p.Tokens(); ok && !p.Singular() {
 			t.Fatalf("%q has Tokens but is not singular", q)
 		}
-		if got := p.Select(fuzzDoc); p.Singular() && len(got) > 1 {
+		got, err := p.SelectContext(context.Background(), fuzzDoc)
+		if err != nil {
+			t.Fatalf("%q on a small document: %v", q, err)
+		}
+		if p.Singular() && len(got) > 1 {
 			t.Fatalf("singular %q selected %d nodes", q, len(got))
+		}
+		// The existence test works on sets; it must agree with the nodelist.
+		if found, err := p.MatchContext(context.Background(), fuzzDoc); err != nil || found != (len(got) > 0) {
+			t.Fatalf("%q: MatchContext %v (%v), Select selected %d nodes", q, found, err, len(got))
 		}
 	})
 }

@@ -2,9 +2,11 @@ package jsonpath
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/arazzogen/arazzogen/runtime/internal/budget"
 	"io"
 	"strconv"
 )
@@ -49,22 +51,81 @@ func (p *Path) String() string { return p.src }
 
 // Select applies the query to a value decoded by encoding/json (nil, bool, float64 or
 // json.Number, string, []any, map[string]any) and returns the values of the resulting
-// nodelist in order. Nothing selected yields an empty result.
+// nodelist in order. Nothing selected yields an empty result. An evaluation that would pass
+// DefaultBudget yields nil as well; SelectContext tells the two apart.
 func (p *Path) Select(root any) []any {
+	nodes, _ := p.SelectContext(context.Background(), root)
+	return nodes
+}
+
+// SelectContext is Select, stopped with an error when ctx is done or the evaluation would
+// pass DefaultBudget (errors.Is(err, ErrBudget)).
+func (p *Path) SelectContext(ctx context.Context, root any) ([]any, error) {
+	return p.selectWith(newBudget(ctx, 0), root)
+}
+
+func (p *Path) selectWith(b *budget.Budget, root any) (nodes []any, err error) {
 	if p.q.singular {
 		// The common case of a plain path: no intermediate nodelists.
 		if v, ok := p.q.single(root, root); ok {
-			return []any{v}
+			return []any{v}, nil
 		}
-		return nil
+		return nil, nil
 	}
-	return p.q.eval(&env{root: root}, root)
+	err = budget.Run(func() { nodes = p.q.eval(&env{root: root, b: b}, root) })
+	if err != nil {
+		return nil, err
+	}
+	return nodes, nil
 }
 
 // SelectJSON decodes doc and applies the query to it. Numbers are decoded as json.Number so
 // that large integers keep their precision in comparisons and in the values returned.
-// A document that is not exactly one JSON value is an error.
+// A document that is not exactly one JSON value is an error, and so is an evaluation that
+// would pass its budget (see SelectJSONContext).
 func (p *Path) SelectJSON(doc []byte) ([]any, error) {
+	return p.SelectJSONContext(context.Background(), doc)
+}
+
+// SelectJSONContext is SelectJSON, stopped with an error when ctx is done or the
+// evaluation would pass its budget: DefaultBudget and eight units per byte of doc
+// (errors.Is(err, ErrBudget)).
+func (p *Path) SelectJSONContext(ctx context.Context, doc []byte) ([]any, error) {
+	v, err := decodeDocument(doc)
+	if err != nil {
+		return nil, err
+	}
+	return p.selectWith(newBudget(ctx, len(doc)), v)
+}
+
+// MatchJSONContext reports whether the query selects at least one node of doc, the way an
+// Arazzo jsonpath criterion passes. Only the emptiness of the nodelist is worked out, which
+// never takes more than a few visits of each node per segment. The errors are those of
+// SelectJSONContext.
+func (p *Path) MatchJSONContext(ctx context.Context, doc []byte) (bool, error) {
+	v, err := decodeDocument(doc)
+	if err != nil {
+		return false, err
+	}
+	return p.matchWith(newBudget(ctx, len(doc)), v)
+}
+
+// MatchContext is MatchJSONContext on a value decoded by encoding/json.
+func (p *Path) MatchContext(ctx context.Context, root any) (bool, error) {
+	return p.matchWith(newBudget(ctx, 0), root)
+}
+
+func (p *Path) matchWith(b *budget.Budget, root any) (found bool, err error) {
+	if p.q.singular {
+		_, ok := p.q.single(root, root)
+		return ok, nil
+	}
+	err = budget.Run(func() { found = p.q.exists(&env{root: root, b: b}, root) })
+	return found && err == nil, err
+}
+
+// decodeDocument decodes exactly one JSON value, numbers as json.Number.
+func decodeDocument(doc []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var v any
@@ -74,7 +135,7 @@ func (p *Path) SelectJSON(doc []byte) ([]any, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("jsonpath: invalid JSON document: data after the top-level value")
 	}
-	return p.Select(v), nil
+	return v, nil
 }
 
 // Singular reports whether the query can select at most one node: it is made of child

@@ -69,8 +69,9 @@ func root(n *Node) *Node {
 
 // collect appends to buf the nodes on axis a from n that pass t, in axis order (reverse
 // document order for reverse axes).
-func (a axis) collect(n *Node, t *nodeTest, buf []*Node) []*Node {
+func (a axis) collect(n *Node, t *nodeTest, buf []*Node, b *budget) []*Node {
 	add := func(x *Node) {
+		b.spend(1)
 		if t.match(x) {
 			buf = append(buf, x)
 		}
@@ -87,6 +88,9 @@ func (a axis) collect(n *Node, t *nodeTest, buf []*Node) []*Node {
 			add(x)
 		}
 	case axisNamespace:
+		for x := n; x != nil; x = x.parent {
+			b.spend(1) // namespaces walks up to the root
+		}
 		for _, x := range n.namespaces() {
 			add(x)
 		}
@@ -142,6 +146,7 @@ func (a axis) collect(n *Node, t *nodeTest, buf []*Node) []*Node {
 		}
 		var ancestors []*Node
 		for x := target.parent; x != nil && x.parent != nil; x = x.parent {
+			b.spend(1)
 			ancestors = append(ancestors, x)
 		}
 		start := len(buf)

@@ -194,6 +194,7 @@ func (n *Node) namespaces() []*Node {
 type Document struct {
 	root *Node
 	ids  map[string]*Node // xml:id values, for id()
+	size int              // the length of the parsed text, which scales the budget
 }
 
 // Root returns the XPath root node, whose children are the document element and any
@@ -262,7 +263,7 @@ func parseDocument(doc []byte, spans map[*Node]*span) (*Document, error) {
 		err.Line = line
 		return nil, err
 	}
-	return &Document{root: b.root, ids: b.ids}, nil
+	return &Document{root: b.root, ids: b.ids, size: len(doc)}, nil
 }
 
 type openElement struct {

@@ -22,6 +22,7 @@ type ctx struct {
 	node      *Node
 	pos, size int
 	doc       *Document
+	b         *budget
 }
 
 type constExpr struct{ v Value }
@@ -37,7 +38,7 @@ type negExpr struct {
 
 func (e *negExpr) typ() ValueType { return NumberValue }
 func (e *negExpr) eval(c ctx) Value {
-	f := e.x.eval(c).Number()
+	f := c.b.num(e.x.eval(c))
 	if e.odd {
 		f = -f
 	}
@@ -73,7 +74,7 @@ func (e *compareExpr) typ() ValueType { return BooleanValue }
 func (e *compareExpr) eval(c ctx) Value {
 	v := e.first.eval(c)
 	for i, op := range e.ops {
-		v = booleanValue(compareValues(op, v, e.rest[i].eval(c)))
+		v = booleanValue(compareValues(c.b, op, v, e.rest[i].eval(c)))
 	}
 	return v
 }
@@ -86,9 +87,9 @@ type arithExpr struct {
 
 func (e *arithExpr) typ() ValueType { return NumberValue }
 func (e *arithExpr) eval(c ctx) Value {
-	f := e.first.eval(c).Number()
+	f := c.b.num(e.first.eval(c))
 	for i, op := range e.ops {
-		g := e.rest[i].eval(c).Number()
+		g := c.b.num(e.rest[i].eval(c))
 		switch op {
 		case tPlus:
 			f += g
@@ -114,6 +115,7 @@ func (e *unionExpr) eval(c ctx) Value {
 	nodes := e.xs[0].eval(c).nodes
 	for _, x := range e.xs[1:] {
 		nodes = mergeNodes(nodes, x.eval(c).nodes)
+		c.b.spend(len(nodes))
 	}
 	return nodeSetValue(nodes)
 }
@@ -129,7 +131,7 @@ func (e *filterExpr) typ() ValueType { return NodeSetValue }
 func (e *filterExpr) eval(c ctx) Value {
 	nodes := e.x.eval(c).nodes
 	for _, p := range e.preds {
-		nodes = applyPredicate(nodes, p, c.doc)
+		nodes = applyPredicate(nodes, p, c)
 	}
 	return nodeSetValue(nodes)
 }
@@ -156,7 +158,7 @@ func (e *pathExpr) eval(c ctx) Value {
 		if len(nodes) == 0 {
 			break
 		}
-		nodes = s.apply(nodes, c.doc)
+		nodes = s.apply(nodes, c)
 	}
 	return nodeSetValue(nodes)
 }
@@ -169,12 +171,25 @@ type step struct {
 
 // apply evaluates the step from every node of in (document order, no duplicates) and
 // returns the union of the results in document order.
-func (s *step) apply(in []*Node, doc *Document) []*Node {
+//
+// The descendant axes without predicates are worked out once per subtree: a node of in
+// that lies inside the subtree of an earlier one adds nothing that one did not (and so
+// //a//a//a visits each node a few times, not once per a above it).
+func (s *step) apply(in []*Node, c ctx) []*Node {
 	var out, buf []*Node
+	descendants := len(s.preds) == 0 && (s.axis == axisDescendant || s.axis == axisDescendantOrSelf)
+	var coveredUntil *Node // the first node after the last subtree walked; nil: the end
+	covering := false
 	for _, n := range in {
-		buf = s.axis.collect(n, &s.test, buf[:0])
+		if descendants && owner(n) == nil {
+			if covering && (coveredUntil == nil || n.ord < coveredUntil.ord) {
+				continue
+			}
+			covering, coveredUntil = true, afterSubtree(n)
+		}
+		buf = s.axis.collect(n, &s.test, buf[:0], c.b)
 		for _, p := range s.preds {
-			buf = applyPredicate(buf, p, doc)
+			buf = applyPredicate(buf, p, c)
 		}
 		if s.axis.reverse() {
 			slices.Reverse(buf)
@@ -184,12 +199,13 @@ func (s *step) apply(in []*Node, doc *Document) []*Node {
 		}
 		out = append(out, buf...)
 	}
+	c.b.spend(len(out))
 	return normalize(out)
 }
 
 // applyPredicate keeps the nodes for which p holds, positions counted in the order of
 // nodes; a number result is a position test (§2.4), anything else is converted by boolean().
-func applyPredicate(nodes []*Node, p expr, doc *Document) []*Node {
+func applyPredicate(nodes []*Node, p expr, c ctx) []*Node {
 	size := len(nodes)
 	if k, ok := p.(*constExpr); ok && k.v.typ == NumberValue {
 		// [n] with a literal n is the most common predicate; pick the node directly.
@@ -202,7 +218,8 @@ func applyPredicate(nodes []*Node, p expr, doc *Document) []*Node {
 	}
 	kept := 0
 	for i, n := range nodes {
-		v := p.eval(ctx{node: n, pos: i + 1, size: size, doc: doc})
+		c.b.spend(1)
+		v := p.eval(ctx{node: n, pos: i + 1, size: size, doc: c.doc, b: c.b})
 		var keep bool
 		if v.typ == NumberValue {
 			keep = v.num == float64(i+1)
@@ -308,17 +325,17 @@ func (t *nodeTest) match(n *Node) bool {
 // involving node-sets are existential over the nodes' string-values, a node-set against a
 // boolean compares boolean(node-set), and otherwise the operands are converted to boolean,
 // number or string in that order of precedence for = and !=, to numbers for the others.
-func compareValues(op tokKind, a, b Value) bool {
+func compareValues(bud *budget, op tokKind, a, b Value) bool {
 	aSet, bSet := a.typ == NodeSetValue, b.typ == NodeSetValue
 	switch {
 	case aSet && bSet:
-		return compareNodeSets(op, a.nodes, b.nodes)
+		return compareNodeSets(bud, op, a.nodes, b.nodes)
 	case aSet:
 		if b.typ == BooleanValue {
 			return compareAtoms(op, booleanValue(len(a.nodes) > 0), b)
 		}
 		for _, n := range a.nodes {
-			if compareAtoms(op, stringValue(n.StringValue()), b) {
+			if compareAtoms(op, stringValue(bud.stringValue(n)), b) {
 				return true
 			}
 		}
@@ -328,7 +345,7 @@ func compareValues(op tokKind, a, b Value) bool {
 			return compareAtoms(op, a, booleanValue(len(b.nodes) > 0))
 		}
 		for _, n := range b.nodes {
-			if compareAtoms(op, a, stringValue(n.StringValue())) {
+			if compareAtoms(op, a, stringValue(bud.stringValue(n))) {
 				return true
 			}
 		}
@@ -366,7 +383,7 @@ func compareNumbers(op tokKind, x, y float64) bool {
 	return x >= y
 }
 
-func compareNodeSets(op tokKind, a, b []*Node) bool {
+func compareNodeSets(bud *budget, op tokKind, a, b []*Node) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
 	}
@@ -374,20 +391,20 @@ func compareNodeSets(op tokKind, a, b []*Node) bool {
 	case tEq:
 		seen := make(map[string]struct{}, len(b))
 		for _, n := range b {
-			seen[n.StringValue()] = struct{}{}
+			seen[bud.stringValue(n)] = struct{}{}
 		}
 		for _, n := range a {
-			if _, ok := seen[n.StringValue()]; ok {
+			if _, ok := seen[bud.stringValue(n)]; ok {
 				return true
 			}
 		}
 		return false
 	case tNeq:
 		// Some pair differs unless every string-value on both sides is the same one.
-		first := a[0].StringValue()
+		first := bud.stringValue(a[0])
 		for _, set := range [][]*Node{a, b} {
 			for _, n := range set {
-				if n.StringValue() != first {
+				if bud.stringValue(n) != first {
 					return true
 				}
 			}
@@ -396,8 +413,8 @@ func compareNodeSets(op tokKind, a, b []*Node) bool {
 	}
 	// A pair satisfies x < y exactly when min(a) < max(b), and likewise for the others;
 	// NaN values satisfy no relation and are left out of the extremes.
-	aMin, aMax, aOK := numberRange(a)
-	bMin, bMax, bOK := numberRange(b)
+	aMin, aMax, aOK := numberRange(bud, a)
+	bMin, bMax, bOK := numberRange(bud, b)
 	if !aOK || !bOK {
 		return false
 	}
@@ -409,10 +426,10 @@ func compareNodeSets(op tokKind, a, b []*Node) bool {
 	}
 }
 
-func numberRange(nodes []*Node) (lo, hi float64, ok bool) {
+func numberRange(bud *budget, nodes []*Node) (lo, hi float64, ok bool) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, n := range nodes {
-		f := parseNumber(n.StringValue())
+		f := parseNumber(bud.stringValue(n))
 		if math.IsNaN(f) {
 			continue
 		}

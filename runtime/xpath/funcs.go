@@ -84,20 +84,20 @@ var functions = func() map[string]*function {
 		// Number functions (§4.4).
 		{name: "number", max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value {
 			if len(a) == 0 {
-				return numberValue(parseNumber(c.node.StringValue()))
+				return numberValue(parseNumber(c.b.stringValue(c.node)))
 			}
-			return numberValue(a[0].eval(c).Number())
+			return numberValue(c.b.num(a[0].eval(c)))
 		}},
 		{name: "sum", min: 1, max: 1, ret: NumberValue, nodeArgs: true, impl: func(c ctx, a []expr) Value {
 			total := 0.0
 			for _, n := range a[0].eval(c).nodes {
-				total += parseNumber(n.StringValue())
+				total += parseNumber(c.b.stringValue(n))
 			}
 			return numberValue(total)
 		}},
-		{name: "floor", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(math.Floor(a[0].eval(c).Number())) }},
-		{name: "ceiling", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(math.Ceil(a[0].eval(c).Number())) }},
-		{name: "round", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(round(a[0].eval(c).Number())) }},
+		{name: "floor", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(math.Floor(c.b.num(a[0].eval(c)))) }},
+		{name: "ceiling", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(math.Ceil(c.b.num(a[0].eval(c)))) }},
+		{name: "round", min: 1, max: 1, ret: NumberValue, impl: func(c ctx, a []expr) Value { return numberValue(round(c.b.num(a[0].eval(c)))) }},
 	} {
 		table[f.name] = f
 	}
@@ -108,9 +108,9 @@ var functions = func() map[string]*function {
 // and absent.
 func strArg(c ctx, a []expr, i int) string {
 	if i >= len(a) {
-		return c.node.StringValue()
+		return c.b.stringValue(c.node)
 	}
-	return a[i].eval(c).String()
+	return c.b.str(a[i].eval(c))
 }
 
 // nameFunc builds local-name, namespace-uri and name: applied to the first node of the
@@ -136,10 +136,10 @@ func fnID(c ctx, a []expr) Value {
 	var tokens []string
 	if v.typ == NodeSetValue {
 		for _, n := range v.nodes {
-			tokens = append(tokens, strings.Fields(n.StringValue())...)
+			tokens = append(tokens, strings.Fields(c.b.stringValue(n))...)
 		}
 	} else {
-		tokens = strings.Fields(v.String())
+		tokens = strings.Fields(c.b.str(v))
 	}
 	var out []*Node
 	for _, t := range tokens {
@@ -155,10 +155,10 @@ func fnID(c ctx, a []expr) Value {
 // arithmetic in floating point gives the specified NaN and infinity results for free.
 func fnSubstring(c ctx, a []expr) Value {
 	s := strArg(c, a, 0)
-	from := round(a[1].eval(c).Number())
+	from := round(c.b.num(a[1].eval(c)))
 	to := math.Inf(1)
 	if len(a) == 3 {
-		to = from + round(a[2].eval(c).Number())
+		to = from + round(c.b.num(a[2].eval(c)))
 	}
 	var b strings.Builder
 	p := 1.0
@@ -205,6 +205,7 @@ func fnTranslate(c ctx, a []expr) Value {
 func fnLang(c ctx, a []expr) Value {
 	want := strArg(c, a, 0)
 	for n := c.node; n != nil; n = n.parent {
+		c.b.spend(1)
 		if n.typ != ElementNode {
 			continue
 		}

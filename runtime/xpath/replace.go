@@ -2,6 +2,7 @@ package xpath
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,15 +52,11 @@ func (e *Expr) ReplaceText(doc []byte, text string) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	nodes := v.Nodes()
-	replaced := map[*Node]bool{}
-	// inside reports whether n lies in the content of a replaced element.
+	// The nodes come in document order, so the content of the last element replaced is a
+	// range of order numbers: inside reports whether n lies in it.
+	var last, after *Node // the last element replaced, and the first node after its subtree
 	inside := func(n *Node) bool {
-		for p := n.parent; p != nil; p = p.parent {
-			if replaced[p] {
-				return true
-			}
-		}
-		return false
+		return last != nil && n.ord > last.ord && (after == nil || n.ord < after.ord)
 	}
 	var edits []edit
 	for _, n := range nodes {
@@ -68,7 +65,7 @@ func (e *Expr) ReplaceText(doc []byte, text string) ([]byte, int, error) {
 			if inside(n) {
 				continue
 			}
-			replaced[n] = true
+			last, after = n, afterSubtree(n)
 			sp := spans[n]
 			if sp.endStart == sp.startEnd && sp.endEnd == sp.endStart {
 				// <a/> or <a x="1" />: close the start tag and add the end tag, leaving the
@@ -100,15 +97,18 @@ func (e *Expr) ReplaceText(doc []byte, text string) ([]byte, int, error) {
 			return nil, 0, fmt.Errorf("xpath: %s selects a %s node, which has no text to replace", e.src, n.typ)
 		}
 	}
-	// Edits do not overlap; apply them from the end so that earlier offsets stay valid.
-	slices.SortFunc(edits, func(a, b edit) int { return int(b.from - a.from) })
-	out := slices.Clone(body)
-	for _, ed := range edits {
-		out = slices.Concat(out[:ed.from], []byte(ed.text), out[ed.to:])
-	}
+	// Edits do not overlap; the document is copied once, with each edit in its place.
+	slices.SortFunc(edits, func(a, b edit) int { return cmp.Compare(a.from, b.from) })
+	out := make([]byte, 0, len(body)+len(bom))
 	if hasBOM {
-		out = append(slices.Clip(bom), out...)
+		out = append(out, bom...)
 	}
+	at := int64(0)
+	for _, ed := range edits {
+		out = append(append(out, body[at:ed.from]...), ed.text...)
+		at = ed.to
+	}
+	out = append(out, body[at:]...)
 	return out, len(nodes), nil
 }
 

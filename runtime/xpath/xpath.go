@@ -1,8 +1,11 @@
 package xpath
 
 import (
+	"context"
 	"errors"
+
 	"fmt"
+	ibudget "github.com/arazzogen/arazzogen/runtime/internal/budget"
 	"maps"
 )
 
@@ -127,9 +130,16 @@ func (e *Expr) Type() ValueType { return e.root.typ() }
 
 // Evaluate parses doc and evaluates the expression with the root node as the context node.
 // A document that does not parse is a *DocumentError; an expression with an unbound prefix
-// is a *PrefixError, reported before doc is read. Evaluating a compiled expression cannot
-// fail otherwise.
+// is a *PrefixError, reported before doc is read. An evaluation that would pass its budget
+// (see EvaluateContext) is an error matching ErrBudget.
 func (e *Expr) Evaluate(doc []byte) (Value, error) {
+	return e.EvaluateContext(context.Background(), doc)
+}
+
+// EvaluateContext is Evaluate, stopped with an error when ctx is done or when the
+// evaluation would do more work than DefaultBudget and eight units per byte of doc allow
+// (errors.Is(err, ErrBudget)).
+func (e *Expr) EvaluateContext(ctx context.Context, doc []byte) (Value, error) {
 	if e.unbound != nil {
 		return Value{}, e.unbound
 	}
@@ -137,26 +147,47 @@ func (e *Expr) Evaluate(doc []byte) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	return e.EvaluateDocument(d)
+	return e.EvaluateDocumentContext(ctx, d)
 }
 
 // EvaluateDocument evaluates the expression against an already parsed document, so that one
 // response body can serve several expressions.
 func (e *Expr) EvaluateDocument(d *Document) (Value, error) {
+	return e.EvaluateDocumentContext(context.Background(), d)
+}
+
+// EvaluateDocumentContext is EvaluateDocument with the context and budget of
+// EvaluateContext.
+func (e *Expr) EvaluateDocumentContext(ctx context.Context, d *Document) (v Value, err error) {
 	if e.unbound != nil {
 		return Value{}, e.unbound
 	}
 	if d == nil || d.root == nil {
 		return Value{}, errors.New("xpath: nil document")
 	}
-	return e.root.eval(ctx{node: d.root, pos: 1, size: 1, doc: d}), nil
+	err = ibudget.Run(func() { v = e.evalRoot(d, newBudget(ctx, d.size)) })
+	if err != nil {
+		return Value{}, err
+	}
+	return v, nil
+}
+
+// evalRoot evaluates the expression with the root node of d as the context node.
+func (e *Expr) evalRoot(d *Document, b *budget) Value {
+	return e.root.eval(ctx{node: d.root, pos: 1, size: 1, doc: d, b: b})
 }
 
 // Match reports boolean() of the result, which is how an Arazzo xpath success criterion
 // passes: true, a non-zero number, a non-empty string or a non-empty node-set. An empty or
-// malformed document, or an unbound prefix, is an error (and the criterion fails).
+// malformed document, an unbound prefix or a spent budget is an error (and the criterion
+// fails).
 func (e *Expr) Match(doc []byte) (bool, error) {
-	v, err := e.Evaluate(doc)
+	return e.MatchContext(context.Background(), doc)
+}
+
+// MatchContext is Match with the context and budget of EvaluateContext.
+func (e *Expr) MatchContext(ctx context.Context, doc []byte) (bool, error) {
+	v, err := e.EvaluateContext(ctx, doc)
 	if err != nil {
 		return false, err
 	}

@@ -2,4 +2,4 @@
 // see arazzo.gen.go for the typed client and cmd/tokenbootstrap for the command.
 package tokenbootstrap
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -cli -allow ../openapi -o . -package tokenbootstrap ../arazzo/airbyte-application-token-bootstrap-workflow.yml
+//go:generate go tool arazzogen -cli -allow ../openapi -o . -package tokenbootstrap ../arazzo/airbyte-application-token-bootstrap-workflow.yml

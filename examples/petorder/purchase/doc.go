@@ -5,4 +5,4 @@
 // transports, and its examples/demo runs the workflow on an embedded NATS server.
 package purchase
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -allow ../openapi -allow ../asyncapi -o . -package purchase ../arazzo/pet-purchase.arazzo.yaml
+//go:generate go tool arazzogen -allow ../openapi -allow ../asyncapi -o . -package purchase ../arazzo/pet-purchase.arazzo.yaml

@@ -2,4 +2,4 @@
 // see arazzo.gen.go for the typed client and cmd/connecttoken for the command.
 package connecttoken
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -cli -allow ../openapi -o . -package connecttoken ../arazzo/pipedream-token-validation-workflow.yml
+//go:generate go tool arazzogen -cli -allow ../openapi -o . -package connecttoken ../arazzo/pipedream-token-validation-workflow.yml

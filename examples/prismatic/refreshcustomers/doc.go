@@ -2,4 +2,4 @@
 // see arazzo.gen.go for the typed client and cmd/refreshcustomers for the command.
 package refreshcustomers
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -cli -allow ../openapi -o . -package refreshcustomers ../arazzo/prismatic-refresh-and-list-customers-workflow.yml
+//go:generate go tool arazzogen -cli -allow ../openapi -o . -package refreshcustomers ../arazzo/prismatic-refresh-and-list-customers-workflow.yml

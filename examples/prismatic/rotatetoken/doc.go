@@ -2,4 +2,4 @@
 // see arazzo.gen.go for the typed client and cmd/rotatetoken for the command.
 package rotatetoken
 
-//go:generate go run github.com/arazzogen/arazzogen/cmd/arazzogen -cli -allow ../openapi -o . -package rotatetoken ../arazzo/prismatic-rotate-refresh-token-workflow.yml
+//go:generate go tool arazzogen -cli -allow ../openapi -o . -package rotatetoken ../arazzo/prismatic-rotate-refresh-token-workflow.yml

@@ -32,6 +32,20 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if len(p.MessageSources) > 0 {
 		f.ImportName(brokerPkg, "broker")
 	}
+	command, helpers := commandDecls(p, importPath)
+	f.Func().Id("main").Params().Block(
+		Id("command").Op(":=").Add(command),
+		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Id("command"))),
+	)
+	f.Line()
+	helpers(f)
+	return render(f, "cmd/"+p.Package+"/main.gen.go")
+}
+
+// commandDecls returns the cli.Command literal of a command that runs the package's
+// workflows, and a function that declares the helpers it uses (workflowRun, newClient); the
+// -cli command and the MCP server share them.
+func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers func(f *File)) {
 	pkg := func(name string) *Statement { return Qual(importPath, name) }
 
 	var workflows []Code
@@ -65,7 +79,7 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
 		workflows = append(workflows, lines(fields))
 	}
-	command := []Code{
+	commandFields := []Code{
 		kv("Name", Lit(p.Package)),
 		kv("Sources", Index().String().ValuesFunc(func(g *Group) {
 			for _, s := range p.Sources {
@@ -80,48 +94,45 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 			doc = append(doc, kv(f.name, Lit(f.value)))
 		}
 	}
-	command = append(command, kv("Document", Qual(cliPkg, "Document").Add(lines(doc))))
+	commandFields = append(commandFields, kv("Document", Qual(cliPkg, "Document").Add(lines(doc))))
 	if len(p.Credentials) > 0 {
-		command = append(command, kv("Auth", cliAuth(p)))
+		commandFields = append(commandFields, kv("Auth", cliAuth(p)))
 	}
-	command = append(command, cliBrokers(p)...)
-	f.Func().Id("main").Params().Block(
-		Id("command").Op(":=").Qual(cliPkg, "Command").Add(lines(command)),
-		Qual("os", "Exit").Call(Qual(cliPkg, "Main").Call(Id("command"))),
-	)
-	f.Line()
-	f.Comment("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
-	f.Comment("runs the workflow.")
-	f.Func().Id("workflowRun").Types(Id("In"), Id("Out").Any()).Params(
-		Id("workflow").Func().Params(Op("*").Add(pkg("Client")), Qual("context", "Context"), Id("In")).Params(Id("Out"), Error()),
-	).Func().Params(Qual("context", "Context"), Qual(cliPkg, "Config"), Index().Byte()).Params(Any(), Error()).Block(
-		Return(Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
-			Var().Id("in").Id("In"),
-			If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
-				Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
-			),
-			List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
-			If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-			Return(Id("workflow").Call(Id("c"), Id("ctx"), Id("in"))),
-		)),
-	)
-	f.Line()
-	f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")
-	f.Comment("URLs (-server) and credentials (-auth-env).")
-	f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).BlockFunc(func(g *Group) {
-		g.Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient")), pkg("WithObserver").Call(Id("cfg").Dot("Observer")))
-		g.For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(
-			Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
+	commandFields = append(commandFields, cliBrokers(p)...)
+	helpers = func(f *File) {
+		f.Comment("workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
+		f.Comment("runs the workflow.")
+		f.Func().Id("workflowRun").Types(Id("In"), Id("Out").Any()).Params(
+			Id("workflow").Func().Params(Op("*").Add(pkg("Client")), Qual("context", "Context"), Id("In")).Params(Id("Out"), Error()),
+		).Func().Params(Qual("context", "Context"), Qual(cliPkg, "Config"), Index().Byte()).Params(Any(), Error()).Block(
+			Return(Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
+				Var().Id("in").Id("In"),
+				If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
+					Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
+				),
+				List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
+				If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+				Return(Id("workflow").Call(Id("c"), Id("ctx"), Id("in"))),
+			)),
 		)
-		cliCredentials(g, p, pkg)
-		if len(p.MessageSources) > 0 {
-			g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("Transports")).Block(
-				Id("opts").Op("=").Append(Id("opts"), pkg("WithMessageTransport").Call(Id("t").Dot("Source"), Id("t").Dot("Transport"))),
+		f.Line()
+		f.Comment("newClient makes the client for one run: the command's HTTP client, observer (-v), server")
+		f.Comment("URLs (-server) and credentials (-auth-env).")
+		f.Func().Id("newClient").Params(Id("cfg").Qual(cliPkg, "Config")).Params(Op("*").Add(pkg("Client")), Error()).BlockFunc(func(g *Group) {
+			g.Id("opts").Op(":=").Index().Add(pkg("Option")).Values(pkg("WithHTTPClient").Call(Id("cfg").Dot("HTTPClient")), pkg("WithObserver").Call(Id("cfg").Dot("Observer")))
+			g.For(List(Id("_"), Id("s")).Op(":=").Range().Id("cfg").Dot("Servers")).Block(
+				Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
 			)
-		}
-		g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
-	})
-	return render(f, "cmd/"+p.Package+"/main.gen.go")
+			cliCredentials(g, p, pkg)
+			if len(p.MessageSources) > 0 {
+				g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("Transports")).Block(
+					Id("opts").Op("=").Append(Id("opts"), pkg("WithMessageTransport").Call(Id("t").Dot("Source"), Id("t").Dot("Transport"))),
+				)
+			}
+			g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
+		})
+	}
+	return Qual(cliPkg, "Command").Add(lines(commandFields)), helpers
 }
 
 func schemaType(t types.Type) string { return t.JSONType() }

@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"slices"
+
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	. "github.com/dave/jennifer/jen"
 )
@@ -53,10 +55,40 @@ func criterionExpr(cr *ir.Criterion) *Statement {
 		return Qual(runtimePkg, "Found").Call(args...)
 	}
 	name := map[ir.CriterionKind]string{ir.Regex: "Regex", ir.JSONPath: "JSONPath", ir.XPath: "XPath"}[cr.Kind]
-	if cr.Template != nil {
-		return Qual(runtimePkg, "Match"+name+"Text").Call(stringExpr(cr.Template, nil), ctx)
+	// JSONPath and XPath are evaluated by the run, within its context and a budget of work;
+	// a regex by the runtime package (ecmaregex bounds its own backtracking).
+	match := func(fn string) *Statement {
+		if cr.Kind == ir.Regex {
+			return Qual(runtimePkg, fn)
+		}
+		return Id("run").Dot(fn)
 	}
-	return Qual(runtimePkg, "Match"+name).Call(Id(cr.Var), ctx)
+	if cr.Template != nil {
+		return match("Match"+name+"Text").Call(stringExpr(cr.Template, nil), ctx)
+	}
+	return match("Match"+name).Call(Id(cr.Var), ctx)
+}
+
+// evaluatesOnRun reports whether the program evaluates a JSONPath or XPath criterion or
+// selector through its Run (APIVersion4).
+func evaluatesOnRun(p *ir.Program) bool {
+	if len(p.Queries) > 0 {
+		return true // selectors, and payload replacement targets, which need APIVersion3 anyway
+	}
+	for _, w := range p.Workflows {
+		for _, st := range w.Steps {
+			crs := st.Criteria
+			for _, a := range slices.Concat(st.OnSuccess, st.OnFailure) {
+				crs = append(crs[:len(crs):len(crs)], a.Criteria...)
+			}
+			for _, cr := range crs {
+				if (cr.Kind == ir.JSONPath || cr.Kind == ir.XPath) && !cr.Singular {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // contextExpr is the value a pattern applies to: the response body as it was received, or

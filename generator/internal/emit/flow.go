@@ -1,9 +1,12 @@
 package emit
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
@@ -11,15 +14,13 @@ import (
 	. "github.com/dave/jennifer/jen"
 )
 
-// A workflow method runs its steps as straight-line blocks in document order, inside a
-// runtime.Run that reports the workflow and each step to the Client's observer and redacts
-// the run's secrets from the error it returns. Actions (goto, retry, end) become Go labels
-// and goto statements: a step that an action can jump to gets a label before its Step
-// starts, a step that retries itself a label after (a retry stays inside the same Step), a
-// step with failure actions gets a label for its failure handler (placed after the final
-// return), and "end" jumps to the label before the return. Every variable is declared before
-// the first label, as goto requires; with labels, that includes st, the current Step, which
-// failure handlers use.
+// A workflow is rendered as a state type, one function per step, and a runtime.Flow that
+// lists the steps with their actions as data. A step function reads what it needs from the
+// state (s.Inputs, s.<step>.<output>), sends its request, checks its success criteria, writes
+// its outputs to the state and reports which of its actions apply; runtime.Drive follows the
+// actions. The workflow method runs the flow in process with runtime.RunFlow; the package
+// generated with -temporal runs the same flow with each step as a Temporal activity, so both
+// share every line that decides what a step does.
 
 func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	structType(f, w.Inputs, fmt.Sprintf("%s are the inputs of workflow %q.", w.Inputs.GoName, w.Name()))
@@ -42,163 +43,240 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 	}
 	f.Func().Params(Id("c").Op("*").Id("Client")).Id(w.GoName).
 		Params(Id("ctx").Qual("context", "Context"), Id("in").Id(w.Inputs.GoName)).
-		Params(Id("_").Op("*").Id(w.Outputs.GoName), Err().Error()).
-		BlockFunc(func(g *Group) { workflowBody(g, w) })
+		Params(Op("*").Id(w.Outputs.GoName), Error()).
+		Block(
+			Id("s").Op(":=").Op("&").Id(w.State).Values(Dict{Id(w.StateNames.Inputs): Id("in")}),
+			List(Id("done"), Err()).Op(":=").Qual(runtimePkg, "RunFlow").Call(Id("ctx"), Id("c"), Id(w.Flow), Id("s")),
+			If(Op("!").Id("done")).Block(Return(Nil(), Err())),
+			Return(Id("s").Dot(w.StateNames.Outputs).Call(), Err()),
+		)
 	f.Line()
-}
-
-// labels says which labels a workflow method needs: only those some emitted goto uses, since
-// Go rejects an unused label.
-type labels struct {
-	run   map[*ir.Step]bool // before the step's Step starts: goto, and retries that run another step first
-	retry map[*ir.Step]bool // after it: the step's own retries
-	// top is set when st is declared with the other variables, for labels and failure
-	// handlers; otherwise each step block declares its own.
-	top bool
-}
-
-func flowLabels(w *ir.Workflow) labels {
-	l := labels{run: map[*ir.Step]bool{}, retry: map[*ir.Step]bool{}}
+	stateType(f, w)
+	flowVar(f, w)
 	for _, st := range w.Steps {
 		if st.Unreachable {
 			continue
 		}
-		if len(st.OnFailure) > 0 {
-			l.top = true
-		}
-		for _, a := range slices.Concat(ir.Tried(st.OnSuccess), ir.Tried(st.OnFailure)) {
-			switch {
-			case a.Kind == ir.Retry && a.Step != nil:
-				l.run[a.Step] = true
-				l.run[st] = true // where the other step resumes
-			case a.Kind == ir.Retry:
-				l.retry[st] = true
-			case a.Step != nil:
-				l.run[a.Step] = true
-			}
+		if st.Call != nil {
+			finishFunc(f, w, st)
+		} else {
+			stepFunc(f, w, st)
 		}
 	}
-	l.top = l.top || len(l.run) > 0 || len(l.retry) > 0
-	return l
 }
 
-func workflowBody(g *Group, w *ir.Workflow) {
-	g.Const().Id("workflow").Op("=").Lit(w.Name())
-	g.Id("run").Op(":=").Id("c").Dot("rt").Dot("Start").Call(Id("ctx"), Id("workflow"))
-	g.Defer().Func().Params().Block(Err().Op("=").Id("run").Dot("End").Call(Err())).Call()
-	markSecrets(g, w.Inputs.Fields, func(f *ir.Field) *Statement { return Id("in").Dot(f.GoName) })
-	l := flowLabels(w)
-	var decls []Code
-	for _, d := range w.DependsOn {
-		if d.Used {
-			decls = append(decls, Id(d.Var).Op("*").Id(d.Workflow.Outputs.GoName))
-		}
+// flowType is runtime.<name>[Client, <state>].
+func flowType(w *ir.Workflow, name string) *Statement {
+	return Qual(runtimePkg, name).Types(Id("Client"), Id(w.State))
+}
+
+// stateType declares the workflow's state and its Flow and Outputs methods.
+func stateType(f *File, w *ir.Workflow) {
+	for _, l := range comment(fmt.Sprintf("%s is a run of workflow %q: its inputs, and the outputs of the workflows it depends on and of its steps once they have run. The workflow method runs it in process; a durable engine runs its Flow one step at a time (arazzogen -temporal).", w.State, w.Name())) {
+		f.Comment(l)
 	}
-	for _, st := range w.Steps {
-		if len(st.Outputs.Fields) > 0 {
-			decls = append(decls, Id(st.Var).StructFunc(func(sg *Group) {
+	f.Type().Id(w.State).StructFunc(func(g *Group) {
+		g.Id(w.StateNames.Inputs).Id(w.Inputs.GoName)
+		for _, d := range w.DependsOn {
+			if d.Used {
+				g.Id(d.Field).Op("*").Id(d.Workflow.Outputs.GoName).Tag(map[string]string{"json": ",omitempty"})
+			}
+		}
+		for _, st := range w.Steps {
+			g.Id(st.Field).StructFunc(func(sg *Group) {
 				for _, fl := range st.Outputs.Fields {
 					sg.Id(fl.GoName).Add(goType(fl.Type))
 				}
-			}))
+			}).Tag(map[string]string{"json": ",omitzero"})
 		}
-	}
-	failing := slices.ContainsFunc(w.Steps, func(st *ir.Step) bool { return len(st.OnFailure) > 0 && !st.Unreachable })
-	endOnFailure := false
-	resume := false
-	for _, st := range w.Steps {
-		for _, a := range st.OnFailure {
-			endOnFailure = endOnFailure || a.Kind == ir.End || a.Kind == ir.Goto && a.Call != nil
-			resume = resume || a.Resume > 0
-		}
-	}
-	if failing {
-		decls = append(decls, Id("failErr").Error())
-		if readsFailResp(w) {
-			decls = append(decls, Id("failResp").Op("*").Qual(runtimePkg, "Response"))
-		}
-	}
-	if endOnFailure {
-		decls = append(decls, Id("endErr").Error())
-	}
-	if w.RetrySlots > 0 {
-		decls = append(decls, Id("retries").Index(Lit(w.RetrySlots)).Int())
-	}
-	if w.Loops {
-		decls = append(decls, Id("runs").Int())
-	}
-	if resume {
-		decls = append(decls, Id("resume").Int())
-	}
-	if l.top {
-		decls = append(decls, Id("st").Op("*").Qual(runtimePkg, "Step"))
-	}
-	switch len(decls) {
-	case 0:
-	case 1:
-		g.Var().Add(decls[0])
-	default:
-		g.Var().DefsFunc(func(d *Group) {
-			for _, c := range decls {
-				d.Add(c)
-			}
-		})
-	}
-	for _, d := range w.DependsOn {
-		g.Line()
-		g.Commentf("dependsOn: workflow %s runs first.", d.Workflow.Name())
-		g.BlockFunc(func(b *Group) {
-			prep, call := callExpr(d, Id("run").Dot("Context").Call(), func(err Code) *Statement { return Return(Nil(), err) })
-			for _, c := range prep {
-				b.Add(c)
-			}
-			if !d.Used {
-				// Only its effects matter: nothing reads its outputs.
-				b.If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
-				return
-			}
-			b.Var().Err().Error()
-			b.List(Id(d.Var), Err()).Op("=").Add(call)
-			b.If(Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
-			markSecrets(b, d.Workflow.Outputs.Fields, func(f *ir.Field) *Statement { return Id(d.Var).Dot(f.GoName) })
-		})
-	}
-	messageSetup(g, w)
-	for _, st := range w.Steps {
-		if !st.Unreachable {
-			step(g, w, st, l)
-		}
-	}
-	g.Line()
-	if w.Finish {
-		g.Id("finish").Op(":")
-	}
+	})
+	f.Line()
+	f.Commentf("%s is the workflow's steps and actions, for runtime.Drive.", w.StateNames.Flow)
+	f.Func().Params(Op("*").Id(w.State)).Id(w.StateNames.Flow).Params().Op("*").Add(flowType(w, "Flow")).Block(Return(Id(w.Flow)))
+	f.Line()
+	f.Commentf("%s computes the workflow's outputs from the state.", w.StateNames.Outputs)
 	var fields []Code
 	for i, fl := range w.Outputs.Fields {
 		fields = append(fields, kv(fl.GoName, valueExpr(w.OutputValues[i])).Op(",").Add(srcComment(w.OutputValues[i])))
 	}
-	result := Nil()
-	if endOnFailure {
-		result = Id("endErr")
-	}
-	g.Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...)), result)
-	for _, st := range w.Steps {
-		if len(st.OnFailure) > 0 && !st.Unreachable {
-			failure(g, w, st)
-		}
-	}
+	f.Func().Params(Id("s").Op("*").Id(w.State)).Id(w.StateNames.Outputs).Params().Op("*").Id(w.Outputs.GoName).Block(
+		Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...))),
+	)
+	f.Line()
 }
 
-// Labels of a step: where it starts, where it is tried again, and where its failure is
-// handled.
-func runLabel(st *ir.Step) string    { return "run" + strings.TrimPrefix(st.Var, "step") }
-func retryLabel(st *ir.Step) string  { return "retry" + strings.TrimPrefix(st.Var, "step") }
-func failedLabel(st *ir.Step) string { return "failed" + strings.TrimPrefix(st.Var, "step") }
+// flowVar declares the workflow's runtime.Flow.
+func flowVar(f *File, w *ir.Workflow) {
+	var items []Code
+	items = append(items, kv("Workflow", Lit(w.Name())), kv("Version", Lit(flowVersion(w))))
+	var steps []Code
+	for _, st := range w.Steps {
+		if !st.Unreachable {
+			steps = append(steps, flowStep(w, st))
+		}
+	}
+	items = append(items, kv("Steps", Index().Add(flowType(w, "FlowStep")).Add(lines(steps))))
+	if len(w.DependsOn) > 0 {
+		var deps []Code
+		for _, d := range w.DependsOn {
+			deps = append(deps, callValue(w, d, true))
+		}
+		items = append(items, kv("DependsOn", Index().Op("*").Add(flowType(w, "Call")).Add(lines(deps))))
+	}
+	if w.RetrySlots > 0 {
+		items = append(items, kv("RetrySlots", Lit(w.RetrySlots)))
+	}
+	if stateHasSecrets(w) {
+		items = append(items, kv("Secrets", Func().Params(Id("s").Op("*").Id(w.State)).Params(Id("secrets").Index().String()).BlockFunc(func(g *Group) {
+			collect := func(vals ...Code) *Statement {
+				return Id("secrets").Op("=").Append(append([]Code{Id("secrets")}, vals...)...)
+			}
+			markSecrets(g, w.Inputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(w.StateNames.Inputs).Dot(fl.GoName) }, collect, true)
+			for _, d := range w.DependsOn {
+				if d.Used && hasSecret(d.Workflow.Outputs) {
+					g.If(Id("s").Dot(d.Field).Op("!=").Nil()).BlockFunc(func(b *Group) {
+						markSecrets(b, d.Workflow.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(d.Field).Dot(fl.GoName) }, collect, true)
+					})
+				}
+			}
+			for _, st := range w.Steps {
+				markSecrets(g, st.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(st.Field).Dot(fl.GoName) }, collect, true)
+			}
+			g.Return(Id("secrets"))
+		})))
+	}
+	items = append(items, kv("Transport", Func().Params(Id("c").Op("*").Id("Client")).Op("*").Qual(runtimePkg, "Transport").Block(Return(Op("&").Id("c").Dot("rt")))))
+	if w.Loops {
+		items = append(items, kv("MaxRuns", Func().Params(Id("c").Op("*").Id("Client")).Int().Block(Return(Id("c").Dot("maxRuns")))))
+	}
+	if start := messageStart(w); start != nil {
+		items = append(items, kv("Start", start))
+	}
+	f.Var().Id(w.Flow).Op("=").Op("&").Add(flowType(w, "Flow")).Add(lines(items))
+	f.Line()
+}
 
-// callExpr renders a call of another workflow with ctx. Arguments whose type differs from
-// the callee's input are converted first by the statements in prep; a conversion error is
-// rendered by onErr.
-func callExpr(call *ir.Call, ctx Code, onErr func(err Code) *Statement) (prep []Code, expr *Statement) {
+// stateHasSecrets reports whether the state can hold a secret value.
+func stateHasSecrets(w *ir.Workflow) bool {
+	if hasSecret(w.Inputs) {
+		return true
+	}
+	for _, d := range w.DependsOn {
+		if d.Used && hasSecret(d.Workflow.Outputs) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(w.Steps, func(st *ir.Step) bool { return hasSecret(st.Outputs) })
+}
+
+func flowStep(w *ir.Workflow, st *ir.Step) Code {
+	items := []Code{kv("ID", Lit(st.ID))}
+	if st.Call == nil {
+		items = append(items, kv("Method", Lit(st.Method)))
+	}
+	if st.Timeout > 0 {
+		items = append(items, kv("Timeout", delay(float64(st.Timeout)/1000)))
+	}
+	if st.Target {
+		items = append(items, kv("Target", True()))
+	}
+	if len(st.OnSuccess) > 0 {
+		items = append(items, kv("OnSuccess", actionList(w, ir.Tried(st.OnSuccess))))
+	}
+	if len(st.OnFailure) > 0 {
+		items = append(items, kv("OnFailure", actionList(w, ir.Tried(st.OnFailure))))
+	}
+	if st.Call == nil {
+		items = append(items, kv("Run", Id(st.Func)))
+	} else {
+		out := st.Call.Workflow.Outputs.GoName
+		items = append(items,
+			kv("Call", callValue(w, st.Call, false)),
+			kv("Finish", Func().Params(Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State), Id("out").Any(), Err().Error()).Qual(runtimePkg, "Outcome").Block(
+				List(Id("o"), Id("_")).Op(":=").Id("out").Assert(Op("*").Id(out)),
+				Return(Id(st.Func).Call(Id("st"), Id("s"), Id("o"), Err())),
+			)),
+		)
+	}
+	r := readsOf(w, st)
+	items = append(items,
+		kv("Reads", Func().Params(Id("dst"), Id("src").Op("*").Id(w.State)).BlockFunc(func(g *Group) {
+			for _, name := range r {
+				g.Id("dst").Dot(name).Op("=").Id("src").Dot(name)
+			}
+		})),
+		kv("Writes", Func().Params(Id("dst"), Id("src").Op("*").Id(w.State)).Block(
+			Id("dst").Dot(st.Field).Op("=").Id("src").Dot(st.Field),
+		)),
+	)
+	return lines(items)
+}
+
+func actionList(w *ir.Workflow, actions []*ir.Action) *Statement {
+	var items []Code
+	for _, a := range actions {
+		kind := map[ir.ActionKind]string{ir.End: "ActionEnd", ir.Goto: "ActionGoto", ir.Retry: "ActionRetry"}[a.Kind]
+		fields := []Code{kv("Kind", Qual(runtimePkg, kind))}
+		if a.Step != nil {
+			fields = append(fields, kv("Step", Lit(a.Step.ID)))
+		}
+		if a.Call != nil {
+			fields = append(fields, kv("Call", callValue(w, a.Call, false)))
+		}
+		if a.Kind == ir.Retry {
+			if a.RetryAfter > 0 {
+				fields = append(fields, kv("After", delay(a.RetryAfter)))
+			}
+			fields = append(fields, kv("Limit", Lit(a.RetryLimit)))
+			if a.Slot > 0 {
+				fields = append(fields, kv("Slot", Lit(a.Slot)))
+			}
+			if a.Resume > 0 {
+				fields = append(fields, kv("Resume", Lit(a.Resume)))
+			}
+		}
+		items = append(items, Comment(oneLine(a.Name)).Line().Values(fields...))
+	}
+	return Index().Add(flowType(w, "Action")).Add(lines(items))
+}
+
+// callValue renders the runtime.Call of a call of another workflow; dependsOn keeps the
+// callee's outputs in the state when they are read.
+func callValue(w *ir.Workflow, call *ir.Call, dependsOn bool) *Statement {
+	callee := call.Workflow
+	version := ""
+	if callee.Source == "" {
+		version = flowVersion(callee)
+	}
+	items := []Code{kv("Workflow", Lit(callee.Name()))}
+	if version != "" {
+		items = append(items, kv("Version", Lit(version)))
+	}
+	items = append(items,
+		kv("Inputs", Func().Params(Id("s").Op("*").Id(w.State)).Params(Any(), Error()).BlockFunc(func(g *Group) {
+			prep, lit := callArgs(call, func(err Code) *Statement { return Return(Nil(), err) })
+			for _, c := range prep {
+				g.Add(c)
+			}
+			g.Return(lit, Nil())
+		})),
+		kv("Run", Func().Params(Id("c").Op("*").Id("Client"), Id("ctx").Qual("context", "Context"), Id("in").Any()).Params(Any(), Error()).Block(
+			Return(Id("c").Dot(callee.GoName).Call(Id("ctx"), Id("in").Assert(Id(callee.Inputs.GoName)))),
+		)),
+		kv("Outputs", Func().Params().Any().Block(Return(New(Id(callee.Outputs.GoName))))),
+	)
+	if dependsOn && call.Used {
+		items = append(items, kv("Store", Func().Params(Id("s").Op("*").Id(w.State), Id("out").Any()).Block(
+			Id("s").Dot(call.Field).Op("=").Id("out").Assert(Op("*").Id(callee.Outputs.GoName)),
+		)))
+	}
+	return Op("&").Add(flowType(w, "Call")).Add(lines(items))
+}
+
+// callArgs renders the inputs value of a call of another workflow. Arguments whose type
+// differs from the callee's input are converted first by the statements in prep; a
+// conversion error is rendered by onErr.
+func callArgs(call *ir.Call, onErr func(err Code) *Statement) (prep []Code, lit *Statement) {
 	var fields []Code
 	for i, f := range call.Workflow.Inputs.Fields {
 		v := call.Args[i]
@@ -216,7 +294,7 @@ func callExpr(call *ir.Call, ctx Code, onErr func(err Code) *Statement) (prep []
 		}
 		fields = append(fields, kv(f.GoName, arg))
 	}
-	return prep, Id("c").Dot(call.Workflow.GoName).Call(ctx, Id(call.Workflow.Inputs.GoName).Add(lines(fields)))
+	return prep, Id(call.Workflow.Inputs.GoName).Add(lines(fields))
 }
 
 // convert renders v as a value of field f's type when that needs no error check, else nil.
@@ -243,91 +321,102 @@ func convert(v *ir.Value, f *ir.Field) *Statement {
 	return nil
 }
 
-func step(g *Group, w *ir.Workflow, st *ir.Step, l labels) {
-	g.Line()
+// stepDoc is the first line of a step function's documentation.
+func stepDoc(st *ir.Step) string {
 	timeout := ""
 	if st.Timeout > 0 {
 		timeout = fmt.Sprintf(", timeout %dms", st.Timeout)
 	}
 	if st.Call != nil {
-		g.Commentf("Step %s: workflow %s%s.", st.ID, st.Call.Workflow.Name(), timeout)
-	} else if st.Message != nil {
-		g.Commentf("Step %s: %s%s.", st.ID, messageComment(st), timeout)
-	} else {
-		g.Commentf("Step %s: %s (%s %s)%s.", st.ID, st.OperationID, st.Method, st.Path, timeout)
+		return fmt.Sprintf("%s checks step %s, which runs workflow %s%s: its success criteria, outputs and actions.", st.Func, st.ID, st.Call.Workflow.Name(), timeout)
 	}
-	start := Id("run").Dot("Step").Call(Lit(st.ID))
-	if l.top {
-		if l.run[st] {
-			g.Id(runLabel(st)).Op(":")
-		}
-		g.Id("st").Op("=").Add(start)
-		if l.retry[st] {
-			g.Id(retryLabel(st)).Op(":")
-		}
+	if st.Message != nil {
+		return fmt.Sprintf("%s runs step %s: %s%s.", st.Func, st.ID, messageComment(st), timeout)
 	}
-	if st.Target {
-		g.Id("runs").Op("++")
-		g.If(Id("runs").Op(">").Id("c").Dot("maxRuns")).Block(
-			Return(Nil(), Qual(runtimePkg, "TooManyRuns").Call(Id("workflow"), Lit(st.ID), Id("c").Dot("maxRuns"))),
-		)
+	return fmt.Sprintf("%s runs step %s: %s (%s %s)%s.", st.Func, st.ID, st.OperationID, st.Method, st.Path, timeout)
+}
+
+// stepFunc renders the function of an operation step: the request, the success criteria,
+// the outputs and the actions that apply.
+func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
+	for _, l := range comment(stepDoc(st)) {
+		f.Comment(l)
 	}
-	handled := len(st.OnFailure) > 0
-	g.BlockFunc(func(b *Group) {
-		if !l.top {
-			b.Id("st").Op(":=").Add(start)
-		}
-		// fail hands an error (and the response, when there is one) to the failure actions,
-		// or returns it when the step has none; the run's End then ends the step with it.
-		fail := func(err Code, resp Code) *Statement {
-			if !handled {
-				return Return(Nil(), err)
-			}
-			if !readsFailResp(w) {
-				return Id("failErr").Op("=").Add(err).Op(";").Goto().Id(failedLabel(st))
-			}
-			return List(Id("failErr"), Id("failResp")).Op("=").List(err, resp).Op(";").Goto().Id(failedLabel(st))
-		}
-		if st.Call != nil {
-			ctx := Id("st").Dot("Context").Call()
-			if st.Timeout > 0 {
-				b.List(Id("callCtx"), Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(ctx, delay(float64(st.Timeout)/1000))
-				ctx = Id("callCtx")
-			}
-			prep, call := callExpr(st.Call, ctx, func(err Code) *Statement { return fail(err, Nil()) })
-			for _, c := range prep {
-				b.Add(c)
-			}
-			if st.Call.Used {
-				b.List(Id("out"), Err()).Op(":=").Add(call)
-			} else {
-				// Nothing reads the callee's outputs; err may exist from an argument conversion.
-				if len(prep) == 0 {
-					b.Var().Err().Error()
-				}
-				b.List(Id("_"), Err()).Op("=").Add(call)
-			}
-			if st.Timeout > 0 {
-				b.Id("cancel").Call()
-			}
-			b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
-			for _, cr := range st.Criteria {
-				b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
-			}
-			for i, fl := range st.Outputs.Fields {
-				v := st.OutputValues[i]
-				b.Id(st.Var).Dot(fl.GoName).Op("=").Add(valueExpr(v)).Add(srcComment(v))
-			}
-		} else if st.Message != nil {
+	f.Func().Id(st.Func).Params(Id("c").Op("*").Id("Client"), Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State)).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
+		b.Const().Id("workflow").Op("=").Lit(w.Name())
+		fail := failHandler(b, st)
+		if st.Message != nil {
 			message(b, st, fail)
 		} else {
 			send(b, st, fail)
 		}
-		markSecrets(b, st.Outputs.Fields, func(f *ir.Field) *Statement { return Id(st.Var).Dot(f.GoName) })
-		b.Id("st").Dot("End").Call(Nil())
-		listens(b, w, st)
-		successActions(b, w, st)
+		listens(b, w, st, func(l *ir.Listen, ch Code) *Statement {
+			return If(Err().Op(":=").Id("st").Dot("Listen").Call(transport(l.Step.Message), Lit(l.Step.ID), ch), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+		})
+		succeed(b, st)
 	})
+	f.Line()
+}
+
+// finishFunc renders the function that judges a workflowId step once the called workflow
+// has run (out holds its outputs, or err why it failed).
+func finishFunc(f *File, w *ir.Workflow, st *ir.Step) {
+	for _, l := range comment(stepDoc(st)) {
+		f.Comment(l)
+	}
+	f.Func().Id(st.Func).Params(Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State), Id("out").Op("*").Id(st.Call.Workflow.Outputs.GoName), Err().Error()).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
+		b.Const().Id("workflow").Op("=").Lit(w.Name())
+		fail := failHandler(b, st)
+		b.If(Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+		for _, cr := range st.Criteria {
+			b.If(Op("!").Parens(criterionExpr(cr))).Block(fail(Qual(runtimePkg, "Unmet").Call(Id("workflow"), Lit(st.ID), Lit(cr.Text)), Nil()))
+		}
+		for i, fl := range st.Outputs.Fields {
+			v := st.OutputValues[i]
+			b.Id("s").Dot(st.Field).Dot(fl.GoName).Op("=").Add(valueExpr(v)).Add(srcComment(v))
+		}
+		succeed(b, st)
+	})
+	f.Line()
+}
+
+// failHandler declares, for a step with failure actions, the function that reports which
+// of them apply, and returns how a failure is rendered: an Outcome carrying the error (and
+// the response's Retry-After, which a retry honours).
+func failHandler(b *Group, st *ir.Step) func(err, resp Code) *Statement {
+	actions := ir.Tried(st.OnFailure)
+	if len(actions) == 0 {
+		return func(err, _ Code) *Statement {
+			return Return(Qual(runtimePkg, "Outcome").Values(Dict{Id("Err"): err}))
+		}
+	}
+	b.Id("failed").Op(":=").Func().Params(Err().Error(), Id("resp").Op("*").Qual(runtimePkg, "Response")).Qual(runtimePkg, "Outcome").BlockFunc(func(g *Group) {
+		g.Id("o").Op(":=").Qual(runtimePkg, "Failed").Call(Err(), Id("resp"))
+		for i, a := range actions {
+			g.Comment("onFailure " + oneLine(a.Name))
+			add := Id("o").Dot("Actions").Op("=").Append(Id("o").Dot("Actions"), Lit(i))
+			cond := criteriaExpr(a.Criteria)
+			if cond != nil && usesResponse([]*ir.Action{a}) {
+				// The request itself may have failed, leaving no response; criteria that
+				// read the response then do not hold.
+				cond = Id("resp").Op("!=").Nil().Op("&&").Add(cond)
+			}
+			switch {
+			case cond == nil && a.Kind == ir.Retry:
+				g.Add(add)
+			case cond == nil:
+				g.Add(add)
+				g.Return(Id("o"))
+				return
+			case a.Kind == ir.Retry:
+				g.If(cond).Block(add)
+			default:
+				g.If(cond).Block(add, Return(Id("o")))
+			}
+		}
+		g.Return(Id("o"))
+	})
+	return func(err, resp Code) *Statement { return Return(Id("failed").Call(err, resp)) }
 }
 
 // send renders an operation call: the request, the success criteria and the outputs.
@@ -359,7 +448,7 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	}
 	for i, fl := range st.Outputs.Fields {
 		v := st.OutputValues[i]
-		dst := Id(st.Var).Dot(fl.GoName)
+		dst := Id("s").Dot(st.Field).Dot(fl.GoName)
 		if v.Kind == ir.VResponseBody {
 			args := []Code{Op("&").Add(dst)}
 			for _, t := range v.Pointer {
@@ -373,146 +462,114 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	}
 }
 
-// successActions renders the onSuccess list: the first action whose criteria hold runs.
-func successActions(b *Group, w *ir.Workflow, st *ir.Step) {
-	for _, rs := range w.Steps {
-		for _, a := range rs.OnFailure {
-			if a.Resume > 0 && a.Step == st {
-				b.If(Id("resume").Op("==").Lit(a.Resume)).Block(
-					Id("resume").Op("=").Lit(0),
-					Goto().Id(runLabel(rs)),
-				)
-			}
-		}
-	}
-	resetRetries(b, st)
-	for _, a := range st.OnSuccess {
-		b.Comment(fmt.Sprintf("onSuccess %s", a.Name))
-		body := jump(a, st)
-		if len(a.Criteria) == 0 {
-			for _, c := range body {
-				b.Add(c)
-			}
+// succeed ends a step function that succeeded: its secret outputs are marked, and the first
+// success action whose criteria hold is reported.
+func succeed(b *Group, st *ir.Step) {
+	markSecrets(b, st.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(st.Field).Dot(fl.GoName) },
+		func(vals ...Code) *Statement { return Id("st").Dot("Secret").Call(vals...) }, false)
+	for i, a := range ir.Tried(st.OnSuccess) {
+		b.Comment("onSuccess " + oneLine(a.Name))
+		ret := Return(Qual(runtimePkg, "Outcome").Values(Dict{Id("Actions"): Qual(runtimePkg, "Take").Call(Lit(i))}))
+		cond := criteriaExpr(a.Criteria)
+		if cond == nil {
+			b.Add(ret)
 			return
 		}
-		b.If(criteriaExpr(a.Criteria)).Block(body...)
+		b.If(cond).Block(ret)
 	}
+	b.Return(Qual(runtimePkg, "Outcome").Values())
 }
 
-// resetRetries gives the step's retry actions their full budget again once it succeeds.
-func resetRetries(b *Group, st *ir.Step) {
-	for _, a := range st.OnFailure {
-		if a.Kind == ir.Retry {
-			b.Id("retries").Index(Lit(a.Slot)).Op("=").Lit(0)
+// readsOf lists the state fields a step reads, in the state's order: the inputs, the
+// outputs of the workflows it depends on and of other steps. It errs on the side of more:
+// a field too many is only copied, a field too few would be zero when the step runs
+// elsewhere. Reading its own outputs (an output built from another) needs no copy.
+func readsOf(w *ir.Workflow, st *ir.Step) []string {
+	r := reads{steps: map[*ir.Step]bool{}, calls: map[*ir.Call]bool{}, seen: map[any]bool{}}
+	r.walk(reflectValue(st), st)
+	for _, l := range w.Listens {
+		if l.After == st {
+			r.walk(reflectValue(l.Step.Message), st) // the addresses of the channels it listens to
 		}
 	}
-}
-
-// failure renders a step's failure handler: the first failure action whose criteria hold
-// runs; when none does, the workflow fails with the step's error.
-func failure(g *Group, w *ir.Workflow, st *ir.Step) {
-	g.Line()
-	g.Commentf("Failure actions of step %s.", st.ID)
-	g.Id(failedLabel(st)).Op(":")
-	g.BlockFunc(func(b *Group) {
-		if usesResponse(ir.Tried(st.OnFailure)) {
-			// The request itself may have failed, leaving no response; criteria that
-			// read the response then do not hold.
-			b.Id("resp").Op(":=").Id("failResp")
-		}
-		for _, a := range st.OnFailure {
-			b.Comment(fmt.Sprintf("onFailure %s", a.Name))
-			body := jump(a, st)
-			cond := criteriaExpr(a.Criteria)
-			if cond != nil && usesResponse([]*ir.Action{a}) {
-				cond = Id("resp").Op("!=").Nil().Op("&&").Add(cond)
-			}
-			if a.Kind == ir.Retry {
-				budget := Id("retries").Index(Lit(a.Slot)).Op("<").Lit(a.RetryLimit)
-				if cond == nil {
-					cond = budget
-				} else {
-					cond = budget.Op("&&").Add(cond)
-				}
-			}
-			if cond == nil {
-				for _, c := range body {
-					b.Add(c)
-				}
-				return
-			}
-			b.If(cond).Block(body...)
-		}
-		b.Return(Nil(), Id("failErr"))
-	})
-}
-
-// jump is what an action does once chosen. A failure action that leaves the step ends its
-// Step with the failure first; a retry keeps the Step open, reporting the retry to the
-// observer and waiting on the Step's context.
-func jump(a *ir.Action, st *ir.Step) []Code {
-	var out []Code
-	failed := slices.Contains(st.OnFailure, a)
-	endStep := Id("st").Dot("End").Call(Id("failErr"))
-	switch a.Kind {
-	case ir.End:
-		if failed {
-			// The run's End ends the step with endErr.
-			out = append(out, Id("endErr").Op("=").Id("failErr"))
-		}
-		return append(out, Goto().Id("finish"))
-	case ir.Retry:
-		out = append(out,
-			Id("retries").Index(Lit(a.Slot)).Op("++"),
-			If(Err().Op(":=").Qual(runtimePkg, "Wait").Call(Id("st"), attempt(st), Id("failErr"), Id("failResp"), delay(a.RetryAfter)), Err().Op("!=").Nil()).Block(
-				Return(Nil(), Err()),
-			),
-		)
-	default:
-		if failed {
-			out = append(out, endStep)
+	var out []string
+	if r.inputs {
+		out = append(out, w.StateNames.Inputs)
+	}
+	for _, d := range w.DependsOn {
+		if d.Used && r.calls[d] {
+			out = append(out, d.Field)
 		}
 	}
-	if a.Call != nil {
-		ctx := Id("run").Dot("Context").Call()
-		if a.Kind == ir.Retry {
-			ctx = Id("st").Dot("Context").Call()
+	for _, o := range w.Steps {
+		if o != st && r.steps[o] {
+			out = append(out, o.Field)
 		}
-		prep, call := callExpr(a.Call, ctx, func(err Code) *Statement { return Return(Nil(), err) })
-		out = append(out, prep...)
-		out = append(out, If(List(Id("_"), Err()).Op(":=").Add(call), Err().Op("!=").Nil()).Block(Return(Nil(), Err())))
-		if a.Kind == ir.Goto {
-			return append(out, Goto().Id("finish"))
-		}
-	}
-	switch {
-	case a.Kind == ir.Retry && a.Step != nil:
-		out = append(out, endStep, Id("resume").Op("=").Lit(a.Resume), Goto().Id(runLabel(a.Step)))
-	case a.Kind == ir.Retry:
-		out = append(out, Goto().Id(retryLabel(st)))
-	default:
-		out = append(out, Goto().Id(runLabel(a.Step)))
 	}
 	return out
 }
 
-// attempt is the number of the attempt a retry of st starts: one more than the attempts so
-// far, which its retry budgets count (they are reset when the step succeeds).
-func attempt(st *ir.Step) *Statement {
-	var s *Statement
-	for _, a := range st.OnFailure {
-		if a.Kind != ir.Retry {
-			continue
-		}
-		r := Id("retries").Index(Lit(a.Slot))
-		if s == nil {
-			s = r
-		} else {
-			s = s.Op("+").Add(r)
+// flowVersion hashes what a durable engine's workflow code decides from: the steps in order
+// with their kind, the actions with their targets and limits, the workflows called, and, for
+// workflowId steps (judged in the workflow code), their criteria and outputs. It does not
+// change when only a request or an operation step's criteria change: those run inside
+// activities, whose results the engine records.
+func flowVersion(w *ir.Workflow) string {
+	var b strings.Builder
+	b.WriteString("arazzogen-flow-1\n")
+	call := func(c *ir.Call) {
+		fmt.Fprintf(&b, " call %q", c.Workflow.Name())
+		if c.Workflow.Source == "" {
+			fmt.Fprintf(&b, "@%s", flowVersion(c.Workflow))
 		}
 	}
-	return s.Op("+").Lit(1)
+	for _, d := range w.DependsOn {
+		b.WriteString("dependsOn")
+		call(d)
+		b.WriteString("\n")
+	}
+	b.WriteString(strconv.Itoa(w.RetrySlots) + "\n")
+	for _, st := range w.Steps {
+		if st.Unreachable {
+			continue
+		}
+		fmt.Fprintf(&b, "step %q %s %d %t", st.ID, st.Method, st.Timeout, st.Target)
+		if st.Call != nil {
+			call(st.Call)
+			for _, cr := range st.Criteria {
+				fmt.Fprintf(&b, " criterion %q", cr.Text)
+			}
+			for i, fl := range st.Outputs.Fields {
+				fmt.Fprintf(&b, " output %q=%q", fl.JSONName, st.OutputValues[i].Src)
+			}
+		}
+		b.WriteString("\n")
+		for _, list := range [][]*ir.Action{ir.Tried(st.OnSuccess), ir.Tried(st.OnFailure)} {
+			for _, a := range list {
+				fmt.Fprintf(&b, " action %q %d %g %d %d %d", a.Name, a.Kind, a.RetryAfter, a.RetryLimit, a.Slot, a.Resume)
+				if a.Step != nil {
+					fmt.Fprintf(&b, " step %q", a.Step.ID)
+				}
+				if a.Call != nil {
+					call(a.Call)
+				}
+				if st.Call != nil {
+					for _, cr := range a.Criteria {
+						fmt.Fprintf(&b, " criterion %q", cr.Text)
+					}
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("--\n")
+		}
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:4])
 }
+
+// oneLine is document text for a comment on one line: its whitespace, line breaks
+// included, collapsed to single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // criteriaExpr is the conjunction of an action's criteria, nil when it has none.
 func criteriaExpr(cs []*ir.Criterion) *Statement {
@@ -578,19 +635,4 @@ func delay(seconds float64) *Statement {
 		return Lit(0)
 	}
 	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
-}
-
-// readsFailResp reports whether a failure handler of the workflow reads the failed step's
-// response: to test a criterion or to honour Retry-After.
-func readsFailResp(w *ir.Workflow) bool {
-	for _, st := range w.Steps {
-		if st.Unreachable {
-			continue
-		}
-		actions := ir.Tried(st.OnFailure)
-		if usesResponse(actions) || slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Retry }) {
-			return true
-		}
-	}
-	return false
 }

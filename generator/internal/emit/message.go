@@ -56,35 +56,43 @@ func messageOptions(f *File, p *ir.Program) {
 	f.Line()
 }
 
-// messageSetup renders what a workflow does before its first step: it fails when a source
-// it sends to or receives from has no transport, and subscribes to the channels its receive
-// steps wait on, as early as their addresses are known.
-func messageSetup(g *Group, w *ir.Workflow) {
-	for _, s := range w.MessageSources {
-		g.If(Id("c").Dot("brokers").Index(Lit(s.Index)).Op("==").Nil()).Block(
-			Return(Nil(), Qual(runtimePkg, "MissingTransport").Call(Id("workflow"), Id(s.GoName))),
-		)
+// messageStart renders a workflow's runtime.Flow Start (nil when it sends and receives no
+// messages): it fails when a source the workflow sends to or receives from has no
+// transport, and subscribes to the channels its receive steps wait on whose addresses the
+// inputs decide, before the first step runs.
+func messageStart(w *ir.Workflow) *Statement {
+	if len(w.MessageSources) == 0 {
+		return nil
 	}
-	listens(g, w, nil)
+	return Func().Params(Id("c").Op("*").Id("Client"), Id("run").Op("*").Qual(runtimePkg, "Run"), Id("s").Op("*").Id(w.State)).Error().BlockFunc(func(g *Group) {
+		g.Const().Id("workflow").Op("=").Lit(w.Name())
+		for _, src := range w.MessageSources {
+			g.If(Id("c").Dot("brokers").Index(Lit(src.Index)).Op("==").Nil()).Block(
+				Return(Qual(runtimePkg, "MissingTransport").Call(Id("workflow"), Id(src.GoName))),
+			)
+		}
+		listens(g, w, nil, func(l *ir.Listen, ch Code) *Statement {
+			return If(Err().Op(":=").Id("run").Dot("Listen").Call(transport(l.Step.Message), Lit(l.Step.ID), ch), Err().Op("!=").Nil()).Block(Return(Err()))
+		})
+		g.Return(Nil())
+	})
 }
 
 // listens renders the subscriptions that open after step after (before the first step
-// when nil). An address that cannot be built is left to the receive step to report.
-func listens(g *Group, w *ir.Workflow, after *ir.Step) {
+// when nil), each with listen. An address that cannot be built is left to the receive step
+// to report.
+func listens(g *Group, w *ir.Workflow, after *ir.Step, listen func(l *ir.Listen, ch Code) *Statement) {
 	for _, l := range w.Listens {
 		if l.After != after || l.Step.Unreachable {
 			continue
 		}
 		ms := l.Step.Message
 		g.Commentf("Step %s waits on %s: listen now, so that no message published from here on is missed.", l.Step.ID, ms.Address)
-		listen := func(addr Code) *Statement {
-			return If(Err().Op(":=").Id("run").Dot("Listen").Call(transport(ms), Lit(l.Step.ID), channelLit(ms, addr)), Err().Op("!=").Nil()).Block(Return(Nil(), Err()))
-		}
 		if len(ms.Params) == 0 {
-			g.Add(listen(Lit(ms.Address)))
+			g.Add(listen(l, channelLit(ms, Lit(ms.Address))))
 			continue
 		}
-		g.If(List(Id("addr"), Err()).Op(":=").Add(addressExpr(ms)), Err().Op("==").Nil()).Block(listen(Id("addr")))
+		g.If(List(Id("addr"), Err()).Op(":=").Add(addressExpr(ms)), Err().Op("==").Nil()).Block(listen(l, channelLit(ms, Id("addr"))))
 	}
 }
 
@@ -187,7 +195,7 @@ func message(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 	}
 	for i, fl := range st.Outputs.Fields {
 		v := st.OutputValues[i]
-		dst := Id(st.Var).Dot(fl.GoName)
+		dst := Id("s").Dot(st.Field).Dot(fl.GoName)
 		if v.Kind == ir.VResponseBody && v.Message {
 			args := []Code{Op("&").Add(dst)}
 			for _, t := range v.Pointer {

@@ -269,9 +269,11 @@ func fieldValues(s *ir.Struct, recv string) []Code {
 	return out
 }
 
-// markSecrets tells the run about secret values, so that they are redacted from every
-// later error and event: plain strings in one call, others as their text when set.
-func markSecrets(g *Group, fields []*ir.Field, base func(*ir.Field) *Statement) {
+// markSecrets hands secret values to sink (Step.Secret, or a list being collected), so that
+// they are redacted from every later error and event: plain strings in one call, others as
+// their text when set. skipZero also leaves out numbers and booleans holding their zero
+// value, which a state holds before its step ran (and which are no secret then).
+func markSecrets(g *Group, fields []*ir.Field, base func(*ir.Field) *Statement, sink func(...Code) *Statement, skipZero bool) {
 	var plain []Code
 	var rest []Code
 	for _, fl := range fields {
@@ -288,16 +290,20 @@ func markSecrets(g *Group, fields []*ir.Field, base func(*ir.Field) *Statement) 
 			if t.Kind != types.String {
 				v = Qual(runtimePkg, "Text").Call(v)
 			}
-			rest = append(rest, If(x.Clone().Op("!=").Nil()).Block(Id("run").Dot("Secret").Call(v)))
+			rest = append(rest, If(x.Clone().Op("!=").Nil()).Block(sink(v)))
 		case t.Kind == types.Raw || t.Kind == types.Slice:
 			// An absent value would be rendered as null, which is no secret.
-			rest = append(rest, If(Len(x.Clone()).Op(">").Lit(0)).Block(Id("run").Dot("Secret").Call(Qual(runtimePkg, "Text").Call(x))))
+			rest = append(rest, If(Len(x.Clone()).Op(">").Lit(0)).Block(sink(Qual(runtimePkg, "Text").Call(x))))
+		case skipZero && (t.Kind == types.Int64 || t.Kind == types.Float64):
+			rest = append(rest, If(x.Clone().Op("!=").Lit(0)).Block(sink(Qual(runtimePkg, "Text").Call(x))))
+		case skipZero && t.Kind == types.Bool:
+			rest = append(rest, If(x.Clone()).Block(sink(Qual(runtimePkg, "Text").Call(x))))
 		default:
-			rest = append(rest, Id("run").Dot("Secret").Call(Qual(runtimePkg, "Text").Call(x)))
+			rest = append(rest, sink(Qual(runtimePkg, "Text").Call(x)))
 		}
 	}
 	if len(plain) > 0 {
-		g.Id("run").Dot("Secret").Call(plain...)
+		g.Add(sink(plain...))
 	}
 	for _, c := range rest {
 		g.Add(c)

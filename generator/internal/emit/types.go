@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/arazzogen/arazzogen/generator/internal/ir"
 	"github.com/arazzogen/arazzogen/generator/internal/types"
@@ -16,15 +17,24 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent.
+// request a step sent. Version 4 brought the evaluation of JSONPath and XPath criteria and
+// selectors by the Run, within its context and a budget, and the retry budget; version 5
+// messages (AsyncAPI steps).
 func apiVersion(p *ir.Program) string {
-	if len(p.MessageSources) > 0 {
-		return "APIVersion4" // messages (AsyncAPI steps)
-	}
-	if len(p.Queries) > 0 || p.ReadsSentRequest {
+	switch {
+	case len(p.MessageSources) > 0:
+		return "APIVersion5" // messages (AsyncAPI steps)
+	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p):
+		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget
+	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}
 	return "APIVersion2"
+}
+
+// retries reports whether a workflow has a retry action.
+func retries(p *ir.Program) bool {
+	return slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.RetrySlots > 0 })
 }
 
 // extendedGoType renders the Go type of the kinds beyond the first six; nil for those.

@@ -35,6 +35,9 @@ type Input struct {
 	AsyncAPI map[string]*load.AsyncAPI
 	// Workflows selects workflows by id; all when empty.
 	Workflows []string
+	// Temporal and MCP are set when the workflows are also generated as Temporal workflows
+	// or as MCP tools, which cannot run AsyncAPI steps (see unrunMessages).
+	Temporal, MCP bool
 }
 
 // reserved names are declared by every generated package.
@@ -77,6 +80,10 @@ func Build(in Input, diags *diag.List) *Program {
 	}
 	p.Types = b.finishTypes(p)
 	b.security(p) // credentials and secret inputs and outputs (security.go)
+	b.nameFlows(p)
+	if in.Temporal || in.MCP {
+		b.unrunMessages(p)
+	}
 	return p
 }
 
@@ -215,6 +222,18 @@ var (
 	stepIDRE    = regexp.MustCompile(`^[a-zA-Z0-9\-_]+$`)
 )
 
+// outputDoc documents an output by the description of what it reads: the response schema
+// at its pointer, or the input or output it passes on.
+func outputDoc(sc *scope, v *Value) string {
+	switch {
+	case v.Kind == VResponseBody && sc.response != nil:
+		return types.DescriptionAt(sc.response, v.Pointer)
+	case (v.Kind == VInput || v.Kind == VStepOutput || v.Kind == VCallOutput) && len(v.Pointer) == 0 && v.Field != nil:
+		return v.Field.Doc
+	}
+	return ""
+}
+
 // outputs compiles named output expressions into the fields of into and returns their
 // values, parallel to the fields.
 func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value {
@@ -241,7 +260,7 @@ func (b *builder) outputs(sc *scope, outs []*load.Output, into *Struct) []*Value
 			b.diags.Warnf(o.Value.Pos, "literal-output", "output %q is the constant %s, not a runtime expression; it always has that value", o.Name.Value, v.JSON).
 				WithHint("outputs are runtime expressions such as $response.body#/id; a constant belongs in the description")
 		}
-		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type}
+		f := &Field{GoName: fields.name(GoName(o.Name.Value)), JSONName: o.Name.Value, Type: v.Type, Doc: outputDoc(sc, v)}
 		if !outputKeyRE.MatchString(o.Name.Value) {
 			// The name has one use (the JSON key, and the Go field derived from it), so it
 			// is kept as written; a struct tag cannot hold every name, a method can.

@@ -75,6 +75,14 @@ type Workflow struct {
 	// (message.go).
 	MessageSources []*MessageSource
 	Listens        []*Listen
+	// State names the type of a run's state (inputs and what the steps produced), Flow the
+	// package variable holding the workflow's runtime.Flow, and StateNames the members of
+	// the state type that are not step or dependsOn fields (see flownames.go).
+	State, Flow string
+	StateNames  StateNames
+	// Temporal names the workflow's identifiers in the -temporal package (exported
+	// workflows only).
+	Temporal TemporalNames
 
 	def  *load.Workflow // what it was compiled from
 	home *document      // the document that defines it
@@ -87,6 +95,9 @@ type Call struct {
 	// Args are the callee's inputs, parallel to Workflow.Inputs.Fields; nil leaves one unset.
 	Args []*Value
 	Var  string // local variable holding the callee's outputs (dependsOn)
+	// Field is the state field holding the callee's outputs (dependsOn whose outputs are
+	// read).
+	Field string
 	// Used is set when an expression reads the callee's outputs.
 	Used bool
 }
@@ -110,15 +121,18 @@ type Field struct {
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
 	// Secret marks a value that must never appear in errors, logs or String output: its
-	// name is secret by runtime.SecretName, its schema has format: password, or it is an
-	// output holding a secret value (see security.go).
+	// name is secret by runtime.SecretName, its schema has format: password or writeOnly,
+	// or it is an output holding a secret value (see security.go).
 	Secret bool
 }
 
 // Step is one operation call.
 type Step struct {
-	ID          string
-	Var         string // local variable holding the step's outputs
+	ID  string
+	Var string // local variable holding the step's outputs
+	// Field is the state field holding the step's outputs, and Func the function that runs
+	// the step (see flownames.go).
+	Field, Func string
 	Description string
 	OperationID string
 	// Source is the server the request goes to; nil for an x-operation whose url is built

@@ -200,7 +200,9 @@ func (b *builder) messageStep(sc *scope, st *Step, s *load.Step) *Step {
 		return nil
 	}
 	ms.Address = channel.Address
-	if i := strings.IndexFunc(channel.Address, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }); i >= 0 {
+	if i := strings.IndexFunc(channel.Address, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+	}); i >= 0 {
 		b.errorf(channel.Pos, "bad-value", "the address %q of channel %q holds white space or a control character, which no broker's subject or topic can", channel.Address, channel.Name)
 		b.messageUnbound(sc, st, s)
 		return nil
@@ -1054,4 +1056,36 @@ func (b *builder) finishMessages(wf *Workflow) {
 		}
 	}
 	slices.SortStableFunc(wf.MessageSources, func(a, b *MessageSource) int { return a.Index - b.Index })
+}
+
+// unrunMessages reports every AsyncAPI step when the workflows are also generated for a
+// runner that cannot carry messages: -temporal runs each step as an activity of its own,
+// possibly on another worker, so the subscription that keeps the reply to a message
+// published by one step for the receive step after it would have to outlive the activity
+// that opened it; the -mcp server has no -broker to connect the sources to brokers.
+func (b *builder) unrunMessages(p *Program) {
+	for _, w := range p.Workflows {
+		for _, st := range w.Steps {
+			if st.Message == nil {
+				continue
+			}
+			i := slices.IndexFunc(w.def.Steps, func(s *load.Step) bool { return s.ID.Value == st.ID })
+			if i < 0 {
+				continue
+			}
+			verb := "sends"
+			if st.Message.Receive {
+				verb = "receives"
+			}
+			pos := w.def.Steps[i].ID.Pos
+			if b.in.Temporal {
+				b.diags.Errorf(pos, "unsupported", "step %q of workflow %q %s messages (an AsyncAPI step), which -temporal does not run: Temporal runs each step as an activity of its own, and the subscription that keeps a reply for a later receive step cannot outlive one", st.ID, w.ID, verb).
+					WithHint("generate the workflows that send or receive messages without -temporal: they run in process, with the client's message transports")
+			}
+			if b.in.MCP {
+				b.diags.Errorf(pos, "unsupported", "step %q of workflow %q %s messages (an AsyncAPI step), which the -mcp server does not run: it has no -broker to connect the AsyncAPI sources to brokers", st.ID, w.ID, verb).
+					WithHint("generate the workflows that send or receive messages without -mcp; the -cli command runs them with -broker SOURCE=URL")
+			}
+		}
+	}
 }

@@ -133,7 +133,7 @@ func (s *securityPass) workflow(wf *Workflow) {
 			f.Secret = runtime.SecretName(f.JSONName) || secretValue(v)
 			if v.Kind == VResponseBody && op != nil {
 				reached, _ := types.Walk(responseSchema(op.Op), v.Pointer)
-				f.Secret = f.Secret || passwordFormat(reached)
+				f.Secret = f.Secret || secretSchema(reached)
 			}
 		}
 	}
@@ -155,7 +155,7 @@ func (s *securityPass) inputs(wf *Workflow) {
 		}
 	}
 	for _, f := range wf.Inputs.Fields {
-		f.Secret = runtime.SecretName(f.JSONName) || passwordFormat(schemas[f.JSONName])
+		f.Secret = runtime.SecretName(f.JSONName) || secretSchema(schemas[f.JSONName])
 	}
 }
 
@@ -180,12 +180,14 @@ func secretValue(v *Value) bool {
 	return slices.ContainsFunc(slices.Concat(v.Parts, v.Elems), secretValue)
 }
 
-func passwordFormat(sp *base.SchemaProxy) bool {
+// secretSchema reports whether a schema marks its value secret: `format: password`, or
+// `writeOnly: true` (a value the API accepts but never shows back, such as a new password).
+func secretSchema(sp *base.SchemaProxy) bool {
 	if sp == nil {
 		return false
 	}
 	sch := sp.Schema()
-	return sch != nil && sch.Format == "password"
+	return sch != nil && (sch.Format == "password" || sch.WriteOnly != nil && *sch.WriteOnly)
 }
 
 // guardMethods renames fields that would collide with the methods generated for a struct

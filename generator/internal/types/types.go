@@ -9,6 +9,7 @@ package types
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	yaml "go.yaml.in/yaml/v4"
@@ -268,6 +269,23 @@ func Walk(sp *base.SchemaProxy, tokens []string) (reached *base.SchemaProxy, kno
 
 // child is the schema of the member tok of a value of schema sp, with the hint that names
 // it when it is inline; see Walk.
+// DescriptionAt is the description of the schema at a JSON Pointer (tokens) under sp, ""
+// when the schema there has none or the pointer leaves the schema.
+func DescriptionAt(sp *base.SchemaProxy, tokens []string) string {
+	same := func(s string) string { return s }
+	for _, tok := range tokens {
+		next, _, _ := child(sp, Hint{}, tok, same, 0)
+		if next == nil {
+			return ""
+		}
+		sp = next
+	}
+	if s := resolve(sp); s != nil {
+		return strings.TrimSpace(s.Description)
+	}
+	return ""
+}
+
 func child(sp *base.SchemaProxy, h Hint, tok string, goName func(string) string, depth int) (*base.SchemaProxy, Hint, bool) {
 	s := resolve(sp)
 	if s == nil || depth > maxDepth {
