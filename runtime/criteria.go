@@ -44,7 +44,7 @@ func MatchRegexText(pattern string, v any) bool {
 
 // MatchJSONPath reports whether the query selects at least one node of the context (JSON
 // text, or a value encoding/json can marshal). The evaluation is bounded by
-// jsonpath.DefaultBudget; Run.MatchJSONPath also stops with the run's context and reports a
+// jsonpath.DefaultBudget; Step.MatchJSONPath also stops with the step's context and reports a
 // spent budget.
 func MatchJSONPath(p *jsonpath.Path, v any) bool {
 	doc, ok := jsonText(v)

@@ -26,7 +26,7 @@ func TestRunEvaluationFailsClearly(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if run.MatchJSONPath(jsonpath.MustParse("$..a[?count(@..a) > 99999]"), resp.Body) {
+	if st.MatchJSONPath(jsonpath.MustParse("$..a[?count(@..a) > 99999]"), resp.Body) {
 		t.Fatal("matched")
 	}
 	err = run.End(resp.Unmet("$..a[?count(@..a) > 99999]"))
@@ -45,7 +45,7 @@ func TestRunEvaluationFailsClearly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out := run.SelectJSONPath(jsonpath.MustParse("$..a..a..a"), resp.Body); out != nil {
+	if out := st.SelectJSONPath(jsonpath.MustParse("$..a..a..a"), resp.Body); out != nil {
 		t.Errorf("selector yielded %d bytes", len(out))
 	}
 	st.End(nil)
@@ -56,21 +56,35 @@ func TestRunEvaluationFailsClearly(t *testing.T) {
 	}
 	_ = run.End(err)
 
-	// A selector at the end of a run (a workflow output).
+	// A selector of the last step: the run's end returns the error.
 	run = tr.Start(context.Background(), "w")
-	run.SelectXPath(xpath.MustCompile("//a[ancestor::a/ancestor::a]"), []byte(strings.Repeat("<a>", 9000)+strings.Repeat("</a>", 9000)))
-	if err := run.End(nil); !errors.Is(err, xpath.ErrBudget) {
+	st = run.Step("last")
+	st.SelectXPath(xpath.MustCompile("//a[ancestor::a/ancestor::a]"), []byte(strings.Repeat("<a>", 9000)+strings.Repeat("</a>", 9000)))
+	st.End(nil)
+	if err := run.End(nil); !errors.Is(err, xpath.ErrBudget) || !strings.Contains(err.Error(), "step last") {
 		t.Errorf("the end of the run: %v", err)
 	}
 
 	// A deadline.
 	ctx, cancel := context.WithCancel(context.Background())
 	run = tr.Start(ctx, "w")
+	st = run.Step("s")
 	cancel()
-	if run.MatchXPath(xpath.MustCompile("//a[ancestor::a/ancestor::a]"), []byte(strings.Repeat("<a>", 9000)+strings.Repeat("</a>", 9000))) {
+	if st.MatchXPath(xpath.MustCompile("//a[ancestor::a/ancestor::a]"), []byte(strings.Repeat("<a>", 9000)+strings.Repeat("</a>", 9000))) {
 		t.Error("matched")
 	}
 	if err := run.End(nil); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "evaluating xpath") {
 		t.Errorf("a cancelled run: %v", err)
+	}
+
+	// No step (a durable engine's workflow code judging a called workflow's outputs): the
+	// budget still bounds the evaluation, and there is no run to fail.
+	var none *Step
+	start = time.Now()
+	if none.MatchJSONPath(jsonpath.MustParse("$..a[?count(@..a) > 99999]"), []byte(strings.Repeat(`{"a":`, 9000)+"1"+strings.Repeat("}", 9000))) {
+		t.Error("a nil step matched")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("a nil step's evaluation took %s", d)
 	}
 }

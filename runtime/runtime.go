@@ -42,7 +42,7 @@ const APIVersion3 = 3
 // APIVersion4 is referenced by generated code that runs its steps through a Flow (one
 // function per step, and Drive deciding which step runs next), evaluates JSONPath and XPath
 // criteria and selectors through its Run (bounded by the run's context and a budget:
-// Run.MatchJSONPath, Run.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
+// Step.MatchJSONPath, Step.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
 const APIVersion4 = 4
 
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
@@ -133,7 +133,7 @@ func (req *Request) fail(status int, reason string, err error) *StepError {
 }
 
 // Unmet reports that a success criterion did not hold for this response. When the criterion
-// did not hold because its evaluation was stopped (Run.MatchJSONPath), the error says why.
+// did not hold because its evaluation was stopped (Step.MatchJSONPath), the error says why.
 func (r *Response) Unmet(criterion string) error {
 	var why error
 	if ee := r.run.evalError(); ee != nil {

@@ -55,13 +55,13 @@ func criterionExpr(cr *ir.Criterion) *Statement {
 		return Qual(runtimePkg, "Found").Call(args...)
 	}
 	name := map[ir.CriterionKind]string{ir.Regex: "Regex", ir.JSONPath: "JSONPath", ir.XPath: "XPath"}[cr.Kind]
-	// JSONPath and XPath are evaluated by the run, within its context and a budget of work;
+	// JSONPath and XPath are evaluated by the step, within its context and a budget of work;
 	// a regex by the runtime package (ecmaregex bounds its own backtracking).
 	match := func(fn string) *Statement {
 		if cr.Kind == ir.Regex {
 			return Qual(runtimePkg, fn)
 		}
-		return Id("run").Dot(fn)
+		return Id("st").Dot(fn)
 	}
 	if cr.Template != nil {
 		return match("Match"+name+"Text").Call(stringExpr(cr.Template, nil), ctx)

@@ -27,11 +27,11 @@ func queryVars(f *File, p *ir.Program) {
 // boolean its type says.
 func selectExpr(v *ir.Value) *Statement {
 	ctx := contextExpr(v.Context)
-	// The run evaluates them, within its context and a budget of work.
+	// The step evaluates them, within its context and a budget of work.
 	if v.Query.Kind == ir.JSONPath {
-		return Id("run").Dot("SelectJSONPath").Call(Id(v.Query.Var), ctx)
+		return Id("st").Dot("SelectJSONPath").Call(Id(v.Query.Var), ctx)
 	}
-	sel := Id("run").Dot("SelectXPath").Call(Id(v.Query.Var), ctx)
+	sel := Id("st").Dot("SelectXPath").Call(Id(v.Query.Var), ctx)
 	switch v.Type.Kind {
 	case types.Float64:
 		return sel.Dot("Number").Call()
