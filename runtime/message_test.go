@@ -351,3 +351,65 @@ func TestChannelAddress(t *testing.T) {
 		t.Errorf("a wildcard value: %q, want an error", got)
 	}
 }
+
+// A Flow's Start runs before the first step: its subscription keeps the reply to the message
+// the first step publishes for the second step; an error of Start ends the run before any
+// step runs; nothing stays subscribed once RunFlow returns.
+func TestRunFlowStartListens(t *testing.T) {
+	type client struct {
+		rt     Transport
+		broker MessageTransport
+	}
+	type state struct{ got string }
+	var ran []string
+	flow := &Flow[client, state]{
+		Workflow: "order",
+		Steps: []FlowStep[client, state]{
+			{ID: "place", Method: "SEND", Run: func(c *client, st *Step, s *state) Outcome {
+				ran = append(ran, "place")
+				// The responder answers at once, before the receive step runs.
+				_, err := st.Publish(c.broker, &Publish{Channel: replies, Header: MessageHeader{"requestId": "r1"}, Payload: []byte(`{"ok":true}`)})
+				return Outcome{Err: err}
+			}},
+			{ID: "confirm", Method: "RECEIVE", Run: func(c *client, st *Step, s *state) Outcome {
+				ran = append(ran, "confirm")
+				m, err := st.Receive(c.broker, &Receive{Channel: replies, Match: byHeader("r1"), Timeout: 200 * time.Millisecond, Last: true})
+				if err != nil {
+					return Outcome{Err: err}
+				}
+				s.got = string(m.Payload)
+				return Outcome{}
+			}},
+		},
+		Transport: func(c *client) *Transport { return &c.rt },
+		Start: func(c *client, run *Run, s *state) error {
+			if c.broker == nil {
+				return MissingTransport("order", "orders")
+			}
+			return run.Listen(c.broker, "confirm", replies)
+		},
+	}
+
+	mem := newMem()
+	c := &client{broker: mem}
+	var s state
+	done, err := RunFlow(context.Background(), c, flow, &s)
+	if !done || err != nil {
+		t.Fatalf("RunFlow: done %v, err %v", done, err)
+	}
+	if s.got != `{"ok":true}` {
+		t.Errorf("confirm received %q, want the reply published by place", s.got)
+	}
+	if n := mem.open(); n != 0 {
+		t.Errorf("%d subscriptions open after the run", n)
+	}
+
+	ran = nil
+	_, err = RunFlow(context.Background(), &client{}, flow, &state{})
+	if !errors.Is(err, ErrNoTransport) {
+		t.Errorf("without a transport: %v, want ErrNoTransport", err)
+	}
+	if len(ran) > 0 {
+		t.Errorf("steps %v ran without a transport", ran)
+	}
+}
