@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -23,8 +22,6 @@ import (
 	"github.com/arazzogen/arazzogen/runtime"
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"golang.org/x/tools/txtar"
-	"gopkg.in/yaml.v3"
 )
 
 // The conformance suite of AsyncAPI steps: every case in testdata/conformance/async is
@@ -73,13 +70,6 @@ type scriptedMessage struct {
 	Delay string `yaml:"delay"`
 }
 
-type asyncCase struct {
-	name, pkg, dir, doc string
-	script              asyncScript
-}
-
-var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
-
 func repoRoot(t *testing.T) string {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -88,43 +78,12 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-func loadAsyncCases(t *testing.T) []*asyncCase {
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "testdata", "conformance", "async", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no AsyncAPI conformance cases: %v", err)
-	}
-	root := t.TempDir()
-	var cases []*asyncCase
-	for _, f := range files {
-		ar, err := txtar.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
+func loadAsyncCases(t *testing.T) []*scripted.Case[asyncScript] {
+	cases := scripted.LoadCases[asyncScript](t, filepath.Join(repoRoot(t), "testdata", "conformance", "async"), "a")
+	for _, c := range cases {
+		if len(c.Script.Runs) == 0 {
+			t.Fatalf("%s: case.yaml has no runs", c.Name)
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
-		c := &asyncCase{name: name, pkg: "a" + nonIdent.ReplaceAllString(strings.ToLower(name), ""), dir: filepath.Join(root, name)}
-		for _, af := range ar.Files {
-			p := filepath.Join(c.dir, filepath.FromSlash(af.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			switch af.Name {
-			case "case.yaml":
-				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
-				dec.KnownFields(true)
-				if err := dec.Decode(&c.script); err != nil {
-					t.Fatalf("%s: case.yaml: %v", name, err)
-				}
-			case "arazzo.yaml":
-				c.doc = p
-			}
-		}
-		if c.doc == "" || len(c.script.Runs) == 0 {
-			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
-		}
-		cases = append(cases, c)
 	}
 	return cases
 }
@@ -142,7 +101,7 @@ func goCmd(t *testing.T, dir string, args ...string) {
 
 // buildAsync generates every case with the arazzogen command into one module that uses
 // this repository and this module through replace directives, and builds the commands.
-func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(t *testing.T, mod, arazzogen string)) string {
+func buildAsync(t *testing.T, cases []*scripted.Case[asyncScript], extra ...func(t *testing.T, mod, arazzogen string)) string {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
@@ -156,7 +115,7 @@ func buildAsync(t *testing.T, cases []*asyncCase, extra ...func(t *testing.T, mo
 		t.Fatal(err)
 	}
 	for _, c := range cases {
-		generate(t, arazzogen, c.dir, filepath.Join(mod, c.pkg), c.pkg, c.doc)
+		generate(t, arazzogen, c.Dir, filepath.Join(mod, c.Pkg), c.Pkg, c.Doc)
 	}
 	for _, f := range extra {
 		f(t, mod, arazzogen)
@@ -208,10 +167,10 @@ func TestAsyncConformance(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Run("specification-example", func(t *testing.T) { spec.run(t, bin, b) })
 			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					for _, r := range c.script.Runs {
+				t.Run(c.Name, func(t *testing.T) {
+					for _, r := range c.Script.Runs {
 						t.Run(r.Name, func(t *testing.T) {
-							executeAsync(t, filepath.Join(bin, c.pkg), c.script.HTTP, c.script.Brokers, b, r)
+							executeAsync(t, filepath.Join(bin, c.Pkg), c.Script.HTTP, c.Script.Brokers, b, r)
 						})
 					}
 				})

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +19,6 @@ import (
 	"github.com/arazzogen/arazzogen/generator"
 	"github.com/arazzogen/arazzogen/internal/junittest"
 	"github.com/arazzogen/arazzogen/internal/scripted"
-	"golang.org/x/tools/txtar"
-	"gopkg.in/yaml.v3"
 )
 
 // script is case.yaml: the runs of one document.
@@ -63,54 +60,19 @@ type run struct {
 }
 
 type testCase struct {
-	name, pkg string
-	dir       string // where the case's files were written
-	doc       string // the Arazzo document's path
-	script    script
-	result    *generator.Result
+	*scripted.Case[script]
+	result *generator.Result
 }
-
-var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
 
 // loadCases writes out every file of every case: arazzo.yaml is the document generated, the
 // others what it names (OpenAPI descriptions, the Arazzo documents of its arazzo sources).
 func loadCases(t *testing.T) []*testCase {
-	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "conformance", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no conformance cases: %v", err)
-	}
-	root := t.TempDir()
 	var cases []*testCase
-	for _, f := range files {
-		ar, err := txtar.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range scripted.LoadCases[script](t, filepath.Join("..", "..", "testdata", "conformance"), "c") {
+		if len(c.Script.Runs) == 0 {
+			t.Fatalf("%s: case.yaml has no runs", c.Name)
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
-		c := &testCase{name: name, pkg: "c" + nonIdent.ReplaceAllString(strings.ToLower(name), ""), dir: filepath.Join(root, name)}
-		for _, af := range ar.Files {
-			p := filepath.Join(c.dir, filepath.FromSlash(af.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			switch af.Name {
-			case "case.yaml":
-				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
-				dec.KnownFields(true)
-				if err := dec.Decode(&c.script); err != nil {
-					t.Fatalf("%s: case.yaml: %v", name, err)
-				}
-			case "arazzo.yaml":
-				c.doc = p
-			}
-		}
-		if c.doc == "" || len(c.script.Runs) == 0 {
-			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs", name)
-		}
-		cases = append(cases, c)
+		cases = append(cases, &testCase{Case: c})
 	}
 	return cases
 }
@@ -132,17 +94,17 @@ func build(t *testing.T, cases []*testCase) string {
 	}
 	for _, c := range cases {
 		res, err := generator.Generate(context.Background(), generator.Config{
-			File: c.doc, Package: c.pkg, CLI: true, ImportPath: "example.com/conformance/" + c.pkg,
+			File: c.Doc, Package: c.Pkg, CLI: true, ImportPath: "example.com/conformance/" + c.Pkg,
 		})
 		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+			t.Fatalf("%s: %v", c.Name, err)
 		}
 		c.result = res
 		if res.HasErrors() {
 			continue
 		}
 		for _, f := range res.Files {
-			p := filepath.Join(mod, c.pkg, filepath.FromSlash(f.Path))
+			p := filepath.Join(mod, c.Pkg, filepath.FromSlash(f.Path))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -170,7 +132,7 @@ func TestConformance(t *testing.T) {
 	cases := loadCases(t)
 	bin := build(t, cases)
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			if c.result.HasErrors() {
 				var sb strings.Builder
 				for _, d := range c.result.Diags {
@@ -178,8 +140,8 @@ func TestConformance(t *testing.T) {
 				}
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
-			for _, r := range c.script.Runs {
-				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r) })
+			for _, r := range c.Script.Runs {
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.Pkg), c, r) })
 			}
 		})
 	}

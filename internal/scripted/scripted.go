@@ -1,6 +1,6 @@
 // Package scripted is the HTTP server of the conformance suites: it answers the requests a
 // generated workflow sends with scripted responses, in order, and records every request
-// that differs from the script.
+// that differs from the script. LoadCases unpacks the suites' cases.
 package scripted
 
 import (
@@ -9,10 +9,17 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
+	"testing"
 	"time"
+
+	"golang.org/x/tools/txtar"
+	"gopkg.in/yaml.v3"
 )
 
 // ServerVar stands for the scripted server's URL in a run's arguments, inputs and responses
@@ -140,4 +147,64 @@ func Normalize(v any) any {
 	var out any
 	_ = json.Unmarshal(b, &out)
 	return out
+}
+
+// Case is a conformance case unpacked from its txtar archive.
+type Case[S any] struct {
+	Name string // the archive's name without .txtar
+	Pkg  string // a Go package name for it: a prefix and the name's letters and digits
+	Dir  string // where its files were written
+	Doc  string // its arazzo.yaml, the document generated
+	// Script is its case.yaml, decoded strictly (an unknown field is an error).
+	Script S
+}
+
+var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
+
+// LoadCases writes out every file of every case in dir (*.txtar) under a temporary
+// directory of t, a directory per case: arazzo.yaml is the document generated, case.yaml
+// the script, the others what the document names. Each case needs both; pkgPrefix starts
+// the cases' package names.
+func LoadCases[S any](t testing.TB, dir, pkgPrefix string) []*Case[S] {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no conformance cases in %s: %v", dir, err)
+	}
+	root := t.TempDir()
+	var cases []*Case[S]
+	for _, f := range files {
+		ar, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
+		c := &Case[S]{Name: name, Pkg: pkgPrefix + nonIdent.ReplaceAllString(strings.ToLower(name), ""), Dir: filepath.Join(root, name)}
+		script := false
+		for _, af := range ar.Files {
+			p := filepath.Join(c.Dir, filepath.FromSlash(af.Name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			switch af.Name {
+			case "case.yaml":
+				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
+				dec.KnownFields(true)
+				if err := dec.Decode(&c.Script); err != nil {
+					t.Fatalf("%s: case.yaml: %v", name, err)
+				}
+				script = true
+			case "arazzo.yaml":
+				c.Doc = p
+			}
+		}
+		if c.Doc == "" || !script {
+			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml", name)
+		}
+		cases = append(cases, c)
+	}
+	return cases
 }
