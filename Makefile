@@ -44,10 +44,12 @@ check:
 	cd mcp && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
-## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; ends with the summary line (BENCHMARKS.md)
+## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; a generated Temporal workflow vs a hand-written one; each part ends with its summary line (BENCHMARKS.md)
 BENCHFLAGS ?=
+DURABLEBENCHFLAGS ?=
 bench:
 	$(GO) run ./bench/cmd/benchreport $(BENCHFLAGS)
+	cd temporal && $(GO) run ./internal/cmd/benchdurable $(DURABLEBENCHFLAGS)
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:

@@ -181,7 +181,9 @@ func TestKilledWorkerResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if submits, polls := api.Counts(); submits != 1 || polls != renders+1 {
+	submits, polls = api.Counts()
+	t.Logf("the run completed on worker 2: the reports API got %d submission(s) and %d poll(s) in all", submits, polls)
+	if submits != 1 || polls != renders+1 {
 		t.Errorf("the reports API got %d submission(s) and %d poll(s); want 1 and %d", submits, polls, renders+1)
 	}
 
@@ -221,6 +223,7 @@ func TestKilledWorkerResumes(t *testing.T) {
 	if historyShows(t, history, reportsapi.Token) {
 		t.Error("the history shows the API token")
 	}
+	t.Logf("temporal workflow show -w %s: %d bytes of history, no plaintext token", run.ID(), len(history))
 	// ARAZZOGEN_RECORD_HISTORY=FILE keeps the history for the replay test
 	// (testdata/render-report.history.json).
 	if path := os.Getenv("ARAZZOGEN_RECORD_HISTORY"); path != "" {

@@ -99,9 +99,10 @@ func stateType(f *File, w *ir.Workflow) {
 	for i, fl := range w.Outputs.Fields {
 		fields = append(fields, kv(fl.GoName, valueExpr(w.OutputValues[i])).Op(",").Add(srcComment(w.OutputValues[i])))
 	}
-	f.Func().Params(Id("s").Op("*").Id(w.State)).Id(w.StateNames.Outputs).Params().Op("*").Id(w.Outputs.GoName).Block(
-		Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...))),
-	)
+	f.Func().Params(Id("s").Op("*").Id(w.State)).Id(w.StateNames.Outputs).Params().Op("*").Id(w.Outputs.GoName).BlockFunc(func(g *Group) {
+		noStep(g, w.OutputValues...)
+		g.Return(Op("&").Id(w.Outputs.GoName).Add(Custom(Options{Open: "{", Close: "}", Multi: true}, fields...)))
+	})
 	f.Line()
 }
 
@@ -254,6 +255,7 @@ func callValue(w *ir.Workflow, call *ir.Call, dependsOn bool) *Statement {
 	}
 	items = append(items,
 		kv("Inputs", Func().Params(Id("s").Op("*").Id(w.State)).Params(Any(), Error()).BlockFunc(func(g *Group) {
+			noStep(g, call.Args...)
 			prep, lit := callArgs(call, func(err Code) *Statement { return Return(Nil(), err) })
 			for _, c := range prep {
 				g.Add(c)
@@ -626,6 +628,26 @@ func valueUsesResponse(v *ir.Value) bool {
 		}
 	}
 	return false
+}
+
+// noStep declares a nil step st where values are computed outside a step (a workflow's
+// outputs, the inputs of a called workflow) and one of them is a Selector Object, which is
+// evaluated by a step: a nil one evaluates within the budget of work only.
+func noStep(g *Group, vals ...*ir.Value) {
+	if slices.ContainsFunc(vals, valueSelects) {
+		g.Var().Id("st").Op("*").Qual(runtimePkg, "Step").Comment("no step here: selectors are evaluated within their budget only")
+	}
+}
+
+// valueSelects reports whether v is or holds a Selector Object.
+func valueSelects(v *ir.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ir.VSelect {
+		return true
+	}
+	return slices.ContainsFunc(v.Parts, valueSelects) || slices.ContainsFunc(v.Elems, valueSelects) || valueSelects(v.Context)
 }
 
 // delay renders a number of seconds as a time.Duration, to the millisecond.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,6 +53,16 @@ func TestDemoDurable(t *testing.T) {
 			t.Errorf("demo output lacks %s:\n%s", want, out.String())
 		}
 	}
+	// The traces are those of make demo, line for line.
+	demo := exec.CommandContext(ctx, "go", "run", "./examples/demo")
+	demo.Dir = filepath.Join("..", "..", "..", "..")
+	want, err := demo.Output()
+	if err != nil {
+		t.Fatalf("make demo: %v", err)
+	}
+	if got, want := traces(out.String()), traces(string(want)); strings.Count(want, "▶") != 5 || got != want {
+		t.Errorf("traces differ from make demo's\n--- demo-durable\n%s\n--- demo\n%s", got, want)
+	}
 	for _, secret := range []string{
 		fakeapi.PrismaticRefreshToken, fakeapi.PrismaticAccessToken, fakeapi.PrismaticNextRefreshToken,
 		fakeapi.AirbyteClientSecret, fakeapi.AirbyteAccessToken, fakeapi.PipedreamConnectToken,
@@ -60,4 +71,22 @@ func TestDemoDurable(t *testing.T) {
 			t.Errorf("demo output shows the secret %s:\n%s", secret, out.String())
 		}
 	}
+}
+
+// traces keeps the lines of the workflows' traces, from the first workflow on, without blank
+// lines and the lines about Temporal (workflow IDs, links into the UI).
+func traces(out string) string {
+	var b strings.Builder
+	started := false
+	for line := range strings.Lines(out) {
+		started = started || strings.HasPrefix(line, "▶")
+		if !started || strings.TrimSpace(line) == "" || strings.HasPrefix(line, "  workflow ID: ") {
+			continue
+		}
+		if strings.HasPrefix(line, "Workflow runs") {
+			break
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
