@@ -26,9 +26,9 @@ test:
 	cd mcp && $(GO) test ./...
 	cd temporal && $(GO) test ./...
 
-## generate: regenerate the committed example code
+## generate: regenerate the committed example code (and the fan-out benchmark's workflows)
 generate:
-	$(GO) generate ./examples/...
+	$(GO) generate ./examples/... ./bench/...
 	cd mcp && $(GO) generate ./examples/...
 	cd temporal && $(GO) generate ./internal/...
 
@@ -44,12 +44,12 @@ check:
 	cd mcp && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
-## bench: generated workflows vs hand-written net/http and the libopenapi engine; corpus generation vs the libopenapi parse floor; a generated Temporal workflow vs a hand-written one; each part ends with its summary line (BENCHMARKS.md)
+## bench: generated workflows vs hand-written net/http and the libopenapi engine; a fan-out with and without -parallel; corpus generation vs the libopenapi parse floor; a generated Temporal workflow vs a hand-written one; each part ends with its summary line (BENCHMARKS.md)
 BENCHFLAGS ?=
 DURABLEBENCHFLAGS ?=
 bench:
-	$(GO) run ./bench/cmd/benchreport $(BENCHFLAGS)
 	cd temporal && $(GO) run ./internal/cmd/benchdurable $(DURABLEBENCHFLAGS)
+	$(GO) run ./bench/cmd/benchreport $(BENCHFLAGS)
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:

@@ -419,7 +419,7 @@ func executeAsync(t *testing.T, bin string, httpSources, brokerSources []string,
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range srv.Problems() {
+	for _, p := range srv.Problems(true) {
 		t.Error(p)
 	}
 	resp.mu.Lock()

@@ -44,6 +44,11 @@ type Config struct {
 	// Temporal workflows; it imports github.com/arazzogen/arazzogen/temporal, a module of
 	// its own.
 	Temporal bool
+	// Parallel runs steps that the compiler proves independent at once: consecutive
+	// operation steps without actions that no action runs and that do not read one another's
+	// outputs (runtime.FlowStep.Group). Otherwise steps run one after the other, in
+	// document order.
+	Parallel bool
 	// ImportPath is the import path of the generated package; the commands and the Temporal
 	// package need it.
 	ImportPath string
@@ -191,7 +196,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows, Temporal: cfg.Temporal, MCP: cfg.MCP}, diags)
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows, Temporal: cfg.Temporal, MCP: cfg.MCP, Parallel: cfg.Parallel}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -218,5 +219,46 @@ func TestMultipart(t *testing.T) {
 	}
 	if b, ct, err := MultipartBody(json.RawMessage(`{"a":"b"}`)); err != nil || !strings.Contains(string(b), "name=\"a\"\r\n\r\nb\r\n") || ct == "" {
 		t.Errorf("MultipartBody = %q, %q, %v", b, ct, err)
+	}
+}
+
+// An Encoding Object's contentType may list several media types and ranges; each part
+// carries the one that fits its value, never the list.
+func TestMultipartContentTypeList(t *testing.T) {
+	// Values reach a part through JSON, so they are text: signatures that are valid UTF-8.
+	gif := "GIF89a\x01\x00\x01\x00"
+	pdf := "%PDF-1.7\n"
+	for _, c := range []struct {
+		name, list string
+		value      any
+		want       []string
+	}{
+		{"gif among files", "application/pdf, image/jpeg, image/gif", gif, []string{"image/gif"}},
+		{"pdf among files", "image/jpeg, application/pdf, image/gif", pdf, []string{"application/pdf"}},
+		{"unrecognized text: the first", "application/pdf, image/jpeg, image/png", "PDF-CONTENT", []string{"application/pdf"}},
+		{"a range gives the recognized type", "image/*", gif, []string{"image/gif"}},
+		{"text in a list with text/plain", "image/png, text/plain", "hello", []string{"text/plain"}},
+		{"an object takes the JSON type", "text/plain, application/json", json.RawMessage(`{"a":1}`), []string{"application/json"}},
+		{"a string is not JSON when another type is allowed", "application/json, image/png", "abc", []string{"image/png"}},
+		{"each item its own", "image/gif, application/pdf", []string{pdf, gif}, []string{"application/pdf", "image/gif"}},
+		{"nothing recognized under a range", "image/*", "abc", []string{"application/octet-stream"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var m Multipart
+			m.AddValue("f", c.value, Encoding{ContentType: c.list})
+			var got []string
+			for _, p := range m.parts {
+				got = append(got, p.contentType)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("part types %q, want %q", got, c.want)
+			}
+		})
+	}
+	var f Form
+	f.AddValue("meta", json.RawMessage(`{"a":1}`), Encoding{ContentType: "application/json, text/plain"})
+	f.AddValue("note", "x y", Encoding{ContentType: "application/json, text/plain"})
+	if b, _ := f.Encode(); string(b) != "meta=%7B%22a%22%3A1%7D&note=x+y" {
+		t.Errorf("form %s", b)
 	}
 }

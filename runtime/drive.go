@@ -22,6 +22,9 @@ type Flow[C, S any] struct {
 	Steps      []FlowStep[C, S]
 	DependsOn  []*Call[C, S] // workflows run first
 	RetrySlots int           // the number of retry actions, each with its own budget
+	// Defaults gives the optional inputs in s that were not given (nil) their schema
+	// defaults, before anything runs; nil when no input has a default.
+	Defaults func(s *S) error
 	// Secrets returns the secret values the state holds (secret inputs, the outputs of
 	// called workflows and steps that are secret), to be redacted from errors and events;
 	// nil when the workflow has none.
@@ -68,6 +71,14 @@ type FlowStep[C, S any] struct {
 	// writes (its outputs): a step run elsewhere gets the state it needs and gives back its
 	// own part, and steps that neither read nor write each other's values can run at once.
 	Reads, Writes func(dst, src *S)
+	// Group is set on the first step of a group of steps that may run at once (arazzogen
+	// -parallel): the number of steps, this one and those that follow it, in the group.
+	// The compiler groups only operation steps that have no actions, that no action runs
+	// and that do not read one another's outputs, so that running them at once decides
+	// nothing Drive would decide: each goes on to the next step when it succeeds, and the
+	// workflow fails when one fails. RunFlow runs a group's steps at once (Group); an
+	// engine that cannot runs them one after the other.
+	Group int
 }
 
 // Call runs another workflow of the package: a workflowId step, a dependsOn entry, or a
@@ -142,15 +153,30 @@ func Take(i int) []int {
 }
 
 // Failed is the outcome of a step that failed with err; resp is its response, when there
-// was one, whose Retry-After header a retry honours.
+// was one, whose Retry-After header a retry or a goto's poll wait honours.
 func Failed(err error, resp *Response) Outcome {
 	o := Outcome{Err: err}
-	if resp != nil {
-		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
-			o.RetryAfter, o.HasRetryAfter = min(d, MaxRetryWait), true
-		}
-	}
+	o.retryAfter(resp)
 	return o
+}
+
+// Succeeded is the outcome of a step that succeeded and whose success action number i
+// applies; resp is its response, whose Retry-After header the wait before a step that a
+// goto action runs again honours.
+func Succeeded(i int, resp *Response) Outcome {
+	o := Outcome{Actions: Take(i)}
+	o.retryAfter(resp)
+	return o
+}
+
+// retryAfter records the Retry-After header of resp (nil for none).
+func (o *Outcome) retryAfter(resp *Response) {
+	if resp == nil {
+		return
+	}
+	if d, ok := RetryAfter(resp.Header, time.Now()); ok {
+		o.RetryAfter, o.HasRetryAfter = min(d, MaxRetryWait), true
+	}
 }
 
 // Position is where Drive is in a flow: the step to run next and the counters that bound
@@ -160,9 +186,12 @@ type Position struct {
 	Step    int   // index of the step to run next
 	Again   bool  // Step runs again as a retry: the step it continues stays open
 	Retries []int // the budget spent by each retry action since its step last succeeded
-	Runs    int   // how often steps that can repeat have run
-	Resume  int   // the Resume number of the retry waiting for a step to succeed; 0 for none
-	Started bool  // the dependsOn workflows have run
+	Runs    []int // how often each step that can repeat has run, by index
+	// Poll is set when a goto action made Step the next step: the wait before it runs
+	// again, when it has run already, reads the response that led to the goto.
+	Poll    *PollWait `json:",omitempty"`
+	Resume  int       // the Resume number of the retry waiting for a step to succeed; 0 for none
+	Started bool      // the dependsOn workflows have run
 }
 
 // Engine runs what Drive decides. RunFlow's engine runs in process; a durable engine runs
@@ -180,15 +209,29 @@ type Engine[C, S any] interface {
 	// Call runs another workflow: a dependsOn entry when step is -1, else an action of
 	// step number step (inside it when inStep is set: a retry's call).
 	Call(call *Call[C, S], step int, inStep bool) error
+	// Poll waits before step i runs again because a goto action jumped to it, when it has
+	// run already (see PollWait); an error stops the run with it.
+	Poll(i int, w PollWait) error
 	// Jump is told when an action makes the flow go on at p.Step rather than the next
 	// step (loops go through it); an error stops the run with it.
 	Jump(p *Position) error
 }
 
+// A GroupEngine is an Engine that can run a group of steps (FlowStep.Group) at once.
+// Drive runs the group's steps one after the other with an engine that is not one.
+type GroupEngine interface {
+	// ExecGroup begins, runs and ends steps first to first+n-1 at once, and returns nil
+	// when every one succeeded. Otherwise it returns the error of the earliest step in
+	// document order that failed on its own account (not because another's failure
+	// cancelled it), and leaves that step open, as Drive leaves a failed step.
+	ExecGroup(first, n int) error
+}
+
 // Drive runs flow f from p with engine e, following the steps' actions: the success
 // action that applies, else the next step; the failure action that applies (a retry only
 // while its budget lasts), else the workflow fails with the step's error. maxRuns bounds
-// the runs of steps that can repeat.
+// the runs of each step that can repeat; a step that a goto action runs again when it has
+// run already waits first (Engine.Poll), so that a poll loop does not hammer the server.
 //
 // done reports whether the workflow reached its end, so that its outputs are due: err is
 // then nil, or the failure an end action finished with. When done is false, err is why
@@ -208,15 +251,36 @@ func Drive[C, S any](f *Flow[C, S], e Engine[C, S], p *Position, maxRuns int) (d
 		}
 		p.Started = true
 	}
+	ge, groups := e.(GroupEngine)
 	for p.Step < len(f.Steps) {
 		i := p.Step
 		st := &f.Steps[i]
+		if n := min(st.Group, len(f.Steps)-i); groups && n > 1 && !p.Again && p.Resume == 0 {
+			// The group's steps have no actions and none is an action's target: when they
+			// all succeed the flow goes on after them, when one fails it fails.
+			if err := ge.ExecGroup(i, n); err != nil {
+				return false, err
+			}
+			p.Step = i + n
+			continue
+		}
 		e.Begin(i, p.Again)
 		p.Again = false
+		poll := p.Poll
+		p.Poll = nil
 		if st.Target {
-			p.Runs++
-			if p.Runs > maxRuns {
+			if len(p.Runs) < len(f.Steps) {
+				p.Runs = append(p.Runs, make([]int, len(f.Steps)-len(p.Runs))...)
+			}
+			p.Runs[i]++
+			if p.Runs[i] > maxRuns {
 				return false, TooManyRuns(f.Workflow, st.ID, maxRuns)
+			}
+			if poll != nil && p.Runs[i] > 1 {
+				poll.Runs = p.Runs[i] - 1
+				if err := e.Poll(i, *poll); err != nil {
+					return false, err
+				}
 			}
 		}
 		o := e.Exec(i)
@@ -251,6 +315,7 @@ func Drive[C, S any](f *Flow[C, S], e Engine[C, S], p *Position, maxRuns int) (d
 				return true, nil
 			}
 			p.Step = f.index(a.Step)
+			p.Poll = &PollWait{RetryAfter: o.RetryAfter, HasRetryAfter: o.HasRetryAfter}
 			if err := e.Jump(p); err != nil {
 				return false, err
 			}
@@ -306,6 +371,7 @@ func Drive[C, S any](f *Flow[C, S], e Engine[C, S], p *Position, maxRuns int) (d
 				return true, nil
 			}
 			p.Step = f.index(a.Step)
+			p.Poll = &PollWait{RetryAfter: o.RetryAfter, HasRetryAfter: o.HasRetryAfter}
 		}
 		if err := e.Jump(p); err != nil {
 			return false, err
@@ -348,6 +414,11 @@ func (f *Flow[C, S]) resumes(resume int, id string) int {
 func RunFlow[C, S any](ctx context.Context, c *C, f *Flow[C, S], s *S) (done bool, err error) {
 	run := f.Transport(c).Start(ctx, f.Workflow)
 	defer func() { err = run.End(err) }()
+	if f.Defaults != nil {
+		if err := f.Defaults(s); err != nil {
+			return false, err
+		}
+	}
 	e := &localEngine[C, S]{c: c, f: f, s: s, run: run}
 	e.secrets()
 	if f.Start != nil {
@@ -384,23 +455,42 @@ func (e *localEngine[C, S]) Begin(i int, again bool) {
 	}
 }
 
-func (e *localEngine[C, S]) Exec(i int) Outcome {
+func (e *localEngine[C, S]) Exec(i int) Outcome { return e.exec(i, e.st) }
+
+// exec runs step i once as st.
+func (e *localEngine[C, S]) exec(i int, st *Step) Outcome {
 	fs := &e.f.Steps[i]
 	if fs.Call == nil {
-		return fs.Run(e.c, e.st, e.s)
+		return fs.Run(e.c, st, e.s)
 	}
 	in, err := fs.Call.Inputs(e.s)
 	if err != nil {
-		return fs.Finish(e.st, e.s, nil, err)
+		return fs.Finish(st, e.s, nil, err)
 	}
-	ctx := e.st.Context()
+	ctx := st.Context()
 	if fs.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, fs.Timeout)
 		defer cancel()
 	}
 	out, err := fs.Call.Run(e.c, ctx, in)
-	return fs.Finish(e.st, e.s, out, err)
+	return fs.Finish(st, e.s, out, err)
+}
+
+// ExecGroup runs the steps of a group in goroutines of a Group. They write disjoint
+// fields of the state (each its own outputs) and read none that another writes.
+func (e *localEngine[C, S]) ExecGroup(first, n int) error {
+	g := e.run.Group()
+	for i := first; i < first+n; i++ {
+		g.Go(e.f.Steps[i].ID, func(st *Step) error {
+			o := e.exec(i, st)
+			if o.Err == nil {
+				st.End(nil)
+			}
+			return o.Err
+		})
+	}
+	return g.Wait()
 }
 
 func (e *localEngine[C, S]) End(_ int, err error) { e.st.End(err) }
@@ -429,6 +519,10 @@ func (e *localEngine[C, S]) Call(call *Call[C, S], step int, inStep bool) error 
 	return nil
 }
 
+func (e *localEngine[C, S]) Poll(_ int, w PollWait) error {
+	return e.st.pause(w.Delay(e.f.Transport(e.c).PollInterval))
+}
+
 func (e *localEngine[C, S]) Jump(*Position) error { return nil }
 
 // WaitFor reports that step st is about to be tried again and sleeps for delay before
@@ -440,15 +534,5 @@ func WaitFor(st *Step, attempt int, cause error, delay time.Duration) error {
 		return err
 	}
 	st.Retry(attempt, delay, cause)
-	if delay == 0 {
-		return st.Err()
-	}
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-st.Context().Done():
-		return st.Err()
-	}
+	return st.pause(delay)
 }

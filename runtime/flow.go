@@ -25,6 +25,70 @@ func Unmet(workflow, step, criterion string) error {
 	return &StepError{Workflow: workflow, Step: step, Reason: "success criterion not met: " + criterion, Criterion: criterion}
 }
 
+// DefaultPollInterval is the wait before a step that a goto action runs again (a poll loop:
+// goto back to the step until a status is reached), before its second run. Each further run
+// waits half as long again (1s, 1.5s, 2.25s, …) up to MaxPollInterval; a Retry-After header
+// on the response that led to the goto wins. Generated clients start with it
+// (WithPollInterval changes it, the command's -poll-interval too).
+const DefaultPollInterval = time.Second
+
+// MaxPollInterval caps the growing wait between runs of a polled step (an interval set
+// longer than it is used as it is).
+const MaxPollInterval = 30 * time.Second
+
+// PollDelay is the wait before the next run of a step that has run runs times so far, for a
+// first interval: interval, growing by half per further run up to MaxPollInterval (or
+// interval, when that is longer). It is 0 for a step that has not run yet, or interval 0.
+func PollDelay(interval time.Duration, runs int) time.Duration {
+	if runs < 1 || interval <= 0 {
+		return 0
+	}
+	limit := max(MaxPollInterval, interval)
+	d := float64(interval)
+	for i := 1; i < runs && d < float64(limit); i++ {
+		d *= 1.5
+	}
+	return min(time.Duration(d), limit)
+}
+
+// PollWait is what decides the wait before a step that a goto action runs again, when it
+// has run already in the workflow call (a poll loop: goto back to the step until a status
+// is reached), so that a server polled in a loop is never hammered. Drive hands it to the
+// Engine, which waits for Delay of the client's poll interval: in process on a timer that
+// the step's context ends, on a durable engine on a durable timer.
+type PollWait struct {
+	Runs int // how often the step has run in this workflow call so far (1 or more)
+	// RetryAfter is the delay a Retry-After header of the response that led to the goto
+	// asked for (at most MaxRetryWait), when HasRetryAfter is set.
+	RetryAfter    time.Duration `json:",omitempty"`
+	HasRetryAfter bool          `json:",omitempty"`
+}
+
+// Delay is the wait for a first poll interval: the Retry-After the server asked for, else
+// interval growing with the runs (see PollDelay).
+func (w PollWait) Delay(interval time.Duration) time.Duration {
+	if w.HasRetryAfter {
+		return min(max(w.RetryAfter, 0), MaxRetryWait)
+	}
+	return PollDelay(interval, w.Runs)
+}
+
+// pause sleeps for d unless the step's context ends first; it returns st.Err() then (the
+// *StepError naming the step), and also when d is 0 and the context has ended already.
+func (s *Step) pause(d time.Duration) error {
+	if d <= 0 {
+		return s.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-s.ctx.Done():
+		return s.Err()
+	}
+}
+
 // MaxRetryWait bounds the wait a server's Retry-After header can ask for.
 const MaxRetryWait = 10 * time.Minute
 
@@ -89,6 +153,24 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
+}
+
+// Empty reports whether a value is no value for a path parameter: nil, a nil pointer, JSON
+// null, an empty string, or an empty array or object.
+func Empty(v any) bool {
+	s := flatten(v)
+	return s.kind == undefined || s.kind == scalar && s.text == ""
+}
+
+// NoPathValue is the error of a step whose path parameter name has no value (src is the
+// expression that was to give it): the request is not sent, since a path with an empty
+// segment names another resource ("/carts//items").
+func NoPathValue(workflow, step, method, path, name, src string) error {
+	reason := fmt.Sprintf("path parameter %s has no value", name)
+	if src != "" {
+		reason += fmt.Sprintf(" (%s is null or empty)", src)
+	}
+	return &StepError{Workflow: workflow, Step: step, Method: method, Path: path, Reason: reason + "; the request was not sent"}
 }
 
 // Ptr returns a pointer to v, for an optional input set from a required value.

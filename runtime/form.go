@@ -62,7 +62,7 @@ func (f *Form) AddValue(name string, v any, enc Encoding) {
 		f.addEscaped(strings.TrimPrefix(q.String(), "?"))
 		return
 	}
-	if enc.ContentType != "" && isJSONType(enc.ContentType) {
+	if allowed := mediaTypeList(enc.ContentType); jsonMediaType(allowed) != "" && (len(allowed) == 1 || flatten(v).kind == object) {
 		if flatten(v).kind == undefined {
 			return
 		}

@@ -17,9 +17,9 @@ import (
 // implements (the module github.com/arazzogen/arazzogen/broker has adapters for NATS and
 // Kafka), and the step methods that publish a message and wait for one.
 
-// APIVersion5 is referenced by generated code that sends or receives messages (AsyncAPI
+// APIVersion6 is referenced by generated code that sends or receives messages (AsyncAPI
 // steps): Message, MessageTransport, Run.Listen, Step.Publish and Step.Receive.
-const APIVersion5 = 5
+const APIVersion6 = 6
 
 // Message is one message on a channel of a message broker: what an AsyncAPI send step
 // publishes, or what a receive step gets.

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -43,9 +45,13 @@ func (m *Multipart) AddValue(name string, v any, enc Encoding) {
 		}
 		return
 	}
-	if enc.ContentType != "" && isJSONType(enc.ContentType) {
-		m.parts = append(m.parts, formPart{name: name, contentType: enc.ContentType, data: compactJSON(raw)})
-		return
+	allowed := mediaTypeList(enc.ContentType)
+	if len(allowed) > 0 {
+		if ct := jsonMediaType(allowed); ct != "" && (len(allowed) == 1 || raw[0] == '{' || raw[0] == '[') {
+			// A JSON media type the value fits as a whole: one JSON part.
+			m.parts = append(m.parts, formPart{name: name, contentType: ct, data: compactJSON(raw)})
+			return
+		}
 	}
 	var values []json.RawMessage
 	if raw[0] == '[' {
@@ -55,15 +61,102 @@ func (m *Multipart) AddValue(name string, v any, enc Encoding) {
 	}
 	for _, it := range values {
 		it = bytes.TrimSpace(it)
-		p := formPart{name: name, contentType: enc.ContentType}
+		p := formPart{name: name}
 		switch {
-		case len(it) > 0 && (it[0] == '{' || it[0] == '[') && enc.ContentType == "":
-			p.contentType, p.data = "application/json", compactJSON(it)
+		case len(it) > 0 && (it[0] == '{' || it[0] == '['):
+			p.data = compactJSON(it)
+			p.contentType = "application/json"
+			if len(allowed) > 0 {
+				p.contentType = partType(allowed, p.data, true)
+			}
 		default:
 			p.data = []byte(jsonItemText(it))
+			if len(allowed) > 0 {
+				p.contentType = partType(allowed, p.data, false)
+			}
 		}
 		m.parts = append(m.parts, p)
 	}
+}
+
+// mediaTypeList splits an Encoding Object's contentType, which OpenAPI allows to be a
+// comma-separated list of media types and ranges ("image/png, image/jpeg", "image/*"), into
+// its entries.
+func mediaTypeList(s string) []string {
+	if !strings.Contains(s, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		return []string{s}
+	}
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// jsonMediaType is the first JSON media type of a list, or "".
+func jsonMediaType(allowed []string) string {
+	for _, a := range allowed {
+		if isJSONType(a) {
+			return a
+		}
+	}
+	return ""
+}
+
+// partType chooses the Content-Type of one part among the media types an Encoding Object
+// allows: a part carries one media type, never the list. It is the first entry that fits
+// the data: a JSON type for structured data; for other data, the type its content is
+// recognized as (http.DetectContentType: "image/png", "application/pdf", "text/plain"), or
+// a range covering it ("image/*", which then gives the recognized type). Without a fit it
+// is the first entry that is no range, else the recognized type, else
+// application/octet-stream.
+func partType(allowed []string, data []byte, structured bool) string {
+	if len(allowed) == 1 && !strings.Contains(allowed[0], "*") {
+		return allowed[0]
+	}
+	if structured {
+		if ct := jsonMediaType(allowed); ct != "" {
+			return ct
+		}
+	}
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+	if structured {
+		sniffed = "application/json"
+	}
+	for _, a := range allowed {
+		mt, _, err := mime.ParseMediaType(a)
+		if err != nil {
+			continue
+		}
+		switch {
+		case mt == sniffed:
+			return a
+		case mt == "*/*" || strings.HasSuffix(mt, "/*") && strings.HasPrefix(sniffed, strings.TrimSuffix(mt, "*")):
+			return sniffed
+		}
+	}
+	for _, a := range allowed {
+		if !strings.Contains(a, "*") && !isJSONType(a) {
+			return a
+		}
+	}
+	for _, a := range allowed {
+		if !strings.Contains(a, "*") {
+			return a
+		}
+	}
+	if sniffed != "" && sniffed != "text/plain" {
+		return sniffed
+	}
+	if strings.HasPrefix(allowed[0], "text/") {
+		return "text/plain"
+	}
+	return "application/octet-stream"
 }
 
 func compactJSON(raw []byte) []byte {

@@ -23,8 +23,9 @@ import (
 // values the run was told are secret. The concrete URL and body excerpts are there for
 // traces, redacted too, through the methods RequestEvent.URL and BodyExcerpt.
 //
-// Methods may be called concurrently for different runs. Embed NopObserver to implement
-// only some of them.
+// Methods may be called concurrently for different runs, and for different steps of one
+// run whose steps run at once (arazzogen -parallel: see Group for the order of their
+// events). Embed NopObserver to implement only some of them.
 type Observer interface {
 	WorkflowStart(ctx context.Context, e WorkflowEvent) context.Context
 	WorkflowEnd(ctx context.Context, e WorkflowEvent)
@@ -549,9 +550,12 @@ func (r *Run) secretList() []string {
 
 // Step begins a step, reporting StepStart. End it with Step.End; a step still open when
 // the run ends is ended with the run's error.
-func (r *Run) Step(name string) *Step {
+func (r *Run) Step(name string) *Step { return r.step(r.ctx, name) }
+
+// step begins a step whose context derives from ctx: the run's, or a Group's.
+func (r *Run) step(ctx context.Context, name string) *Step {
 	start := time.Now()
-	ctx := r.obs.StepStart(r.ctx, StepEvent{Workflow: r.workflow, Step: name})
+	ctx = r.obs.StepStart(ctx, StepEvent{Workflow: r.workflow, Step: name})
 	r.mu.Lock()
 	var s *Step
 	if r.nSteps < len(r.steps) {

@@ -4,14 +4,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Decode stores the value found at the JSON Pointer tokens in the response body into dst
 // (a pointer to the output's Go type). A pointer that finds nothing leaves dst unchanged,
 // as an interpreter would yield no value; a body that is not JSON, or a value of the wrong
 // type, is an error.
-func (r *Response) Decode(dst any, tokens ...string) error {
+func (r *Response) Decode(dst any, tokens ...string) error { return r.decode(dst, tokens, false) }
+
+// Require is Decode for a value the response schema requires: a response that lacks it
+// fails the step with an error naming it, rather than leaving dst at its zero value. null
+// fails too unless dst can hold it (a pointer, slice, map or raw JSON: the schema allows
+// null there).
+func (r *Response) Require(dst any, tokens ...string) error { return r.decode(dst, tokens, true) }
+
+func (r *Response) decode(dst any, tokens []string, required bool) error {
 	if !r.validJSON() {
 		return r.Fail("response body is not valid JSON", errSyntax)
 	}
@@ -19,8 +29,13 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 	if err != nil {
 		return r.Fail("response body is not valid JSON", err)
 	}
-	if !found {
+	switch {
+	case !found && required:
+		return r.Fail(fmt.Sprintf("%s is absent, and the response schema requires it", pointerString(tokens)), nil)
+	case !found:
 		return nil
+	case required && string(raw) == "null" && !holdsNull(dst):
+		return r.Fail(fmt.Sprintf("%s is null, and the response schema does not allow null there", pointerString(tokens)), nil)
 	}
 	if decodeScalar(raw, dst) {
 		return nil
@@ -29,6 +44,25 @@ func (r *Response) Decode(dst any, tokens ...string) error {
 		return r.Fail(fmt.Sprintf("cannot decode %s", pointerString(tokens)), err)
 	}
 	return nil
+}
+
+// holdsNull reports whether *dst can hold JSON null as something other than its zero value.
+func holdsNull(dst any) bool {
+	switch dst.(type) {
+	case *json.RawMessage:
+		return true
+	case *string, *int64, *int32, *float64, *bool:
+		return false
+	}
+	t := reflect.TypeOf(dst)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return false
+	}
+	switch t.Elem().Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
 }
 
 // decodeScalar stores raw (one well-formed JSON value) into dst when dst is one of the types
@@ -99,7 +133,7 @@ func decodeScalar(raw json.RawMessage, dst any) bool {
 func pointerString(tokens []string) string {
 	s := "$response.body#"
 	for _, t := range tokens {
-		s += "/" + t
+		s += "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t)
 	}
 	return s
 }

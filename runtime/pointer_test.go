@@ -3,8 +3,11 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // The value of a whole document excludes the white space around it: a body read from the
@@ -98,5 +101,43 @@ func TestDecodeScalarAllocs(t *testing.T) {
 	}
 	if allocs > 1 {
 		t.Errorf("%v allocations per run of four Decodes, want at most 1 (the string)", allocs)
+	}
+}
+
+// Require fails, naming the value, where Decode would leave the zero value: a member the
+// schema requires is absent, or null where the destination cannot hold null.
+func TestRequire(t *testing.T) {
+	resp := &Response{StatusCode: 200, Body: []byte(`{"id":"o1","paidAt":null,"n":null,"tags":null,"raw":null}`), req: &Request{Workflow: "w", Step: "s", Method: "GET", Path: "/orders"}}
+	var id string
+	if err := resp.Require(&id, "id"); err != nil || id != "o1" {
+		t.Errorf("present: %q, %v", id, err)
+	}
+	var token string
+	err := resp.Require(&token, "access_token")
+	if want := "workflow w: step s (GET /orders): status 200 OK: $response.body#/access_token is absent, and the response schema requires it"; err == nil || err.Error() != want {
+		t.Errorf("absent: %v\nwant %s", err, want)
+	}
+	if err := resp.Decode(&token, "access_token"); err != nil || token != "" {
+		t.Errorf("Decode of an absent value: %q, %v", token, err)
+	}
+	var n int64
+	if err := resp.Require(&n, "n"); err == nil || !strings.Contains(err.Error(), "$response.body#/n is null, and the response schema does not allow null there") {
+		t.Errorf("null into int64: %v", err)
+	}
+	paid := new(time.Time)
+	var tags []string
+	var raw json.RawMessage
+	if err := resp.Require(&paid, "paidAt"); err != nil || paid != nil {
+		t.Errorf("null into *time.Time: %v, %v", paid, err)
+	}
+	if err := resp.Require(&tags, "tags"); err != nil || tags != nil {
+		t.Errorf("null into a slice: %v, %v", tags, err)
+	}
+	if err := resp.Require(&raw, "raw"); err != nil || string(raw) != "null" {
+		t.Errorf("null into raw JSON: %s, %v", raw, err)
+	}
+	var se *StepError
+	if !errors.As(resp.Require(&token, "missing"), &se) || se.Step != "s" {
+		t.Error("not a *StepError")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -58,6 +59,9 @@ const minSecretLen = 4
 // some detail, missing a secret leaks it.
 func SecretName(name string) bool {
 	words := splitWords(name)
+	nw := secretNameWords()
+	secretWords, secretPairs, descriptorWords := nw.secretWords, nw.secretPairs, nw.descriptorWords
+	cursorPrefixes, countPrefixes, keyPrefixes := nw.cursorPrefixes, nw.countPrefixes, nw.keyPrefixes
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		end := i
@@ -85,37 +89,49 @@ func SecretName(name string) bool {
 	return false
 }
 
-var secretWords = set("token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
-	"passphrases", "passcode", "passcodes", "pass", "pwd", "pin", "pins", "pincode", "pat", "pats", "otp",
-	"totp", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
-	"apikey", "apikeys", "key", "signature", "signatures", "sig", "hmac", "csrf", "xsrf", "cvv", "cvv2",
-	"cvc", "mnemonic", "sessionid", "sessid", "jsessionid", "phpsessid")
-
 var secretParts = []string{"secret", "password", "passwd", "passphrase", "apikey", "accesskey", "privatekey", "signingkey"}
 
-var secretPairs = set("api key", "api keys", "access key", "access keys", "private key", "private keys",
-	"signing key", "signing keys", "ssh key", "ssh keys", "session id", "session ids", "session key",
-	"session keys", "session cookie", "connection string", "connection strings", "recovery code",
-	"recovery codes", "backup code", "backup codes", "security code", "verification code")
+// nameWords are the word sets SecretName reads.
+type nameWords struct {
+	secretWords, secretPairs, descriptorWords, cursorPrefixes, countPrefixes, keyPrefixes map[string]bool
+}
 
-var descriptorWords = set("type", "types", "url", "uri", "urls", "endpoint", "expires", "expiry",
-	"expiration", "exp", "ttl", "lifetime", "length", "count", "scope", "scopes", "hint", "kind",
-	"format", "name", "names", "id", "ids", "required", "enabled", "policy", "method", "mode",
-	"scheme", "provider", "location", "style", "created", "updated", "issued")
+// secretNameWords builds the word sets on SecretName's first call rather than when the
+// program starts: a command that shows its help or runs a workflow without naming anything
+// secret needs none of them.
+var secretNameWords = sync.OnceValue(func() *nameWords {
+	return &nameWords{
+		secretWords: set("token", "tokens", "secret", "secrets", "password", "passwords", "passwd", "passphrase",
+			"passphrases", "passcode", "passcodes", "pass", "pwd", "pin", "pins", "pincode", "pat", "pats", "otp",
+			"totp", "credential", "credentials", "cookie", "cookies", "authorization", "auth", "jwt", "bearer",
+			"apikey", "apikeys", "key", "signature", "signatures", "sig", "hmac", "csrf", "xsrf", "cvv", "cvv2",
+			"cvc", "mnemonic", "sessionid", "sessid", "jsessionid", "phpsessid"),
 
-var cursorPrefixes = set("page", "next", "continuation", "pagination", "sync")
+		secretPairs: set("api key", "api keys", "access key", "access keys", "private key", "private keys",
+			"signing key", "signing keys", "ssh key", "ssh keys", "session id", "session ids", "session key",
+			"session keys", "session cookie", "connection string", "connection strings", "recovery code",
+			"recovery codes", "backup code", "backup codes", "security code", "verification code"),
 
-// countPrefixes precede "tokens" where it counts language-model tokens ("max_tokens",
-// "prompt_tokens") rather than holding credentials ("refreshTokens").
-var countPrefixes = set("max", "min", "total", "num", "prompt", "completion", "input", "output",
-	"cached", "reasoning", "used", "remaining")
+		descriptorWords: set("type", "types", "url", "uri", "urls", "endpoint", "expires", "expiry",
+			"expiration", "exp", "ttl", "lifetime", "length", "count", "scope", "scopes", "hint", "kind",
+			"format", "name", "names", "id", "ids", "required", "enabled", "policy", "method", "mode",
+			"scheme", "provider", "location", "style", "created", "updated", "issued"),
 
-// keyPrefixes precede "key" where it orders, finds or identifies data ("sortKey",
-// "primaryKey", "idempotencyKey") or is public ("publicKey") rather than opening anything.
-var keyPrefixes = set("sort", "partition", "primary", "foreign", "composite", "unique", "hash", "range",
-	"row", "cache", "object", "routing", "idempotency", "dedup", "deduplication", "lookup", "map",
-	"group", "index", "search", "shard", "sharding", "public", "lock", "message", "translation",
-	"i18n", "label", "field", "property", "entry", "node", "item", "event")
+		cursorPrefixes: set("page", "next", "continuation", "pagination", "sync"),
+
+		// countPrefixes precede "tokens" where it counts language-model tokens ("max_tokens",
+		// "prompt_tokens") rather than holding credentials ("refreshTokens").
+		countPrefixes: set("max", "min", "total", "num", "prompt", "completion", "input", "output",
+			"cached", "reasoning", "used", "remaining"),
+
+		// keyPrefixes precede "key" where it orders, finds or identifies data ("sortKey",
+		// "primaryKey", "idempotencyKey") or is public ("publicKey") rather than opening anything.
+		keyPrefixes: set("sort", "partition", "primary", "foreign", "composite", "unique", "hash", "range",
+			"row", "cache", "object", "routing", "idempotency", "dedup", "deduplication", "lookup", "map",
+			"group", "index", "search", "shard", "sharding", "public", "lock", "message", "translation",
+			"i18n", "label", "field", "property", "entry", "node", "item", "event"),
+	}
+})
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

@@ -45,6 +45,16 @@ const APIVersion3 = 3
 // Step.MatchJSONPath, Step.SelectJSONPath, …) or sets the retry budget (Transport.RetryBudget).
 const APIVersion4 = 4
 
+// APIVersion5 is referenced by generated code that sets Request.Accept, waits before a step
+// that a goto runs again (Transport.PollInterval, Succeeded), checks path parameters
+// (NoPathValue, Empty), decodes required outputs (Response.Require), or follows a moved
+// server with an OAuth2 token URL (TokenURL).
+const APIVersion5 = 5
+
+// DefaultAccept is the Accept header of a request that sets none: of an operation whose
+// responses declare no media type but JSON, or of an x-operation step.
+const DefaultAccept = "application/json"
+
 // Doer sends an HTTP request. *http.Client implements it; wrap one to log, trace or sign
 // requests. A Doer must honour the request's context: cancellation and timeouts reach an
 // in-flight request only through it.
@@ -67,6 +77,9 @@ type Request struct {
 	Header      http.Header
 	ContentType string
 	Body        []byte
+	// Accept is the Accept header sent when Header sets none: generated code sets it to the
+	// media types the operation's responses declare. "" sends DefaultAccept.
+	Accept string
 
 	// Timeout bounds this request, overriding Transport.Timeout when positive: generated
 	// code sets it from the Arazzo 1.1 step "timeout" (milliseconds).

@@ -72,6 +72,10 @@ type Transport struct {
 	// RetryBudget bounds the total time one workflow call may spend waiting before retries
 	// (see Wait); <= 0 means DefaultRetryBudget.
 	RetryBudget time.Duration
+	// PollInterval is the first wait before a step that a goto action runs again (see
+	// PollWait and PollDelay); 0 waits only when the server sends Retry-After. Generated
+	// clients start with DefaultPollInterval.
+	PollInterval time.Duration
 }
 
 type transportKey struct{}
@@ -170,7 +174,11 @@ func (t *Transport) send(ctx context.Context, in *Request, workflow, step string
 		hr.Header.Set("Content-Type", req.ContentType)
 	}
 	if hr.Header.Get("Accept") == "" {
-		hr.Header.Set("Accept", "application/json")
+		accept := req.Accept
+		if accept == "" {
+			accept = DefaultAccept
+		}
+		hr.Header.Set("Accept", accept)
 	}
 	x.guard = redirectGuard{ownHeader: req.Header, ownQuery: hr.URL.RawQuery, body: req.Body}
 	if req.Auth != nil {

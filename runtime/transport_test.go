@@ -317,3 +317,27 @@ func TestNoGoroutineOutlivesACall(t *testing.T) {
 	}()
 	settleGoroutines(t, before)
 }
+
+// Request.Accept is the Accept header unless the request's headers set one; without either
+// the request asks for DefaultAccept.
+func TestTransportAccept(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Accept"))
+	}))
+	defer srv.Close()
+	var tr Transport
+	for _, req := range []*Request{
+		{Method: "GET", URL: srv.URL, Accept: "text/csv, */*;q=0.1"},
+		{Method: "GET", URL: srv.URL, Accept: "text/csv, */*;q=0.1", Header: http.Header{"Accept": {"text/plain"}}},
+		{Method: "GET", URL: srv.URL},
+	} {
+		if _, err := tr.Send(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"text/csv, */*;q=0.1", "text/plain", "application/json"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Accept headers %q, want %q", got, want)
+	}
+}

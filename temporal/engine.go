@@ -48,12 +48,17 @@ func Execute[C, S any](ctx workflow.Context, w *Worker[C], name string, f *runti
 		e.report(func(o runtime.Observer) {
 			o.WorkflowStart(context.Background(), runtime.WorkflowEvent{Workflow: f.Workflow})
 		})
+		if f.Defaults != nil {
+			err = f.Defaults(s)
+		}
 	}
 	maxRuns := runtime.DefaultMaxRuns
 	if f.MaxRuns != nil && w.Client != nil {
 		maxRuns = f.MaxRuns(w.Client)
 	}
-	done, err = runtime.Drive(f, e, &p, maxRuns)
+	if err == nil {
+		done, err = runtime.Drive(f, e, &p, maxRuns)
+	}
 	var can *workflow.ContinueAsNewError
 	if errors.As(err, &can) {
 		return false, err
@@ -194,6 +199,22 @@ func (e *engine[C, S]) Wait(i, attempt int, delay time.Duration, cause error) er
 		return nil
 	}
 	return workflow.NewTimerWithOptions(e.ctx, delay, workflow.TimerOptions{Summary: fmt.Sprintf("retry %s: attempt %d", step, attempt)}).Get(e.ctx, nil)
+}
+
+// Poll waits on a durable timer before a step that a goto action runs again: the poll
+// interval of the worker's client (runtime.DefaultPollInterval without one), growing with
+// the step's runs, or the Retry-After of the response that led to the goto. Workers of one
+// task queue should agree on the interval, as on the other options the workflow code reads.
+func (e *engine[C, S]) Poll(i int, w runtime.PollWait) error {
+	interval := runtime.DefaultPollInterval
+	if e.w.Client != nil {
+		interval = e.f.Transport(e.w.Client).PollInterval
+	}
+	d := w.Delay(interval)
+	if d <= 0 {
+		return nil
+	}
+	return workflow.NewTimerWithOptions(e.ctx, d, workflow.TimerOptions{Summary: fmt.Sprintf("poll %s: run %d", e.f.Steps[i].ID, w.Runs+1)}).Get(e.ctx, nil)
 }
 
 func (e *engine[C, S]) Call(call *runtime.Call[C, S], step int, inStep bool) error {

@@ -67,8 +67,8 @@ func TestPollForHours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.ReportID != "rep-1" || out.Pages != 12 || out.URL != "https://reports.example.com/files/rep-1.pdf" {
-		t.Errorf("outputs = %+v", out)
+	if out.ReportID != "rep-1" || runtime.Text(out.Pages) != "12" || runtime.Text(out.URL) != "https://reports.example.com/files/rep-1.pdf" {
+		t.Errorf("outputs = %s", runtime.Text(out))
 	}
 	if submits, polls := api.Counts(); submits != 1 || polls != 13 {
 		t.Errorf("requests: %d submissions, %d polls; want 1 and 13", submits, polls)
@@ -189,8 +189,8 @@ func TestLongPollContinuesAsNew(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out jobs.RenderReportOutputs
-			if err := env.GetWorkflowResult(&out); err != nil || out.Pages != 12 {
-				t.Fatalf("outputs %+v, %v", out, err)
+			if err := env.GetWorkflowResult(&out); err != nil || runtime.Text(out.Pages) != "12" {
+				t.Fatalf("outputs %s, %v", runtime.Text(out), err)
 			}
 			break
 		}
@@ -288,8 +288,8 @@ func TestChildWorkflows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(&got, inProcess) || got.Pages != 12 || got.Peeked != 12 || got.First == "" || got.Second == "" {
-		t.Errorf("on Temporal %+v; in process %+v", got, inProcess)
+	if !reflect.DeepEqual(&got, inProcess) || runtime.Text(got.Pages) != "12" || runtime.Text(got.Peeked) != "12" || got.First == nil || *got.First == "" || got.Second == nil || *got.Second == "" {
+		t.Errorf("on Temporal %s; in process %s", runtime.Text(got), runtime.Text(inProcess))
 	}
 	if submits, polls := api.Counts(); submits != 2 || polls != 5 {
 		t.Errorf("requests: %d submissions, %d polls; want 2 and 5 (the first render polled twice, the fake renders once only; the second once; a peek and a check)", submits, polls)

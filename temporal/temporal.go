@@ -14,7 +14,10 @@
 //     response bodies never leave the worker.
 //   - Control flow is workflow code: runtime.Drive follows the document's goto, end and retry
 //     actions; a retry waits on a durable timer (its Retry-After honoured), one timer per
-//     attempt; a workflowId step is a child workflow with a deterministic ID.
+//     attempt; a workflowId step is a child workflow with a deterministic ID. The steps of
+//     a group that arazzogen -parallel marks (runtime.FlowStep.Group) run one after the
+//     other, in document order: the engine is not a runtime.GroupEngine, so its histories
+//     do not depend on -parallel.
 //   - Temporal's retry policy covers transport failures only (no response, a body cut short),
 //     and only for idempotent methods unless WithRetryNonIdempotent is given: a POST is not
 //     sent twice behind the document's back.

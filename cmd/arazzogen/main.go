@@ -67,6 +67,7 @@ type fileConfig struct {
 	Allow     []string          `yaml:"allow"`
 	CLI       bool              `yaml:"cli"`
 	Temporal  bool              `yaml:"temporal"`
+	Parallel  bool              `yaml:"parallel"`
 	MCP       bool              `yaml:"mcp"`
 	Docs      *bool             `yaml:"docs"`
 	Strict    bool              `yaml:"strict"`
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cli := fs.Bool("cli", false, "also write a command into DIR/cmd/<package>/")
 	temporal := fs.Bool("temporal", false, "also write a package into DIR/<package>temporal/ that runs the workflows on Temporal")
 	mcp := fs.Bool("mcp", false, "also write an MCP server into DIR/cmd/<package>-mcp/ (needs the module github.com/arazzogen/arazzogen/mcp)")
+	parallel := fs.Bool("parallel", false, "run steps that do not depend on each other at once (default: one after the other, in document order)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	check := fs.Bool("check", false, "write nothing; exit 1 and print a diff if the output would change")
 	lint := fs.Bool("lint", false, "check the document only: print every diagnostic and write nothing")
@@ -107,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "arazzogen", buildVersion())
 		return 0
 	}
-	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Temporal: *temporal, Strict: *strict}
+	cfg := fileConfig{Output: *out, Package: *pkg, Sources: map[string]string{}, CLI: *cli, MCP: *mcp, Temporal: *temporal, Parallel: *parallel, Strict: *strict}
 	docsSet := false
 	fs.Visit(func(f *flag.Flag) { docsSet = docsSet || f.Name == "docs" })
 	if *configFile != "" {
@@ -142,6 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		cfg.CLI = cfg.CLI || fc.CLI
 		cfg.Temporal = cfg.Temporal || fc.Temporal
+		cfg.Parallel = cfg.Parallel || fc.Parallel
 		cfg.MCP = cfg.MCP || fc.MCP
 		if fc.Docs != nil && !docsSet {
 			*docs = *fc.Docs
@@ -219,6 +222,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		CLI:                 cfg.CLI,
 		MCP:                 cfg.MCP,
 		Temporal:            cfg.Temporal,
+		Parallel:            cfg.Parallel,
 		ImportPath:          importPath,
 		Docs:                *docs,
 		Graph:               *graph,

@@ -1,6 +1,14 @@
 // Package conformance runs the Arazzo conformance suite: every case in
 // testdata/conformance is generated with its command, compiled, and run against a scripted
 // HTTP server that checks each request the workflow sends and answers it.
+//
+// Every run is made twice: with the code generated as usual, its steps one after the other,
+// and with the code generated with -parallel, whose independent steps run at once. The
+// parallel run must send the same requests, in any order (as a set), and end the same way:
+// the same exit status, outputs, error output and files. When a workflow fails, the steps
+// that ran beside the failing one may have sent their requests or not, so a failed parallel
+// run may send fewer or more requests than the script lists; those it sends must still
+// match the script's.
 package conformance
 
 import (
@@ -61,6 +69,8 @@ type run struct {
 
 type testCase struct {
 	*scripted.Case[script]
+	// parPkg is the package generated with -parallel; Pkg when that generates the same code.
+	parPkg string
 	result *generator.Result
 }
 
@@ -92,25 +102,36 @@ func build(t *testing.T, cases []*testCase) string {
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	generate := func(c *testCase, pkg string, parallel bool) *generator.Result {
 		res, err := generator.Generate(context.Background(), generator.Config{
-			File: c.Doc, Package: c.Pkg, CLI: true, ImportPath: "example.com/conformance/" + c.Pkg,
+			File: c.Doc, Package: pkg, CLI: true, ImportPath: "example.com/conformance/" + pkg, Parallel: parallel,
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
-		c.result = res
-		if res.HasErrors() {
-			continue
-		}
+		return res
+	}
+	write := func(pkg string, res *generator.Result) {
 		for _, f := range res.Files {
-			p := filepath.Join(mod, c.Pkg, filepath.FromSlash(f.Path))
+			p := filepath.Join(mod, pkg, filepath.FromSlash(f.Path))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	for _, c := range cases {
+		res := generate(c, c.Pkg, false)
+		c.result, c.parPkg = res, c.Pkg
+		if res.HasErrors() {
+			continue
+		}
+		write(c.Pkg, res)
+		if par := generate(c, c.Pkg, true); !sameFiles(par, res) {
+			c.parPkg = c.Pkg + "par"
+			write(c.parPkg, generate(c, c.parPkg, true))
 		}
 	}
 	bin := filepath.Join(mod, "bin")
@@ -141,7 +162,8 @@ func TestConformance(t *testing.T) {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
 			for _, r := range c.Script.Runs {
-				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.Pkg), c, r) })
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.Pkg), c, r, false) })
+				t.Run(r.Name+" -parallel", func(t *testing.T) { execute(t, filepath.Join(bin, c.parPkg), c, r, true) })
 			}
 		})
 	}
@@ -150,8 +172,24 @@ func TestConformance(t *testing.T) {
 // serverVar stands for the scripted server's URL in a run's args, inputs and responses.
 const serverVar = scripted.ServerVar
 
-func execute(t *testing.T, bin string, c *testCase, r run) {
+// sameFiles reports whether two generations wrote the same files.
+func sameFiles(a, b *generator.Result) bool {
+	if len(a.Files) != len(b.Files) {
+		return false
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+			return false
+		}
+	}
+	return true
+}
+
+func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
 	srv := scripted.NewServer(r.Exchanges)
+	if parallel {
+		srv = scripted.NewAnyOrderServer(r.Exchanges)
+	}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	srv.URL = hs.URL
@@ -188,7 +226,7 @@ func execute(t *testing.T, bin string, c *testCase, r run) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	problems := srv.Problems()
+	problems := srv.Problems(r.Exit == 0)
 	for _, p := range problems {
 		t.Error(p)
 	}

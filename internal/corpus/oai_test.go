@@ -45,9 +45,10 @@ var oaiExamples = map[string]oaiExpectation{
 		`229:15: warning: operation getAuthorization does not declare query parameter "redirectAuthToken"`,
 		// A step's parameters are sent before it has outputs.
 		`231:16: error: step "authenticateCustomerAndAuthorizeLoan" cannot read its own outputs`,
-		// initiateBnplTransaction defines no such output: no value, read with a warning.
-		`242:16: warning: step "initiateBnplTransaction" has no output "loanTransactionId"; $steps.initiateBnplTransaction.outputs.loanTransactionId has no value`,
-		`253:16: warning: step "initiateBnplTransaction" has no output "loanTransactionId"`,
+		// initiateBnplTransaction defines no such output, and a path parameter can never be
+		// without a value.
+		`242:16: error: step "initiateBnplTransaction" has no output "loanTransactionId"; path parameter "loanTransactionId" needs a value`,
+		`253:16: error: step "initiateBnplTransaction" has no output "loanTransactionId"`,
 		// The workflow output leaves out .outputs., read leniently.
 		`260:27: warning: runtime expression $steps.retrieveFinalizedPaymentPlan.finalizedPaymentPlan leaves out '.outputs.'`,
 	}},

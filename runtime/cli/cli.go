@@ -45,6 +45,9 @@ type Input struct {
 	// Secret marks an input whose value must never appear in a message (its schema has
 	// `format: password`); inputs whose names runtime.SecretName marks are secret too.
 	Secret bool
+	// Default is the JSON text of the schema's default, which the workflow applies when
+	// the input is not given; -list and -help show it.
+	Default string
 }
 
 // Output describes one workflow output, a member of the JSON object the command prints.
@@ -125,6 +128,14 @@ type Transport struct {
 	Transport runtime.MessageTransport
 }
 
+// TokenURL sets the token URL of an OAuth2 client credentials credential (-token-url).
+type TokenURL struct {
+	Name, URL string
+}
+
+// clientCredentialsKind is the Auth.Kind of an OAuth2 client credentials credential.
+const clientCredentialsKind = "CLIENT_ID:CLIENT_SECRET"
+
 // Config is what the generated client needs from the command line.
 type Config struct {
 	HTTPClient *http.Client
@@ -144,6 +155,16 @@ type Config struct {
 	// Transports connect the AsyncAPI sources the workflow needs to their brokers (-broker);
 	// the command closes them when the run ends.
 	Transports []Transport
+	// TokenURLs replace the token URLs of OAuth2 client credentials (-token-url NAME=URL),
+	// for the generated command's WithTokenURL options.
+	TokenURLs []TokenURL
+	// PollInterval is the wait before a step a goto runs again (-poll-interval, for
+	// WithPollInterval); nil leaves the client's default, runtime.DefaultPollInterval.
+	PollInterval *time.Duration
+	// MaxStepRuns bounds the runs of a step that goto or retry actions repeat
+	// (-max-step-runs, for WithMaxStepRuns); 0 leaves the client's default,
+	// runtime.DefaultMaxRuns.
+	MaxStepRuns int
 }
 
 // SplitCredential splits an -auth-env value of the form ID:SECRET (http basic's
@@ -434,6 +455,9 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	}
 
 	out, runErr := wf.Run(ctx, cfg, raw)
+	if ie := (*InputError)(nil); errors.As(runErr, &ie) {
+		return rep.usage("%v", ie)
+	}
 
 	if dry != nil {
 		if runErr != nil && !errors.Is(context.Cause(ctx), errDryRun) {

@@ -21,7 +21,7 @@ func echoCommand(fail error) Command {
 			Summary: "Echo the inputs.",
 			Inputs: []Input{
 				{Name: "name", Type: "string", Required: true},
-				{Name: "count", Type: "integer"},
+				{Name: "count", Type: "integer", Default: "1"},
 				{Name: "tags", Type: "array"},
 				{Name: "any"},
 			},
@@ -120,8 +120,57 @@ func TestRunFailureIsOneLine(t *testing.T) {
 
 func TestList(t *testing.T) {
 	code, out, _ := runCLI(t, echoCommand(nil), nil, "", "-list")
-	want := "echo\tEcho the inputs.\n  -input name=<string, required>\n  -input count=<integer>\n  -input tags=<array>\n  -input any=<any>\n"
+	want := "echo\tEcho the inputs.\n  -input name=<string, required>\n  -input count=<integer, default 1>\n  -input tags=<array>\n  -input any=<any>\n"
 	if code != ExitOK || out != want {
 		t.Errorf("exit %d, -list printed:\n%s\nwant:\n%s", code, out, want)
+	}
+}
+
+// An input of the wrong JSON type is a usage error (exit 2) naming the input and the type it
+// needs, from -inputs as from -input, and never showing the value.
+func TestRunInputTypes(t *testing.T) {
+	for _, c := range []struct {
+		name, stdin string
+		args        []string
+		want        string
+	}{
+		{"string for integer", `{"name":"n","count":"three"}`, nil, "input count must be an integer, got a string"},
+		{"fraction for integer", `{"name":"n","count":1.5}`, nil, "input count must be an integer, got a number with a fraction"},
+		{"object for array", `{"name":"n","tags":{"a":1}}`, nil, "input tags must be an array, got an object"},
+		{"null for a required one", `{"name":null}`, nil, "input name must be a string, got null"},
+		{"number for string", `{"name":12345}`, nil, "input name must be a string, got an integer"},
+		{"-input JSON of the wrong type", `{}`, []string{"-input", "name=n", "-input", `count="7"`}, "-input count: input count must be an integer, got a string"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, echoCommand(nil), nil, c.stdin, append([]string{"echo", "-inputs", "-"}, c.args...)...)
+			if code != ExitUsage || !strings.Contains(errOut, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, c.want)
+			}
+			if strings.Contains(errOut, "three") || strings.Contains(errOut, "12345") {
+				t.Errorf("the message shows the value: %s", errOut)
+			}
+		})
+	}
+	code, _, errOut := runCLI(t, echoCommand(nil), nil, `{"name":"n","count":null,"any":{"x":1}}`, "echo", "-inputs", "-")
+	if code != ExitOK {
+		t.Errorf("null for an optional input and any value for an untyped one: exit %d: %s", code, errOut)
+	}
+	// A member of an object input with the wrong type is found when the inputs are decoded.
+	var in struct {
+		Address struct {
+			Zip int64 `json:"zip"`
+		} `json:"address"`
+	}
+	cmd := echoCommand(nil)
+	cmd.Workflows[0].Inputs = []Input{{Name: "address", Type: "object"}}
+	cmd.Workflows[0].Run = func(ctx context.Context, cfg Config, inputs []byte) (any, error) {
+		if err := json.Unmarshal(inputs, &in); err != nil {
+			return nil, &InputError{Err: err}
+		}
+		return in, nil
+	}
+	code, _, errOut = runCLI(t, cmd, nil, `{"address":{"zip":"99999"}}`, "echo", "-inputs", "-")
+	if code != ExitUsage || !strings.Contains(errOut, "input address.zip must be an integer, got a string") || strings.Contains(errOut, "99999") {
+		t.Errorf("nested member: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -1,15 +1,21 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/arazzogen/arazzogen/runtime"
 )
@@ -19,17 +25,23 @@ type multi []string
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
-// ClientFlags are the flags that configure the client of a run: -server SOURCE=URL and
-// -auth-env NAME=ENVVAR. Commands other than the generated one (an MCP server, say) register
-// them to take the same flags.
+// ClientFlags are the flags that configure the client of a run: -server SOURCE=URL,
+// -auth-env NAME=ENVVAR, -token-url NAME=URL, -poll-interval DURATION and -max-step-runs N.
+// Commands other than the generated one (an MCP server, say) register them to take the same
+// flags.
 type ClientFlags struct {
-	servers, authEnvs, brokers multi
+	servers, authEnvs, tokenURLs, brokers multi
+	pollInterval                          setDuration
+	maxStepRuns                           setInt
 }
 
-// Register defines -server and -auth-env on fs.
+// Register defines -server, -auth-env, -token-url, -poll-interval and -max-step-runs on fs.
 func (f *ClientFlags) Register(fs *flag.FlagSet) {
 	fs.Var(&f.servers, "server", "replace the base URL of a source: `SOURCE=URL` (repeatable)")
 	fs.Var(&f.authEnvs, "auth-env", "read the credential for a source from environment variable ENVVAR: `SOURCE=ENVVAR` (repeatable; see -list)")
+	fs.Var(&f.tokenURLs, "token-url", "fetch the OAuth2 token of client credentials NAME from `NAME=URL` (repeatable; default: the description's tokenUrl, moved with -server when it is on the source's server)")
+	fs.Var(&f.pollInterval, "poll-interval", "wait `DURATION` before a step that a goto action runs again, growing by half per further run up to 30s; a Retry-After header wins (default 1s; 0: only Retry-After)")
+	fs.Var(&f.maxStepRuns, "max-step-runs", "fail when a step that goto or retry actions repeat would run more than `N` times in one workflow call (default 1000)")
 }
 
 // RegisterBrokers defines -broker on fs, for a command whose workflows send or receive
@@ -66,9 +78,42 @@ func (f *ClientFlags) BrokerURLs(cmd Command, wf Workflow) (map[string]string, e
 	return urls, nil
 }
 
-// Apply sets cfg.Servers and cfg.Auth from the flags, reading credentials with getenv. It
-// returns the values to redact from everything printed (each credential, and the secret
-// part of an ID:SECRET credential); its error is a usage error that shows none of them.
+// setDuration is a duration flag that knows whether it was given.
+type setDuration struct {
+	d   time.Duration
+	set bool
+}
+
+func (v *setDuration) String() string { return v.d.String() }
+func (v *setDuration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return errors.New("want a duration of 0 or more, such as 2s or 500ms")
+	}
+	v.d, v.set = d, true
+	return nil
+}
+
+// setInt is a positive integer flag that knows whether it was given.
+type setInt struct {
+	n   int
+	set bool
+}
+
+func (v *setInt) String() string { return strconv.Itoa(v.n) }
+func (v *setInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return errors.New("want a whole number of 1 or more")
+	}
+	v.n, v.set = n, true
+	return nil
+}
+
+// Apply sets cfg.Servers, cfg.Auth, cfg.TokenURLs, cfg.PollInterval and cfg.MaxStepRuns from
+// the flags, reading credentials with getenv. It returns the values to redact from
+// everything printed (each credential, and the secret part of an ID:SECRET credential); its
+// error is a usage error that shows none of them.
 func (f *ClientFlags) Apply(cmd Command, getenv func(string) string, cfg *Config) (secrets []string, err error) {
 	for _, s := range f.servers {
 		name, u, ok := strings.Cut(s, "=")
@@ -76,6 +121,28 @@ func (f *ClientFlags) Apply(cmd Command, getenv func(string) string, cfg *Config
 			return secrets, fmt.Errorf("-server %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(s), strings.Join(cmd.Sources, ", "))
 		}
 		cfg.Servers = append(cfg.Servers, Server{Source: name, URL: u})
+	}
+	if f.pollInterval.set {
+		cfg.PollInterval = &f.pollInterval.d
+	}
+	if f.maxStepRuns.set {
+		cfg.MaxStepRuns = f.maxStepRuns.n
+	}
+	for _, kv := range f.tokenURLs {
+		name, u, ok := strings.Cut(kv, "=")
+		var names []string
+		for _, a := range cmd.Auth {
+			if a.Kind == clientCredentialsKind {
+				names = append(names, a.Name)
+			}
+		}
+		if !ok || u == "" || !slices.Contains(names, name) {
+			if len(names) == 0 {
+				return secrets, fmt.Errorf("-token-url %q: %s has no OAuth2 client credentials", hideUserinfo(kv), cmd.Name)
+			}
+			return secrets, fmt.Errorf("-token-url %q: want NAME=URL with NAME one of %s", hideUserinfo(kv), strings.Join(names, ", "))
+		}
+		cfg.TokenURLs = append(cfg.TokenURLs, TokenURL{Name: name, URL: u})
 	}
 	for _, b := range f.brokers {
 		_, u, _ := strings.Cut(b, "=")
@@ -215,9 +282,13 @@ func (f *InputFlags) merge(wf Workflow, env Env, secrets *[]string) (map[string]
 		if err := json.Unmarshal(data, &values); err != nil {
 			return nil, fmt.Errorf("-inputs %s: want a JSON object: %v", f.file, err)
 		}
-		for name := range values {
-			if _, ok := known[name]; !ok {
+		for _, name := range slices.Sorted(maps.Keys(values)) {
+			in, ok := known[name]
+			if !ok {
 				return nil, fmt.Errorf("-inputs %s: workflow %s has no input %q", f.file, wf.ID, name)
+			}
+			if err := checkType(in, values[name]); err != nil {
+				return nil, fmt.Errorf("-inputs %s: %v", f.file, err)
 			}
 		}
 	}
@@ -234,6 +305,9 @@ func (f *InputFlags) merge(wf Workflow, env Env, secrets *[]string) (map[string]
 		v, err := in.Value(flagName, value)
 		if err != nil {
 			return err
+		}
+		if err := checkType(in, v); err != nil {
+			return fmt.Errorf("%s %s: %v", flagName, name, err)
 		}
 		values[name] = v
 		return nil
@@ -311,4 +385,99 @@ func (in Input) Value(flagName, text string) (json.RawMessage, error) {
 	}
 	q, err := json.Marshal(text)
 	return q, err
+}
+
+// checkType reports a value whose JSON type is not the input's schema type, naming the input
+// and both types but never the value (the input may be secret). null stands for an absent
+// optional input.
+func checkType(in Input, raw json.RawMessage) error {
+	got := jsonKind(raw)
+	if in.Type == "" || got == in.Type || got == "integer" && in.Type == "number" || got == "null" && !in.Required {
+		return nil
+	}
+	if got == "number" && in.Type == "integer" {
+		return fmt.Errorf("input %s must be an integer, got a number with a fraction or exponent", in.Name)
+	}
+	return fmt.Errorf("input %s must be %s, got %s", in.Name, article(in.Type), article(got))
+}
+
+// jsonKind is the JSON Schema type of one JSON value: "integer" for a number written without
+// fraction or exponent.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "null"
+	}
+	switch raw[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	if bytes.ContainsAny(raw, ".eE") {
+		return "number"
+	}
+	return "integer"
+}
+
+func article(jsonType string) string {
+	switch jsonType {
+	case "integer", "object", "array":
+		return "an " + jsonType
+	case "null":
+		return "null"
+	}
+	return "a " + jsonType
+}
+
+// InputError is the error of inputs that do not decode into a workflow's inputs type (a
+// member of an object input with the wrong type); the generated Run returns it, and the
+// command exits with ExitUsage, naming the input and the type it needs.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string {
+	var te *json.UnmarshalTypeError
+	if errors.As(e.Err, &te) && te.Field != "" {
+		got, _, _ := strings.Cut(te.Value, " ") // "number 1.5": the kind, not the value
+		return fmt.Sprintf("input %s must be %s, got %s", te.Field, article(goJSONType(te.Type)), article(got))
+	}
+	return "inputs: " + e.Err.Error()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// goJSONType is the JSON Schema type a Go type decodes from.
+func goJSONType(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "null"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct:
+		if t.PkgPath() == "time" && t.Name() == "Time" {
+			return "string"
+		}
+		return "object"
+	case reflect.Map:
+		return "object"
+	}
+	return t.String()
 }

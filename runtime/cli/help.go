@@ -42,11 +42,15 @@ func writeBrokers(w io.Writer, cmd Command) {
 	}
 }
 
-// writeInputs writes one line per input of wf: its flag, type, and whether it is required
-// or secret.
+// writeInputs writes one line per input of wf: its flag, type, whether it is required or
+// secret, and its default.
 func writeInputs(w io.Writer, wf Workflow) {
 	for _, in := range wf.Inputs {
-		fmt.Fprintf(w, "  -input %s=<%s>\n", in.Name, typeText(in.Type, in.Required, secretInput(in)))
+		text := typeText(in.Type, in.Required, secretInput(in))
+		if in.Default != "" {
+			text += ", default " + in.Default
+		}
+		fmt.Fprintf(w, "  -input %s=<%s>\n", in.Name, text)
 	}
 }
 

@@ -2,6 +2,7 @@ package ecmaregex
 
 import (
 	"sort"
+	"sync"
 	"unicode"
 )
 
@@ -84,10 +85,11 @@ var (
 	digitSet = charSet{{'0', '9'}}
 	wordSet  = charSet{{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}
 	// spaceSet is ECMAScript's WhiteSpace plus LineTerminator: TAB, VT, FF, ZWNBSP (U+FEFF),
-	// every code point of general category Zs, LF, CR, LS and PS.
-	spaceSet = buildSpaceSet()
+	// every code point of general category Zs, LF, CR, LS and PS. It and dotSet are built
+	// when a pattern first needs them, not when the program starts.
+	spaceSet = sync.OnceValue(buildSpaceSet)
 	// dotSet is what . matches without the s flag: everything but a LineTerminator.
-	dotSet = charSet{{'\n', '\n'}, {'\r', '\r'}, {0x2028, 0x2029}}.negate()
+	dotSet = sync.OnceValue(func() charSet { return charSet{{'\n', '\n'}, {'\r', '\r'}, {0x2028, 0x2029}}.negate() })
 	allSet = charSet{{0, 0xFFFF}}
 )
 

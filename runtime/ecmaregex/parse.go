@@ -288,7 +288,7 @@ func (p *parser) term() ([]*node, error) {
 		atom, quantifiable = a, q
 	case '.':
 		p.i++
-		atom = &node{kind: nSet, set: dotSet}
+		atom = &node{kind: nSet, set: dotSet()}
 	case '[':
 		a, err := p.class()
 		if err != nil {
@@ -678,9 +678,9 @@ func (p *parser) classEscapeSet(c int) (charSet, bool) {
 	case 'D':
 		return digitSet.negate(), true
 	case 's':
-		return spaceSet, true
+		return spaceSet(), true
 	case 'S':
-		return spaceSet.negate(), true
+		return spaceSet().negate(), true
 	case 'w':
 		return wordSet, true
 	case 'W':

@@ -3,6 +3,7 @@ package xpath
 import (
 	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -23,7 +24,9 @@ type callExpr struct {
 func (e *callExpr) typ() ValueType   { return e.fn.ret }
 func (e *callExpr) eval(c ctx) Value { return e.fn.impl(c, e.args) }
 
-var functions = func() map[string]*function {
+// functions is the function library by name, built when the first expression is compiled
+// rather than when the program starts.
+var functions = sync.OnceValue(func() map[string]*function {
 	table := map[string]*function{}
 	for _, f := range []*function{
 		// Node-set functions (§4.1).
@@ -102,7 +105,7 @@ var functions = func() map[string]*function {
 		table[f.name] = f
 	}
 	return table
-}()
+})
 
 // strArg is string() of argument i, or of the context node when the argument is optional
 // and absent.

@@ -541,12 +541,12 @@ var laterFunctions = map[string]bool{
 
 func lookupFunction(t token) (*function, error) {
 	if t.prefix == "" {
-		if fn, ok := functions[t.local]; ok {
+		if fn, ok := functions()[t.local]; ok {
 			return fn, nil
 		}
 	}
 	switch {
-	case t.prefix == "fn" && functions[t.local] != nil:
+	case t.prefix == "fn" && functions()[t.local] != nil:
 		return nil, errAt(t.off, "the fn: prefix is XPath 2.0; call %s() without it", t.local)
 	case t.prefix != "":
 		return nil, errAt(t.off, "unknown function %s(): extension functions are not supported", t.qname())

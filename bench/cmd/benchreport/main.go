@@ -1,10 +1,12 @@
 // Command benchreport runs the benchmarks of package bench and prints their results as
 // Markdown tables, ending with one summary line that scripts can read:
 //
-//	bench: generated/hand-written ns/op R allocs/op R; engine/generated ns/op R; corpus generate/parse-floor R
+//	bench: generated/hand-written ns/op R allocs/op R; engine/generated ns/op R; corpus generate/parse-floor R; parallel/sequential R
 //
 // The corpus ratio is of the generation and parse-floor times (medians over -corpus-runs);
-// it is "n/a" when the corpus is absent.
+// it is "n/a" when the corpus is absent. The parallel/sequential ratio is of the 3-way
+// fan-out's wall time per run (BenchmarkFanOut/3), generated with and without -parallel,
+// over -fanout-rounds rounds; "n/a" with -fanout-rounds 0.
 //
 // Each R is a median over rounds of ratios measured within one round; over the four seed
 // workflows, the geometric mean of the per-workflow ratios.
@@ -15,7 +17,7 @@
 // the passes. Each corpus benchmark runs in a process of its own, whose maximum resident set
 // size is its peak memory.
 //
-//	go run ./bench/cmd/benchreport [-rounds 15] [-benchtime 300ms] [-corpus-runs 3] [-corpus DIR]
+//	go run ./bench/cmd/benchreport [-rounds 15] [-benchtime 300ms] [-fanout-rounds 5] [-corpus-runs 3] [-corpus DIR]
 package main
 
 import (
@@ -35,6 +37,7 @@ import (
 func main() {
 	rounds := flag.Int("rounds", 15, "passes over the workflow benchmarks")
 	benchtime := flag.String("benchtime", "300ms", "-benchtime of each workflow benchmark")
+	fanOutRounds := flag.Int("fanout-rounds", 5, "rounds of the fan-out benchmark (0: skip it)")
 	corpusRuns := flag.Int("corpus-runs", 3, "runs of each corpus benchmark (0: skip the corpus)")
 	corpusDir := flag.String("corpus", "", "the corpus (default $CORPUS, else ../shared/corpus/realworld)")
 	pkg := flag.String("pkg", "./bench", "the benchmark package")
@@ -45,7 +48,7 @@ func main() {
 		os.Exit(2)
 	}
 	r := &runner{verbose: *verbose, log: os.Stderr}
-	if err := r.run(context.Background(), *pkg, *rounds, *benchtime, *corpusRuns, *corpusDir, os.Stdout); err != nil {
+	if err := r.run(context.Background(), *pkg, *rounds, *benchtime, *fanOutRounds, *corpusRuns, *corpusDir, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
@@ -58,7 +61,7 @@ type runner struct {
 	dir     string // the package directory, where the test binary runs
 }
 
-func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime string, corpusRuns int, corpusDir string, out io.Writer) error {
+func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime string, fanOutRounds, corpusRuns int, corpusDir string, out io.Writer) error {
 	tmp, err := os.MkdirTemp("", "benchreport")
 	if err != nil {
 		return err
@@ -103,6 +106,29 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 			s, inMemory, computeRatios(rs, inMemory, mem), false)
 	}
 
+	fanOutRatio, fanOutMeasured := 0.0, false
+	if fanOutRounds > 0 {
+		fs := samples{}
+		var frs rounds
+		for i := range fanOutRounds {
+			fmt.Fprintf(r.log, "benchreport: fan-out, round %d of %d\n", i+1, fanOutRounds)
+			res, _, err := r.bench(ctx, "^"+fanOut+"$", "10x", nil)
+			if err != nil {
+				return err
+			}
+			if len(res) == 0 {
+				return errors.New("the fan-out benchmark produced no results")
+			}
+			fs.add(res)
+			frs.add(res)
+		}
+		writeFanOutTable(out, fs, frs, fanOutRounds, "20 ms")
+		fanOutRatio = frs.pairedRatio(fanOutBench(fanOutSizes[0], "parallel"), fanOutBench(fanOutSizes[0], "sequential"), "ns/op")
+		fanOutMeasured = true
+	} else {
+		fmt.Fprintln(out, "\nFan-out: skipped (-fanout-rounds 0).")
+	}
+
 	corpusRatio, corpusMeasured := 0.0, false
 	if corpusRuns > 0 {
 		root, env := corpusRoot(corpusDir, r.dir)
@@ -141,7 +167,7 @@ func (r *runner) run(ctx context.Context, pkg string, nRounds int, benchtime str
 		fmt.Fprintln(out, "\nCorpus: skipped (-corpus-runs 0).")
 	}
 	fmt.Fprintf(out, "\nEach ratio is the median over the rounds (runs) of the ratio within one; the workflow aggregates are geometric means over the %d workflows.\n", len(workflows))
-	fmt.Fprintln(out, summary(rat, corpusRatio, corpusMeasured))
+	fmt.Fprintln(out, summary(rat, corpusRatio, corpusMeasured, fanOutRatio, fanOutMeasured))
 	return nil
 }
 

@@ -231,14 +231,44 @@ func corpusOf(s samples, name string, maxRSS []float64, countUnit string) corpus
 	}
 }
 
-// summary is the last line of the report, in the form scripts read.
-func summary(r ratios, corpusRatio float64, corpusMeasured bool) string {
-	c := "n/a"
-	if corpusMeasured {
-		c = fmt.Sprintf("%.2f", corpusRatio)
+// summary is the last line of the report, in the form scripts read; fanOut is the
+// parallel/sequential ratio of the 3-way fan-out.
+func summary(r ratios, corpusRatio float64, corpusMeasured bool, fanOut float64, fanOutMeasured bool) string {
+	opt := func(v float64, ok bool) string {
+		if !ok {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2f", v)
 	}
-	return fmt.Sprintf("bench: generated/hand-written ns/op %.2f allocs/op %.2f; engine/generated ns/op %.2f; corpus generate/parse-floor %s",
-		r.mean[colGenHandNs], r.mean[colGenHandAllocs], r.mean[colEngineGenNs], c)
+	return fmt.Sprintf("bench: generated/hand-written ns/op %.2f allocs/op %.2f; engine/generated ns/op %.2f; corpus generate/parse-floor %s; parallel/sequential %s",
+		r.mean[colGenHandNs], r.mean[colGenHandAllocs], r.mean[colEngineGenNs], opt(corpusRatio, corpusMeasured), opt(fanOut, fanOutMeasured))
+}
+
+// BenchmarkFanOut: N independent reads, then one step that reads them all, generated
+// without and with -parallel.
+const fanOut = "BenchmarkFanOut"
+
+// fanOutSizes are the Ns of BenchmarkFanOut; the summary shows the first.
+var fanOutSizes = []int{3, 10}
+
+func fanOutBench(n int, mode string) string { return fmt.Sprintf("%s/%d/%s", fanOut, n, mode) }
+
+// fanOutTarget is the largest parallel/sequential ratio accepted for N reads: 1/N plus 10%.
+func fanOutTarget(n int) float64 { return 1.1 / float64(n) }
+
+// writeFanOutTable writes the fan-out medians and the parallel/sequential ratios (medians
+// of the ratios within a round) against their targets.
+func writeFanOutTable(w io.Writer, s samples, rs rounds, nRounds int, delay string) {
+	fmt.Fprintf(w, "\nFan-out (BenchmarkFanOut): N independent GETs that the server answers after %s each, then one POST that reads them all (answered at once), generated without and with -parallel; medians of %d rounds, one op is one whole workflow run.\n\n", delay, nRounds)
+	fmt.Fprintf(w, "| N | sequential ms/op | parallel ms/op | sequential cpu-ms/op | parallel cpu-ms/op | parallel/sequential | target (1/N + 10%%) |\n")
+	fmt.Fprintf(w, "|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, n := range fanOutSizes {
+		seq, par := fanOutBench(n, "sequential"), fanOutBench(n, "parallel")
+		ratio := rs.pairedRatio(par, seq, "ns/op")
+		fmt.Fprintf(w, "| %d | %.1f | %.1f | %.2f | %.2f | %.3f | ≤ %.3f %s |\n", n,
+			s.median(seq, "ns/op")/1e6, s.median(par, "ns/op")/1e6, s.median(seq, "cpu-ns/op")/1e6, s.median(par, "cpu-ns/op")/1e6,
+			ratio, fanOutTarget(n), metOrMissed(ratio <= fanOutTarget(n)))
+	}
 }
 
 // writeWorkflowTables writes the medians of every benchmark of bench and the table of ratios,

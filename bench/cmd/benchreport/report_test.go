@@ -85,20 +85,20 @@ func TestMedianAndGeomean(t *testing.T) {
 }
 
 // The summary line is the interface scripts rely on.
-var summaryForm = regexp.MustCompile(`^bench: generated/hand-written ns/op \d+\.\d+ allocs/op \d+\.\d+; engine/generated ns/op \d+\.\d+; corpus generate/parse-floor (\d+\.\d+|n/a)$`)
+var summaryForm = regexp.MustCompile(`^bench: generated/hand-written ns/op \d+\.\d+ allocs/op \d+\.\d+; engine/generated ns/op \d+\.\d+; corpus generate/parse-floor (\d+\.\d+|n/a); parallel/sequential (\d+\.\d+|n/a)$`)
 
 func TestSummaryForm(t *testing.T) {
 	r := ratios{mean: make([]float64, len(ratioColumns))}
 	r.mean[colGenHandNs], r.mean[colGenHandAllocs], r.mean[colEngineGenNs] = 1.014, 0.98, 1.456
-	got := summary(r, 1.234, true)
+	got := summary(r, 1.234, true, 0.3456, true)
 	if !summaryForm.MatchString(got) {
 		t.Errorf("summary %q does not have the agreed form", got)
 	}
-	if want := "bench: generated/hand-written ns/op 1.01 allocs/op 0.98; engine/generated ns/op 1.46; corpus generate/parse-floor 1.23"; got != want {
+	if want := "bench: generated/hand-written ns/op 1.01 allocs/op 0.98; engine/generated ns/op 1.46; corpus generate/parse-floor 1.23; parallel/sequential 0.35"; got != want {
 		t.Errorf("summary\n got %q\nwant %q", got, want)
 	}
-	if got := summary(r, 0, false); !strings.HasSuffix(got, "parse-floor n/a") || !summaryForm.MatchString(got) {
-		t.Errorf("summary without corpus: %q", got)
+	if got := summary(r, 0, false, 0, false); !strings.HasSuffix(got, "parse-floor n/a; parallel/sequential n/a") || !summaryForm.MatchString(got) {
+		t.Errorf("summary without corpus and fan-out: %q", got)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion5
+const _ = runtime.APIVersion6
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -221,7 +221,7 @@ type LoginUserAndRetrievePetState struct {
 		SessionToken string
 	} `json:",omitzero"`
 	GetPetStep struct {
-		PetID int64
+		PetID *int64
 	} `json:",omitzero"`
 	PurchasePetStep        struct{} `json:",omitzero"`
 	ConfirmPetPurchaseStep struct {
@@ -333,6 +333,7 @@ func loginUserAndRetrievePetLoginStep(c *Client, st *runtime.Step, s *LoginUserA
 		Method:   "GET",
 		Path:     "/user/login",
 		URL:      c.servers[0] + "/user/login" + q.String(),
+		Accept:   "application/json, application/xml;q=0.9, */*;q=0.1",
 	})
 	if err != nil {
 		return runtime.Outcome{Err: err}
@@ -343,7 +344,7 @@ func loginUserAndRetrievePetLoginStep(c *Client, st *runtime.Step, s *LoginUserA
 	s.LoginStep.TokenExpires = resp.Header.Get("X-Expires-After") // $response.header.X-Expires-After
 	s.LoginStep.RateLimit = resp.Header.Get("X-Rate-Limit")       // $response.header.X-Rate-Limit
 	// sessionToken: $response.body
-	if err := resp.Decode(&s.LoginStep.SessionToken); err != nil {
+	if err := resp.Require(&s.LoginStep.SessionToken); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	st.Secret(s.LoginStep.SessionToken)
@@ -365,6 +366,7 @@ func loginUserAndRetrievePetGetPetStep(c *Client, st *runtime.Step, s *LoginUser
 		Path:     "/pet/findByStatus",
 		URL:      c.servers[0] + "/pet/findByStatus" + q.String(),
 		Header:   h,
+		Accept:   "application/json, application/xml;q=0.9, */*;q=0.1",
 		Auth:     c.auth[0],
 	})
 	if err != nil {
@@ -392,7 +394,7 @@ func loginUserAndRetrievePetPurchasePetStep(c *Client, st *runtime.Step, s *Logi
 	{
 		var err error
 		body, err = json.Marshal(struct {
-			PetID int64 `json:"petId"`
+			PetID *int64 `json:"petId"`
 		}{
 			PetID: s.GetPetStep.PetID,
 		})

@@ -73,8 +73,8 @@ func TestRefreshAndListCustomers(t *testing.T) {
 		t.Fatalf("RefreshAndListCustomers: %v", err)
 	}
 	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantList})
-	if out.AccessToken != accessToken {
-		t.Errorf("AccessToken = %q, want %q", out.AccessToken, accessToken)
+	if out.AccessToken == nil || *out.AccessToken != accessToken {
+		t.Errorf("AccessToken = %q, want %q", runtime.Text(out.AccessToken), accessToken)
 	}
 	if string(out.Customers) != nodes {
 		t.Errorf("Customers = %s, want %s", out.Customers, nodes)
@@ -87,7 +87,7 @@ func TestRefreshAndListCustomersRefreshRefused(t *testing.T) {
 	srv, rec := recorder.NewServer(t, replies)
 	out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 	if out != nil {
-		t.Errorf("got outputs {AccessToken: %q, Customers: %s} with the error", out.AccessToken, out.Customers)
+		t.Errorf("got outputs {AccessToken: %q, Customers: %s} with the error", runtime.Text(out.AccessToken), out.Customers)
 	}
 	se := stepError(t, err)
 	if se.Workflow != workflowID || se.Step != "refreshToken" || se.StatusCode != 401 {
@@ -117,7 +117,7 @@ func TestRefreshAndListCustomersInvalidJSON(t *testing.T) {
 			out, err := newClient(t, srv).RefreshAndListCustomers(t.Context(), refreshcustomers.RefreshAndListCustomersInputs{RefreshToken: refreshToken})
 			recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh})
 			if out != nil {
-				t.Errorf("got outputs {AccessToken: %q, Customers: %s}, want none", out.AccessToken, out.Customers)
+				t.Errorf("got outputs {AccessToken: %q, Customers: %s}, want none", runtime.Text(out.AccessToken), out.Customers)
 			}
 			se := stepError(t, err)
 			if se.Workflow != workflowID || se.Step != "refreshToken" || se.StatusCode != 200 {
@@ -167,8 +167,8 @@ func TestRefreshAndListCustomersFakeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RefreshAndListCustomers: %v", err)
 	}
-	if out.AccessToken != fakeapi.PrismaticAccessToken {
-		t.Errorf("AccessToken = %q, want %q", out.AccessToken, fakeapi.PrismaticAccessToken)
+	if runtime.Text(out.AccessToken) != fakeapi.PrismaticAccessToken {
+		t.Errorf("AccessToken = %q, want %q", runtime.Text(out.AccessToken), fakeapi.PrismaticAccessToken)
 	}
 	var customers []struct {
 		ID, Name, ExternalID string

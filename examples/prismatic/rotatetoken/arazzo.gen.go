@@ -170,8 +170,8 @@ func (in RotateRefreshTokenInputs) LogValue() slog.Value {
 // RotateRefreshTokenOutputs are the outputs of workflow "rotate-refresh-token".
 type RotateRefreshTokenOutputs struct {
 	// JWT access token for authenticating API requests
-	AccessToken   string `json:"accessToken"`
-	RevokedStatus int64  `json:"revokedStatus"`
+	AccessToken   *string `json:"accessToken"`
+	RevokedStatus int64   `json:"revokedStatus"`
 }
 
 func (out RotateRefreshTokenOutputs) fields() []runtime.Field {
@@ -216,7 +216,7 @@ func (c *Client) RotateRefreshToken(ctx context.Context, in RotateRefreshTokenIn
 type RotateRefreshTokenState struct {
 	Inputs       RotateRefreshTokenInputs
 	RefreshToken struct {
-		AccessToken string
+		AccessToken *string
 	} `json:",omitzero"`
 	ValidateToken struct {
 		Customers json.RawMessage
@@ -279,7 +279,9 @@ var rotateRefreshTokenFlow = &runtime.Flow[Client, RotateRefreshTokenState]{
 	},
 	Secrets: func(s *RotateRefreshTokenState) (secrets []string) {
 		secrets = append(secrets, s.Inputs.RefreshToken)
-		secrets = append(secrets, s.RefreshToken.AccessToken)
+		if s.RefreshToken.AccessToken != nil {
+			secrets = append(secrets, *s.RefreshToken.AccessToken)
+		}
 		return secrets
 	},
 	Transport: func(c *Client) *runtime.Transport {
@@ -326,7 +328,9 @@ func rotateRefreshTokenRefreshToken(c *Client, st *runtime.Step, s *RotateRefres
 	if err := resp.Decode(&s.RefreshToken.AccessToken, "access_token"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
-	st.Secret(s.RefreshToken.AccessToken)
+	if s.RefreshToken.AccessToken != nil {
+		st.Secret(*s.RefreshToken.AccessToken)
+	}
 	return runtime.Outcome{}
 }
 
@@ -335,7 +339,7 @@ func rotateRefreshTokenValidateToken(c *Client, st *runtime.Step, s *RotateRefre
 	const workflow = "rotate-refresh-token"
 	body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 	h := make(http.Header, 1)
-	h.Add("Authorization", "Bearer "+s.RefreshToken.AccessToken)
+	h.Add("Authorization", "Bearer "+runtime.Text(s.RefreshToken.AccessToken))
 	resp, err := st.Send(&runtime.Request{
 		Workflow:    workflow,
 		Step:        "validateToken",

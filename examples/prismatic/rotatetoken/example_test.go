@@ -80,8 +80,8 @@ func TestRotateRefreshToken(t *testing.T) {
 		t.Fatalf("RotateRefreshToken: %v", err)
 	}
 	recorder.Check(t, rec.Requests(), []recorder.Request{wantRefresh, wantValidate, wantRevoke})
-	if out.AccessToken != accessToken {
-		t.Errorf("AccessToken = %q, want %q", out.AccessToken, accessToken)
+	if out.AccessToken == nil || *out.AccessToken != accessToken {
+		t.Errorf("AccessToken = %q, want %q", runtime.Text(out.AccessToken), accessToken)
 	}
 	if out.RevokedStatus != int64(200) {
 		t.Errorf("RevokedStatus = %d, want 200", out.RevokedStatus)
@@ -185,8 +185,8 @@ func TestRotateRefreshTokenFakeAPI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RotateRefreshToken: %v", err)
 	}
-	if out.AccessToken != fakeapi.PrismaticAccessToken || out.RevokedStatus != 200 {
-		t.Errorf("outputs %+v, want {AccessToken: %q, RevokedStatus: 200}", *out, fakeapi.PrismaticAccessToken)
+	if runtime.Text(out.AccessToken) != fakeapi.PrismaticAccessToken || out.RevokedStatus != 200 {
+		t.Errorf("outputs {AccessToken: %q, RevokedStatus: %d}, want {AccessToken: %q, RevokedStatus: 200}", runtime.Text(out.AccessToken), out.RevokedStatus, fakeapi.PrismaticAccessToken)
 	}
 	// The refresh token is now revoked: a second rotation is refused at the first step.
 	_, err = c.RotateRefreshToken(t.Context(), in)

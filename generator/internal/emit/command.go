@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,12 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if len(p.Credentials) > 0 {
 		auth = " [-auth-env SOURCE=ENVVAR]..."
 		authDoc = "\nCredentials are read from the environment only, with -auth-env; -list names them."
+	}
+	if hasClientCredentials(p) {
+		auth += " [-token-url NAME=URL]..."
+	}
+	if loops(p) {
+		auth += " [-poll-interval DURATION] [-max-step-runs N]"
 	}
 	broker, brokerDoc := "", ""
 	if len(p.MessageSources) > 0 {
@@ -108,7 +115,7 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 			Return(Func().Params(Id("ctx").Qual("context", "Context"), Id("cfg").Qual(cliPkg, "Config"), Id("inputs").Index().Byte()).Params(Any(), Error()).Block(
 				Var().Id("in").Id("In"),
 				If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Id("inputs"), Op("&").Id("in")), Err().Op("!=").Nil()).Block(
-					Return(Nil(), Qual("fmt", "Errorf").Call(Lit("inputs: %w"), Err())),
+					Return(Nil(), Op("&").Qual(cliPkg, "InputError").Values(Dict{Id("Err"): Err()})),
 				),
 				List(Id("c"), Err()).Op(":=").Id("newClient").Call(Id("cfg")),
 				If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
@@ -124,6 +131,19 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 				Id("opts").Op("=").Append(Id("opts"), pkg("WithServerURL").Call(Id("s").Dot("Source"), Id("s").Dot("URL"))),
 			)
 			cliCredentials(g, p, pkg)
+			if loops(p) {
+				g.If(Id("cfg").Dot("PollInterval").Op("!=").Nil()).Block(
+					Id("opts").Op("=").Append(Id("opts"), pkg("WithPollInterval").Call(Op("*").Id("cfg").Dot("PollInterval"))),
+				)
+				g.If(Id("cfg").Dot("MaxStepRuns").Op(">").Lit(0)).Block(
+					Id("opts").Op("=").Append(Id("opts"), pkg("WithMaxStepRuns").Call(Id("cfg").Dot("MaxStepRuns"))),
+				)
+			}
+			if hasClientCredentials(p) {
+				g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("TokenURLs")).Block(
+					Id("opts").Op("=").Append(Id("opts"), pkg("WithTokenURL").Call(Id("t").Dot("Name"), Id("t").Dot("URL"))),
+				)
+			}
 			if len(p.MessageSources) > 0 {
 				g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("Transports")).Block(
 					Id("opts").Op("=").Append(Id("opts"), pkg("WithMessageTransport").Call(Id("t").Dot("Source"), Id("t").Dot("Transport"))),
@@ -173,6 +193,9 @@ func cliFields(fields []*ir.Field, inputs bool) []Code {
 		}
 		if f.Secret {
 			d = append(d, kv("Secret", True()))
+		}
+		if inputs && f.Default != "" {
+			d = append(d, kv("Default", Lit(f.Default)))
 		}
 		out = append(out, Values(d...))
 	}
@@ -275,4 +298,10 @@ func actionText(when string, a *ir.Action) string {
 		s += ", when " + strings.Join(texts, " and ")
 	}
 	return s
+}
+
+// loops reports whether a workflow of p can run a step again (goto or retry), so that the
+// client has WithMaxStepRuns and WithPollInterval.
+func loops(p *ir.Program) bool {
+	return slices.ContainsFunc(p.Workflows, func(w *ir.Workflow) bool { return w.Loops })
 }

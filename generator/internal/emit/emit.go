@@ -248,11 +248,21 @@ func clientDecls(f *File, p *ir.Program) {
 	)
 	if loops {
 		option([]string{"WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run",
-			"in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop",
+			"in one workflow call (default runtime.DefaultMaxRuns, 1000), so that a document whose loop",
 			"never ends cannot run forever."},
 			"WithMaxStepRuns", []Code{Id("n").Int()},
 			If(Id("n").Op("<").Lit(1)).Block(Return(Qual("errors", "New").Call(Lit("WithMaxStepRuns: n must be at least 1")))),
 			Id("c").Dot("maxRuns").Op("=").Id("n"),
+		)
+		option([]string{"WithPollInterval sets how long a goto action waits before it runs a step again that has",
+			"already run in the workflow call (a poll loop: goto back to the step until a status is",
+			"reached): d before the second run, half as long again before each further one, up to",
+			"runtime.MaxPollInterval (30 seconds; d when longer). A Retry-After header on the response",
+			"that led to the goto wins. The default is runtime.DefaultPollInterval (1 second: waits of",
+			"1s, 1.5s, 2.25s, …); 0 waits only for Retry-After. Waits end when ctx is done."},
+			"WithPollInterval", []Code{Id("d").Qual("time", "Duration")},
+			If(Id("d").Op("<").Lit(0)).Block(Return(Qual("errors", "New").Call(Lit("WithPollInterval: negative duration")))),
+			Id("c").Dot("rt").Dot("PollInterval").Op("=").Id("d"),
 		)
 	}
 	if retries(p) {
@@ -267,14 +277,19 @@ func clientDecls(f *File, p *ir.Program) {
 	}
 	securityOptions(f, p)
 	messageOptions(f, p)
+	tokenURLOption(f, p)
 	f.Comment("NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
 		g.Id("c").Op(":=").Op("&").Id("Client").Values(DictFunc(func(d Dict) {
-			d[Id("rt")] = Qual(runtimePkg, "Transport").Values(Dict{
+			transport := Dict{
 				Id("Doer"):         Qual(httpPkg, "DefaultClient"),
 				Id("MaxBodyBytes"): Qual(runtimePkg, "DefaultMaxBodyBytes"),
 				Id("Timeout"):      Qual(runtimePkg, "DefaultTimeout"),
-			})
+			}
+			if loops {
+				transport[Id("PollInterval")] = Qual(runtimePkg, "DefaultPollInterval")
+			}
+			d[Id("rt")] = Qual(runtimePkg, "Transport").Values(transport)
 			d[Id("servers")] = Index(Lit(n)).String().ValuesFunc(func(g *Group) {
 				for _, s := range p.Sources {
 					g.Qual(runtimePkg, "ServerURL").Call(Lit(s.DefaultURL))
@@ -526,7 +541,7 @@ func condExpr(c *ir.Cond) *Statement {
 	case "!":
 		return Op("!").Parens(condExpr(c.L))
 	case "":
-		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() && !c.Value.Length {
+		if c.Value.Type.Kind == types.Bool && !c.Value.Type.Pointer() && !c.Value.Length && c.Value.Kind != ir.VResponseBody {
 			return valueExpr(c.Value)
 		}
 		return Qual(runtimePkg, "Truthy").Call(anyExpr(c.Value))

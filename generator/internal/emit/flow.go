@@ -3,6 +3,7 @@ package emit
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -52,7 +53,7 @@ func workflow(f *File, p *ir.Program, w *ir.Workflow) {
 		)
 	f.Line()
 	stateType(f, w)
-	flowVar(f, w)
+	flowVar(f, w, p.Parallel)
 	for _, st := range w.Steps {
 		if st.Unreachable {
 			continue
@@ -106,14 +107,19 @@ func stateType(f *File, w *ir.Workflow) {
 	f.Line()
 }
 
-// flowVar declares the workflow's runtime.Flow.
-func flowVar(f *File, w *ir.Workflow) {
+// flowVar declares the workflow's runtime.Flow; with parallel, its groups of steps that
+// run at once.
+func flowVar(f *File, w *ir.Workflow, parallel bool) {
 	var items []Code
 	items = append(items, kv("Workflow", Lit(w.Name())), kv("Version", Lit(flowVersion(w))))
+	var group map[*ir.Step]int
+	if parallel {
+		group = groups(w)
+	}
 	var steps []Code
 	for _, st := range w.Steps {
 		if !st.Unreachable {
-			steps = append(steps, flowStep(w, st))
+			steps = append(steps, flowStep(w, st, group[st]))
 		}
 	}
 	items = append(items, kv("Steps", Index().Add(flowType(w, "FlowStep")).Add(lines(steps))))
@@ -126,6 +132,12 @@ func flowVar(f *File, w *ir.Workflow) {
 	}
 	if w.RetrySlots > 0 {
 		items = append(items, kv("RetrySlots", Lit(w.RetrySlots)))
+	}
+	if slices.ContainsFunc(w.Inputs.Fields, func(fl *ir.Field) bool { return fl.Default != "" }) {
+		items = append(items, kv("Defaults", Func().Params(Id("s").Op("*").Id(w.State)).Error().BlockFunc(func(g *Group) {
+			inputDefaults(g, w)
+			g.Return(Nil())
+		})))
 	}
 	if stateHasSecrets(w) {
 		items = append(items, kv("Secrets", Func().Params(Id("s").Op("*").Id(w.State)).Params(Id("secrets").Index().String()).BlockFunc(func(g *Group) {
@@ -170,7 +182,7 @@ func stateHasSecrets(w *ir.Workflow) bool {
 	return slices.ContainsFunc(w.Steps, func(st *ir.Step) bool { return hasSecret(st.Outputs) })
 }
 
-func flowStep(w *ir.Workflow, st *ir.Step) Code {
+func flowStep(w *ir.Workflow, st *ir.Step, group int) Code {
 	items := []Code{kv("ID", Lit(st.ID))}
 	if st.Call == nil {
 		items = append(items, kv("Method", Lit(st.Method)))
@@ -180,6 +192,9 @@ func flowStep(w *ir.Workflow, st *ir.Step) Code {
 	}
 	if st.Target {
 		items = append(items, kv("Target", True()))
+	}
+	if group > 1 {
+		items = append(items, kv("Group", Lit(group)))
 	}
 	if len(st.OnSuccess) > 0 {
 		items = append(items, kv("OnSuccess", actionList(w, ir.Tried(st.OnSuccess))))
@@ -347,15 +362,16 @@ func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
 	f.Func().Id(st.Func).Params(Id("c").Op("*").Id("Client"), Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State)).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
+		withResp := false
 		if st.Message != nil {
 			message(b, st, fail)
 		} else {
-			send(b, st, fail)
+			withResp = send(b, st, fail)
 		}
 		listens(b, w, st, func(l *ir.Listen, ch Code) *Statement {
 			return If(Err().Op(":=").Id("st").Dot("Listen").Call(transport(l.Step.Message), Lit(l.Step.ID), ch), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 		})
-		succeed(b, st)
+		succeed(b, st, withResp)
 	})
 	f.Line()
 }
@@ -377,7 +393,7 @@ func finishFunc(f *File, w *ir.Workflow, st *ir.Step) {
 			v := st.OutputValues[i]
 			b.Id("s").Dot(st.Field).Dot(fl.GoName).Op("=").Add(valueExpr(v)).Add(srcComment(v))
 		}
-		succeed(b, st)
+		succeed(b, st, false)
 	})
 	f.Line()
 }
@@ -421,11 +437,17 @@ func failHandler(b *Group, st *ir.Step) func(err, resp Code) *Statement {
 	return func(err, resp Code) *Statement { return Return(Id("failed").Call(err, resp)) }
 }
 
-// send renders an operation call: the request, the success criteria and the outputs.
-func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
+// send renders an operation call: the request, the success criteria and the outputs, and
+// reports whether the response is in scope (resp) after it.
+func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) (used bool) {
 	// Criteria report through the response; outputs may be known without it ($request
 	// values the step's own parameters decide).
-	used := len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess)
+	used = len(st.Criteria) > 0 || slices.ContainsFunc(st.OutputValues, valueUsesResponse) || usesResponse(st.OnSuccess) || gotoStep(st.OnSuccess)
+	for _, pp := range st.PathParts {
+		if cond := emptyPathValue(pp); cond != nil {
+			b.If(cond).Block(fail(Qual(runtimePkg, "NoPathValue").Call(Id("workflow"), Lit(st.ID), Lit(st.Method), Lit(st.Path), Lit(pp.Param.Name), Lit(pp.Value.Src)), Nil()))
+		}
+	}
 	req := request(b, st, func(reason string) *Statement {
 		return fail(Op("&").Qual(runtimePkg, "StepError").Add(lines([]Code{
 			kv("Workflow", Id("workflow")), kv("Step", Lit(st.ID)), kv("Reason", Lit(reason)), kv("Err", Err()),
@@ -457,21 +479,31 @@ func send(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 				args = append(args, Lit(t))
 			}
 			b.Commentf("%s: %s", fl.JSONName, v.Src)
-			b.If(Err().Op(":=").Id("resp").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
+			decode := "Decode"
+			if v.Required {
+				decode = "Require" // the schema requires it: absent, it fails the step
+			}
+			b.If(Err().Op(":=").Id("resp").Dot(decode).Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Id("resp")))
 			continue
 		}
 		b.Add(dst).Op("=").Add(valueExpr(v)).Add(srcComment(v))
 	}
+	return used
 }
 
 // succeed ends a step function that succeeded: its secret outputs are marked, and the first
-// success action whose criteria hold is reported.
-func succeed(b *Group, st *ir.Step) {
+// success action whose criteria hold is reported. withResp is set when the step's response
+// is in scope: a goto to a step reports it (runtime.Succeeded), whose Retry-After the wait
+// before the step runs again honours.
+func succeed(b *Group, st *ir.Step, withResp bool) {
 	markSecrets(b, st.Outputs.Fields, func(fl *ir.Field) *Statement { return Id("s").Dot(st.Field).Dot(fl.GoName) },
 		func(vals ...Code) *Statement { return Id("st").Dot("Secret").Call(vals...) }, false)
 	for i, a := range ir.Tried(st.OnSuccess) {
 		b.Comment("onSuccess " + oneLine(a.Name))
 		ret := Return(Qual(runtimePkg, "Outcome").Values(Dict{Id("Actions"): Qual(runtimePkg, "Take").Call(Lit(i))}))
+		if withResp && a.Kind == ir.Goto && a.Step != nil {
+			ret = Return(Qual(runtimePkg, "Succeeded").Call(Lit(i), Id("resp")))
+		}
 		cond := criteriaExpr(a.Criteria)
 		if cond == nil {
 			b.Add(ret)
@@ -657,4 +689,70 @@ func delay(seconds float64) *Statement {
 		return Lit(0)
 	}
 	return Lit(int(ms)).Op("*").Qual("time", "Millisecond")
+}
+
+// gotoStep reports whether an action jumps to a step, whose wait before it runs again reads
+// the response's Retry-After.
+func gotoStep(actions []*ir.Action) bool {
+	return slices.ContainsFunc(actions, func(a *ir.Action) bool { return a.Kind == ir.Goto && a.Step != nil })
+}
+
+// inputDefaults gives the optional inputs in the state s that were not given (nil) their
+// schema defaults (the body of the Flow's Defaults).
+// A scalar default is a typed constant; another is decoded from its JSON text, which the
+// generator checked against the input's type as far as the JSON kind goes.
+func inputDefaults(g *Group, w *ir.Workflow) {
+	for _, f := range w.Inputs.Fields {
+		if f.Default == "" {
+			continue
+		}
+		x := Id("s").Dot(w.StateNames.Inputs).Dot(f.GoName)
+		t := f.Type
+		var set Code
+		switch {
+		case t.Kind == types.Raw:
+			set = x.Clone().Op("=").Qual(jsonPkg, "RawMessage").Call(Lit(f.Default))
+		case t.Pointer() && (t.Kind == types.String || t.Kind == types.Enum && t.Named.Base.Kind == types.String):
+			var s string
+			_ = json.Unmarshal([]byte(f.Default), &s)
+			v := Lit(s)
+			if t.Kind == types.Enum {
+				v = Id(t.Named.Name).Call(v)
+			}
+			set = x.Clone().Op("=").Qual(runtimePkg, "Ptr").Call(v)
+		case t.Pointer() && (t.Kind == types.Int64 || t.Kind == types.Int32 || t.Kind == types.Float64 || t.Kind == types.Bool || t.Kind == types.Enum):
+			set = x.Clone().Op("=").Qual(runtimePkg, "Ptr").Call(goType(t.NonNull()).Call(Op(f.Default)))
+		default:
+			set = If(Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(Index().Byte().Call(Lit(f.Default)), Op("&").Add(x.Clone())), Err().Op("!=").Nil()).Block(
+				Return(Qual("fmt", "Errorf").Call(Lit(fmt.Sprintf("workflow %s: the default of input %s: %%w", w.Name(), f.JSONName)), Err())),
+			)
+		}
+		g.If(x.Clone().Op("==").Nil()).Block(set)
+	}
+}
+
+// emptyPathValue is the condition under which a path parameter's value is no value (null,
+// absent or empty), which fails the step before anything is sent; nil when the value can
+// never be empty (a literal, a number, a template with literal text).
+func emptyPathValue(pp ir.PathPart) *Statement {
+	v := pp.Value
+	if v == nil || pp.Param == nil || v.IsLiteral() {
+		return nil
+	}
+	t := v.Type
+	switch {
+	case v.Kind == ir.VTemplate:
+		for _, part := range v.Parts {
+			if part.IsLiteral() && part.Text != "" {
+				return nil
+			}
+		}
+		return stringExpr(v, nil).Op("==").Lit("")
+	case t.Pointer():
+	case t.Kind == types.String, t.Kind == types.Enum && t.Named.Base.Kind == types.String:
+		return valueExpr(v).Op("==").Lit("")
+	case t.Scalar() || t.Kind == types.Struct:
+		return nil // a number, boolean, date-time or object always has a value
+	}
+	return Qual(runtimePkg, "Empty").Call(anyValue(v))
 }

@@ -407,6 +407,9 @@ func request(b *Group, st *ir.Step, fail func(reason string) *Statement) []Code 
 		}
 		req = append(req, kv("Header", Id("h")))
 	}
+	if st.Accept != "" {
+		req = append(req, kv("Accept", Lit(st.Accept)))
+	}
 	if st.HasBody() {
 		ct := Lit(st.ContentType)
 		if st.BodyKind == ir.BodyMultipart || st.BodyKind == ir.BodyMultipartValue {

@@ -72,18 +72,20 @@ func nilCheck(option, param string) Code {
 	return If(Id(param).Op("==").Nil()).Block(Return(Qual("errors", "New").Call(Lit(option + ": nil " + param + " function"))))
 }
 
-// hasRelativeTokenURL reports whether a client credentials token URL is relative to its
-// source's server, so that the credential can only be made once WithServerURL is applied.
-func hasRelativeTokenURL(p *ir.Program) bool {
-	return slices.ContainsFunc(p.Credentials, func(c *ir.Credential) bool { return c.Kind == ir.ClientCredentials && c.Relative })
+// hasClientCredentials reports whether a credential uses the client credentials flow, whose
+// token URL depends on the source's server (and WithTokenURL), so that the credential can
+// only be made once every option is applied.
+func hasClientCredentials(p *ir.Program) bool {
+	return slices.ContainsFunc(p.Credentials, func(c *ir.Credential) bool { return c.Kind == ir.ClientCredentials })
 }
 
 // securityFields are the Client's fields for credentials.
 func securityFields(g *Group, p *ir.Program) {
 	if n := len(p.Credentials); n > 0 {
 		g.Id("auth").Index(Lit(n)).Qual(runtimePkg, "Credential").Comment("per credential name (see the authentication options); nil when not configured")
-		if hasRelativeTokenURL(p) {
+		if hasClientCredentials(p) {
 			g.Id("pending").Index(Lit(n)).Func().Params().Qual(runtimePkg, "Credential").Comment("credentials NewClient makes once the server URLs are known")
+			g.Id("tokenURLs").Index(Lit(n)).String().Comment("per credential name: the token URL WithTokenURL sets")
 		}
 	}
 	if n := len(p.Requirements); n > 0 {
@@ -137,11 +139,54 @@ func securityOptions(f *File, p *ir.Program) {
 	}
 }
 
+// tokenURLOption renders WithTokenURL, which sets a client credentials token URL explicitly.
+func tokenURLOption(f *File, p *ir.Program) {
+	var names []string
+	for _, c := range p.Credentials {
+		if c.Kind == ir.ClientCredentials {
+			names = append(names, c.Name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for _, l := range []string{
+		"WithTokenURL sets the token URL of client credentials credential name, replacing the tokenUrl",
+		"of its OpenAPI description; a relative URL is resolved against the source's server URL.",
+		"Without it, a relative tokenUrl is resolved against the source's server URL, and an absolute one",
+		"on the source's default server (its OpenAPI servers[0]) moves along when WithServerURL points",
+		"the source elsewhere, keeping its path below the server's, so that a test or staging run never",
+		"fetches a token from production; an absolute one on another host is used as it is.",
+		"",
+		"name is one of: " + strings.Join(names, ", "),
+	} {
+		f.Comment(l)
+	}
+	f.Func().Id("WithTokenURL").Params(Id("name"), Id("tokenURL").String()).Id("Option").Block(
+		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().BlockFunc(func(g *Group) {
+			g.If(Id("tokenURL").Op("==").Lit("")).Block(Return(Qual("errors", "New").Call(Lit("WithTokenURL: empty token URL"))))
+			g.Switch(Id("name")).BlockFunc(func(sg *Group) {
+				for _, c := range p.Credentials {
+					if c.Kind == ir.ClientCredentials {
+						sg.Case(Lit(c.Name)).Block(Id("c").Dot("tokenURLs").Index(Lit(c.Index)).Op("=").Id("tokenURL"))
+					}
+				}
+				sg.Default().Block(Return(Qual("fmt", "Errorf").Call(Lit("WithTokenURL: unknown client credentials name %q (known: "+strings.Join(names, ", ")+")"), Id("name"))))
+			})
+			g.Return(Nil())
+		})),
+	)
+	f.Line()
+}
+
 // credentialDoc describes a credential in an option's documentation.
 func credentialDoc(c *ir.Credential) string {
 	s := fmt.Sprintf("%s (scheme %s of source %s)", c.What, c.Scheme, c.Source.Name)
 	if c.Kind == ir.ClientCredentials {
 		s += ", token URL " + c.TokenURL
+		if !c.Relative {
+			s += " (moved along with WithServerURL when it is on the source's server)"
+		}
 		if len(c.Scopes) > 0 {
 			s += ", scopes " + strings.Join(c.Scopes, " ")
 		}
@@ -168,12 +213,9 @@ func setCredential(c *ir.Credential) []Code {
 			}
 		})
 	}
-	if !c.Relative {
-		return []Code{slot.Op("=").Qual(runtimePkg, "ClientCredentials").Call(Lit(c.TokenURL), Id("clientID"), Id("clientSecret"), scopes, Nil())}
-	}
-	tokenURL := Qual(runtimePkg, "ResolveURL").Call(Id("c").Dot("servers").Index(Lit(c.Source.Index)), Lit(c.TokenURL))
+	tokenURL := Qual(runtimePkg, "TokenURL").Call(Id("c").Dot("tokenURLs").Index(Lit(c.Index)), Lit(c.TokenURL), Lit(c.Source.DefaultURL), Id("c").Dot("servers").Index(Lit(c.Source.Index)))
 	return []Code{
-		Comment("The token URL is relative to the source's server, known once every option is applied."),
+		Comment("The token URL follows the source's server (and WithTokenURL), known once every option is applied."),
 		Id("c").Dot("pending").Index(Lit(c.Index)).Op("=").Func().Params().Qual(runtimePkg, "Credential").Block(
 			Return(Qual(runtimePkg, "ClientCredentials").Call(tokenURL, Id("clientID"), Id("clientSecret"), scopes, Nil())),
 		),
@@ -183,7 +225,7 @@ func setCredential(c *ir.Credential) []Code {
 // securitySetup renders the part of NewClient that runs after the options: credentials
 // with relative token URLs, and the choice among each requirement's alternatives.
 func securitySetup(g *Group, p *ir.Program) {
-	if hasRelativeTokenURL(p) {
+	if hasClientCredentials(p) {
 		g.For(List(Id("i"), Id("mk")).Op(":=").Range().Id("c").Dot("pending")).Block(
 			If(Id("mk").Op("!=").Nil()).Block(Id("c").Dot("auth").Index(Id("i")).Op("=").Id("mk").Call()),
 		)

@@ -17,19 +17,54 @@ import (
 // Convert, Deref), the criteria matchers and the Transport; generated code uses some of them
 // almost always, so it asks for version 2 at least. Version 3 brought Selector Objects,
 // JSONPath and XPath replacement targets (all compiled into p.Queries) and reading the
-// request a step sent. Version 4 brought the evaluation of JSONPath and XPath criteria and
-// selectors by the Run, within its context and a budget, and the retry budget; version 5
-// messages (AsyncAPI steps).
+// request a step sent. Version 4 brought runtime.Flow, the evaluation of JSONPath and XPath
+// criteria and selectors by the Run, within its context and a budget, and the retry budget.
+// Version 5 brought Request.Accept, waits before steps a goto runs again, path parameter
+// checks, required outputs and token URLs that follow the server; version 6 messages
+// (AsyncAPI steps).
 func apiVersion(p *ir.Program) string {
 	switch {
 	case len(p.MessageSources) > 0:
-		return "APIVersion5" // messages (AsyncAPI steps)
+		return "APIVersion6" // messages (AsyncAPI steps)
+	case usesVersion5(p):
+		return "APIVersion5"
 	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p):
 		return "APIVersion4" // runtime.Flow; the Run's bounded evaluation; the retry budget
 	case len(p.Queries) > 0 || p.ReadsSentRequest:
 		return "APIVersion3"
 	}
 	return "APIVersion2"
+}
+
+// usesVersion5 reports whether generated code uses a symbol of runtime API version 5.
+func usesVersion5(p *ir.Program) bool {
+	if hasClientCredentials(p) {
+		return true // TokenURL
+	}
+	for _, w := range p.Workflows {
+		if w.Loops {
+			return true // Transport.PollInterval, Succeeded
+		}
+		for _, st := range w.Steps {
+			if st.Unreachable {
+				continue
+			}
+			if st.Accept != "" {
+				return true // Request.Accept
+			}
+			for _, pp := range st.PathParts {
+				if emptyPathValue(pp) != nil {
+					return true // NoPathValue, Empty
+				}
+			}
+			for _, v := range st.OutputValues {
+				if st.Call == nil && v.Kind == ir.VResponseBody && v.Required {
+					return true // Response.Require
+				}
+			}
+		}
+	}
+	return false
 }
 
 // retries reports whether a workflow has a retry action.

@@ -38,6 +38,8 @@ type Input struct {
 	// Temporal and MCP are set when the workflows are also generated as Temporal workflows
 	// or as MCP tools, which cannot run AsyncAPI steps (see unrunMessages).
 	Temporal, MCP bool
+	// Parallel sets Program.Parallel.
+	Parallel bool
 }
 
 // reserved names are declared by every generated package.
@@ -52,7 +54,7 @@ func Build(in Input, diags *diag.List) *Program {
 	b := &builder{in: in, diags: diags, file: in.Doc.File, typeNames: newNamer(reserved...), methods: newNamer(clientMembers...),
 		built: map[*load.Workflow]*Workflow{}, building: map[*load.Workflow]bool{},
 		docs: map[*load.Document]*document{}, sourceNames: map[sourceKey]string{}, sources: map[sourceKey]*Source{}}
-	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value}
+	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value, Parallel: in.Parallel}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
 	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo, AsyncAPI: in.AsyncAPI})
@@ -125,6 +127,21 @@ type builder struct {
 	sourceNames map[sourceKey]string
 	sources     map[sourceKey]*Source
 	schemas     *types.Registry // Go types of schemas; see types.go
+	// needValue names what the value being compiled fills when that can never be null (a
+	// path parameter: `path parameter "cartId"`); "" otherwise. A reference read leniently
+	// as no value is then an error (see readAsNull).
+	needValue string
+}
+
+// readAsNull reports a reference that reads leniently as no value (JSON null): fact says
+// why, lenient what that means when the workflow runs. Where a value is needed (needValue)
+// it is an error instead of a warning, since no reading of it makes a request the document
+// means (a path with an empty segment names another resource); ok is then false.
+func (b *builder) readAsNull(pos diag.Pos, code, fact, lenient, src string) (d *diag.Diagnostic, ok bool) {
+	if b.needValue != "" {
+		return b.errorf(pos, code, "%s; %s needs a value, and %s never has one", fact, b.needValue, src), false
+	}
+	return b.diags.Warnf(pos, code, "%s; %s", fact, lenient), true
 }
 
 func (b *builder) errorf(pos diag.Pos, code, format string, args ...any) *diag.Diagnostic {
@@ -304,12 +321,18 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 		if !required[n] {
 			t = t.Optional()
 		}
-		doc := ""
+		doc, def := "", ""
 		if s := schemas[i].Schema(); s != nil {
 			doc = s.Description
+			if s.Default != nil && !required[n] {
+				def = b.inputDefault(w, n, t, s.Default)
+			}
+		}
+		if def != "" {
+			doc = strings.TrimSpace(doc + "\n\nDefault: " + def + " (applied when the input is absent).")
 		}
 		omit := !required[n] && t.Nilable()
-		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc})
+		st.Fields = append(st.Fields, &Field{GoName: fields.name(GoName(n)), JSONName: n, Type: t, Required: required[n], OmitEmpty: omit, Doc: doc, Default: def})
 	}
 	return st
 }
@@ -347,13 +370,15 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	st.OperationID, st.Method, st.Path = op.ID, op.Method, op.Path
 	if op.Undescribed {
 		st.OperationID, st.Path = "x-operation", xURL
+	} else {
+		st.Accept = acceptHeader(op.Op())
 	}
 	sc.current, sc.hasResp, sc.response = st, false, nil
 
 	b.parameters(sc, st, s, b.mergeParameters(sc, s.Parameters, op), op)
 	b.requestBody(sc, st, s, op)
 
-	sc.hasResp, sc.response = true, responseSchema(op.Op)
+	sc.hasResp, sc.response = true, responseSchema(op.Op())
 	for _, c := range s.SuccessCriteria {
 		if cr := b.criterion(sc, c); cr != nil {
 			st.Criteria = append(st.Criteria, cr)
@@ -957,8 +982,11 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				// A step of another workflow, whose outputs are not in scope: an interpreter
 				// finds no value there, which is the lenient reading (as for an undefined
 				// output). A step that no workflow has stays an error.
-				b.diags.Warnf(pos, "other-workflow-step", "workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read; %s has no value when the workflow runs (null)", sc.wf.ID, e.Name, other, e.Raw).
-					WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
+				d, ok := b.readAsNull(pos, "other-workflow-step", fmt.Sprintf("workflow %q has no step %q: that is a step of workflow %q, whose step outputs this workflow cannot read", sc.wf.ID, e.Name, other), fmt.Sprintf("%s has no value when the workflow runs (null)", e.Raw), e.Raw)
+				d.WithHint("make the value an output of workflow %q, add that workflow to dependsOn, and read $workflows.%s.outputs.<name>", other, other)
+				if !ok {
+					return nil
+				}
 				return absent(e.Raw)
 			}
 			d := b.errorf(pos, "unknown-step", "workflow %q has no step %q", sc.wf.ID, e.Name)
@@ -982,7 +1010,7 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			e.Field = f.JSONName
 			return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
-		return b.absentOutput(pos, e, fmt.Sprintf("step %q", st.ID), e.Field)
+		return b.absentOutput(pos, e, fmt.Sprintf("step %q", st.ID), e.Field, st.Outputs.Fields)
 	case expr.MessageHeader, expr.MessagePayload:
 		return b.messageRef(sc, e, pos)
 	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
@@ -1029,6 +1057,15 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 				WithHint("check the pointer against the operation's response schema")
 		}
 		v.Type = t
+		if known {
+			// A value the schema does not require may be absent, which its type must tell
+			// from the zero value (a pointer; slices, maps and raw JSON are nil); one it
+			// requires fails the step when it is absent (Value.Required).
+			v.Required = types.RequiredAt(sc.response, v.Pointer)
+			if !v.Required {
+				v.Type = t.Optional()
+			}
+		}
 		return v
 	case expr.Outputs:
 		if sc.callee != nil {
@@ -1091,9 +1128,16 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 // absentOutput is the lenient reading of an output reference whose step or workflow does
 // not define that output: no value (JSON null), which is what an interpreter evaluates it
 // to. A parameter with no value is left out of the request; a condition compares null.
-func (b *builder) absentOutput(pos diag.Pos, e *expr.Expr, owner, name string) *Value {
-	b.diags.Warnf(pos, "undefined-output", "%s has no output %q; %s has no value when the workflow runs (null)", owner, name, e.Raw).
-		WithHint("add %q to the outputs of %s", name, owner)
+func (b *builder) absentOutput(pos diag.Pos, e *expr.Expr, owner, name string, known []*Field) *Value {
+	d, ok := b.readAsNull(pos, "undefined-output", fmt.Sprintf("%s has no output %q", owner, name), fmt.Sprintf("%s has no value when the workflow runs (null)", e.Raw), e.Raw)
+	if !ok && len(known) > 0 {
+		d.WithHint("read one of the outputs of %s (%s), or add %q to them", owner, strings.Join(jsonNames(known), ", "), name)
+		return nil
+	}
+	d.WithHint("add %q to the outputs of %s", name, owner)
+	if !ok {
+		return nil
+	}
 	return absent(e.Raw)
 }
 
@@ -1275,9 +1319,12 @@ func drill(v *Value, e expr.Expr, b *builder, pos diag.Pos) *Value {
 		whole.HasPointer, whole.Pointer = false, nil
 		// Read leniently, as an interpreter would evaluate it: a pointer into a string,
 		// number or boolean selects nothing, so the value is absent (JSON null).
-		d := b.diags.Warnf(pos, "bad-pointer", "%s has type %s, so %s cannot select inside it (a JSON pointer selects inside an object or array value); the value is null when the workflow runs", whole.Strict(), v.Type, pointerText(e.Pointer))
+		d, ok := b.readAsNull(pos, "bad-pointer", fmt.Sprintf("%s has type %s, so %s cannot select inside it (a JSON pointer selects inside an object or array value)", whole.Strict(), v.Type.NonNull(), pointerText(e.Pointer)), "the value is null when the workflow runs", e.Raw)
 		if src := definition(v); src != "" {
-			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type)
+			d.WithHint("output %q is %s, which is that %s value already; read the output without a pointer, or make it the enclosing object", v.Field.JSONName, src, v.Type.NonNull())
+		}
+		if !ok {
+			return nil
 		}
 		return absent(e.Raw)
 	}

@@ -314,7 +314,9 @@ func (b *builder) actionsOf(sc *scope, st *Step, s *load.Step) {
 		// later or foreign step cannot be honoured by a sequential run.
 		if strings.HasPrefix(d.Value, "$") {
 			b.errorf(d.Pos, "unsupported", "step dependencies on other workflows (%s) are not supported yet", d.Value)
-		} else if sc.steps[d.Value] == nil {
+		} else if dep := sc.steps[d.Value]; dep != nil {
+			st.DependsOn = append(st.DependsOn, dep)
+		} else {
 			if slices.ContainsFunc(sc.doc.Steps, func(x *load.Step) bool { return x.ID.Value == d.Value }) {
 				b.errorf(d.Pos, "forward-reference", "step %q depends on step %q, which comes later; move it after %q", st.ID, d.Value, d.Value)
 			} else {
@@ -441,5 +443,5 @@ func (b *builder) callOutput(sc *scope, call *Call, e *expr.Expr, name *string, 
 		call.Used = true
 		return drill(&Value{Kind: VCallOutput, Call: call, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 	}
-	return b.absentOutput(pos, e, owner, *name)
+	return b.absentOutput(pos, e, owner, *name, call.Workflow.Outputs.Fields)
 }

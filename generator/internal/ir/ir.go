@@ -29,6 +29,8 @@ type Program struct {
 	ReadsSentRequest bool
 	// Types are the named schema types the workflows use, in the order of first use.
 	Types []*types.Named
+	// Parallel is set when independent steps are to run at once (arazzogen -parallel).
+	Parallel bool
 
 	// Security (see security.go): the credentials the operations the workflows call need,
 	// one Client option name each, and the security requirements that choose among them.
@@ -116,7 +118,10 @@ type Field struct {
 	Required bool // for inputs: required by the schema
 	// OmitEmpty leaves the field out of JSON when it is empty (optional inputs).
 	OmitEmpty bool
-	Doc       string
+	// Default is the JSON text of an optional input's schema default, which the workflow
+	// method applies when the input is absent (nil); "" for none.
+	Default string
+	Doc     string
 	// KeyedByMethod marks a JSON name that a struct tag cannot hold (an output name with a
 	// comma, from a lenient reading): the struct's MarshalJSON writes it instead.
 	KeyedByMethod bool
@@ -145,9 +150,12 @@ type Step struct {
 	Query       []*Param
 	Headers     []*Param
 	ContentType string
-	Body        *Value // nil without a request body
-	Criteria    []*Criterion
-	Outputs     *Struct
+	// Accept is the Accept header the operation's responses call for (see acceptHeader);
+	// "" for the runtime's default.
+	Accept   string
+	Body     *Value // nil without a request body
+	Criteria []*Criterion
+	Outputs  *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
 	// Call is set instead of an operation for a workflowId step, Message for an AsyncAPI
@@ -159,6 +167,8 @@ type Step struct {
 	OnSuccess, OnFailure []*Action
 	// Target is set when a goto or retry can jump to this step.
 	Target bool
+	// DependsOn are the earlier steps the step's 1.1 dependsOn names.
+	DependsOn []*Step
 	// Timeout bounds the step (Arazzo 1.1 timeout, milliseconds); 0 for none.
 	Timeout int64
 	// Unreachable steps are never emitted (their outputs stay zero).
@@ -298,9 +308,13 @@ type Value struct {
 	Call       *Call  // VCallOutput
 	// Pointer drills into a json.RawMessage value (VInput, VStepOutput) or the response body.
 	Pointer []string
-	Name    string // VResponseHeader
-	Parts   []*Value
-	Keys    []string
+	// Required is set for a VResponseBody value that the response schema requires at
+	// Pointer: an output decoding it fails the step when the response lacks it. A value
+	// the schema does not require has an optional type (see types.Type.Optional).
+	Required bool
+	Name     string // VResponseHeader
+	Parts    []*Value
+	Keys     []string
 	// FieldNames are the Go field names of an object's keys (a payload struct).
 	FieldNames []string
 	Elems      []*Value

@@ -691,7 +691,7 @@ func messageOperation(id, address string, messages []*load.Message, aa *load.Asy
 		}
 		content.Set(ct, &v3.MediaType{})
 	}
-	return &load.Operation{ID: id, Method: "SEND", Path: address, Op: &v3.Operation{OperationId: id, RequestBody: &v3.RequestBody{Content: content}}}
+	return load.BuiltOperation(id, "SEND", address, &v3.Operation{OperationId: id, RequestBody: &v3.RequestBody{Content: content}})
 }
 
 // messageParams compiles an AsyncAPI step's parameters: in: header are message headers (a

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,7 +142,15 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 		if p.Value == nil {
 			continue // reported by the decoder
 		}
+		if in == "path" {
+			b.needValue = fmt.Sprintf("path parameter %q", p.Name.Value)
+		}
 		v := b.value(sc, p.Value, p.Value.Value, load.PosOf(b.file, p.Value))
+		b.needValue = ""
+		if v != nil && in == "path" && v.Kind == VLit && v.JSON == "null" {
+			b.errorf(load.PosOf(b.file, p.Value), "bad-value", "path parameter %q cannot be null: a path segment needs a value", p.Name.Value)
+			v = nil
+		}
 		if v == nil {
 			if in == "path" {
 				pathParams[p.Name.Value] = &Param{Name: p.Name.Value, Value: &Value{Kind: VLit, Type: types.Type{Kind: types.String}}} // reported; avoid a second error
@@ -176,7 +185,7 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 	if st.QueryString != nil && len(st.Query) > 0 {
 		b.errorf(queryStringAt, "bad-value", "a querystring parameter holds the whole query string, so it cannot be combined with query parameters (%s)", st.Query[0].Name)
 	}
-	for _, dp := range op.Params {
+	for _, dp := range op.Params() {
 		if dp.Required == nil || !*dp.Required || given[[2]string{dp.Name, dp.In}] || dp.In == "path" {
 			continue
 		}
@@ -191,13 +200,23 @@ func (b *builder) parameters(sc *scope, st *Step, s *load.Step, params []*load.P
 	// Split the path template into literal text and parameter values. Some descriptions
 	// (Amazon's) put a query in the path key, "/{Bucket}/{Key+}?uploadId={uploadId}": its
 	// templated pairs are the operation's query parameters, set like any other; its fixed
-	// pairs ("?acl") are sent as they are.
+	// pairs ("?acl") are sent as they are, unless the step sets a query parameter of the
+	// same name ("?list-type=2" and a list-type parameter): each parameter is sent once,
+	// with the step's value.
 	rest, query, _ := strings.Cut(op.Path, "?")
 	var fixed []string
 	for _, item := range strings.Split(query, "&") {
-		if item != "" && !strings.Contains(item, "{") {
-			fixed = append(fixed, item)
+		if item == "" || strings.Contains(item, "{") {
+			continue
 		}
+		name, _, _ := strings.Cut(item, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if slices.ContainsFunc(st.Query, func(q *Param) bool { return q.Name == name }) {
+			continue
+		}
+		fixed = append(fixed, item)
 	}
 	st.QueryLiteral = strings.Join(fixed, "&")
 	for rest != "" {
@@ -276,7 +295,7 @@ func (b *builder) paramStyle(param *Param, in string, decl *v3.Parameter, p *loa
 }
 
 func findParam(op *load.Operation, name, in string) *v3.Parameter {
-	for _, p := range op.Params {
+	for _, p := range op.Params() {
 		if p.In == in && (p.Name == name || in == "header" && strings.EqualFold(p.Name, name)) {
 			return p
 		}
@@ -315,8 +334,8 @@ func classifyMedia(mt string) mediaKind {
 // requestContentTypes lists the media types of the operation's request body in order.
 func requestContentTypes(op *load.Operation) []string {
 	var out []string
-	if op.Op.RequestBody != nil && op.Op.RequestBody.Content != nil {
-		for k := range op.Op.RequestBody.Content.KeysFromOldest() {
+	if op.Op().RequestBody != nil && op.Op().RequestBody.Content != nil {
+		for k := range op.Op().RequestBody.Content.KeysFromOldest() {
 			out = append(out, k)
 		}
 	}
@@ -347,7 +366,7 @@ func matchMedia(mt string, declared []string) string {
 func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operation) {
 	rb := s.RequestBody
 	if rb == nil {
-		if op.Op.RequestBody != nil && op.Op.RequestBody.Required != nil && *op.Op.RequestBody.Required {
+		if op.Op().RequestBody != nil && op.Op().RequestBody.Required != nil && *op.Op().RequestBody.Required {
 			b.diags.Warnf(s.ID.Pos, "missing-body", "operation %s requires a request body but step %q sends none", operationName(op), s.ID.Value)
 		}
 		return
@@ -396,7 +415,7 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	}
 	var encodings map[string]*v3.Encoding
 	if matched != "" {
-		if m := op.Op.RequestBody.Content.GetOrZero(matched); m != nil && m.Encoding != nil {
+		if m := op.Op().RequestBody.Content.GetOrZero(matched); m != nil && m.Encoding != nil {
 			encodings = map[string]*v3.Encoding{}
 			for k, e := range m.Encoding.FromOldest() {
 				encodings[k] = e
@@ -428,7 +447,7 @@ func (b *builder) requestBody(sc *scope, st *Step, s *load.Step, op *load.Operat
 	case kind == mediaXML && n.Kind == yaml.MappingNode:
 		var schema *base.SchemaProxy
 		if matched != "" {
-			if m := op.Op.RequestBody.Content.GetOrZero(matched); m != nil {
+			if m := op.Op().RequestBody.Content.GetOrZero(matched); m != nil {
 				schema = m.Schema
 			}
 		}
@@ -1062,4 +1081,63 @@ func responseSchema(op *v3.Operation) *base.SchemaProxy {
 		}
 	}
 	return nil
+}
+
+// acceptHeader is the Accept header of an operation's requests: the media types its
+// responses declare (those of success responses first), JSON ones first and the others at a
+// slightly lower quality (when there are JSON ones), then "*/*;q=0.1" as the last resort, so that a server which
+// negotiates (or a validating mock) answers in a declared type rather than 406. It is ""
+// when the responses declare no media type, or none but application/json: the runtime then
+// sends its default, application/json.
+func acceptHeader(op *v3.Operation) string {
+	if op == nil || op.Responses == nil {
+		return ""
+	}
+	var declared []string
+	seen := map[string]bool{}
+	add := func(r *v3.Response) {
+		if r == nil || r.Content == nil {
+			return
+		}
+		for ct := range r.Content.KeysFromOldest() {
+			mt, params, err := mime.ParseMediaType(ct)
+			if err != nil {
+				continue
+			}
+			ct = mime.FormatMediaType(mt, params)
+			if ct != "" && !seen[ct] {
+				seen[ct] = true
+				declared = append(declared, ct)
+			}
+		}
+	}
+	if op.Responses.Codes != nil {
+		for _, success := range []bool{true, false} {
+			for code, r := range op.Responses.Codes.FromOldest() {
+				if strings.HasPrefix(code, "2") == success {
+					add(r)
+				}
+			}
+		}
+	}
+	add(op.Responses.Default)
+	if len(declared) == 0 || len(declared) == 1 && declared[0] == "application/json" {
+		return ""
+	}
+	var parts []string
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) == mediaJSON {
+			parts = append(parts, ct)
+		}
+	}
+	lower := ""
+	if len(parts) > 0 {
+		lower = ";q=0.9"
+	}
+	for _, ct := range declared {
+		if classifyMedia(strings.SplitN(ct, ";", 2)[0]) != mediaJSON && ct != "*/*" {
+			parts = append(parts, ct+lower)
+		}
+	}
+	return strings.Join(append(parts, "*/*;q=0.1"), ", ")
 }

@@ -132,7 +132,7 @@ func (s *securityPass) workflow(wf *Workflow) {
 			v := st.OutputValues[i]
 			f.Secret = runtime.SecretName(f.JSONName) || secretValue(v)
 			if v.Kind == VResponseBody && op != nil {
-				reached, _ := types.Walk(responseSchema(op.Op), v.Pointer)
+				reached, _ := types.Walk(responseSchema(op.Op()), v.Pointer)
 				f.Secret = f.Secret || secretSchema(reached)
 			}
 		}
@@ -290,16 +290,11 @@ func (s *securityPass) requirement(wf *Workflow, st *Step) *Requirement {
 		return nil
 	}
 	oa := st.Source.api
-	reqs := op.Op.Security
+	reqs := op.Op().Security
 	if reqs == nil {
-		reqs = oa.Model.Security
+		reqs = oa.Security()
 	}
-	var declared func(string) *v3.SecurityScheme
-	if oa.Model.Components != nil && oa.Model.Components.SecuritySchemes != nil {
-		declared = func(n string) *v3.SecurityScheme { return oa.Model.Components.SecuritySchemes.GetOrZero(n) }
-	} else {
-		declared = func(string) *v3.SecurityScheme { return nil }
-	}
+	declared := oa.SecurityScheme
 	var alts [][]*Credential
 	var problems []scheme
 	anonymous := false

@@ -1,12 +1,16 @@
 package ir
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"math"
 	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/load"
@@ -98,7 +102,7 @@ func requestSchema(op *v3.Operation, contentType string) *base.SchemaProxy {
 // not declare, and about required properties the payload leaves out. Only what the
 // document spells out is checked: a value computed by an expression could be anything.
 func (b *builder) checkPayload(rb *load.RequestBody, op *load.Operation, contentType string) {
-	sp := requestSchema(op.Op, contentType)
+	sp := requestSchema(op.Op(), contentType)
 	if sp == nil || rb.Payload == nil {
 		return
 	}
@@ -191,4 +195,80 @@ func listSome(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// inputDefault is the JSON text of the default an optional input's schema declares, or ""
+// (with a warning) when the value cannot be one of the input's Go type: a default the
+// workflow would fail on when it applies it is better reported now.
+func (b *builder) inputDefault(w *load.Workflow, name string, t types.Type, n *yaml.Node) string {
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return ""
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		b.diags.Warnf(load.PosOf(b.file, n), "bad-default", "the default of input %q of workflow %q is not a JSON value (%v); it is not applied", name, w.ID.Value, err)
+		return ""
+	}
+	if why := defaultMismatch(t.NonNull(), v); why != "" {
+		b.diags.Warnf(load.PosOf(b.file, n), "bad-default", "the default %s of input %q of workflow %q %s; it is not applied", data, name, w.ID.Value, why).
+			WithHint("give a default of the input's type, %s", t.NonNull())
+		return ""
+	}
+	return string(data)
+}
+
+// defaultMismatch says why a decoded default value cannot be a value of type t ("" when it
+// can), judged on its JSON kind (and, for the types that parse strings, its text).
+func defaultMismatch(t types.Type, v any) string {
+	if v == nil {
+		return "is null"
+	}
+	want := t.JSONType()
+	switch x := v.(type) {
+	case string:
+		switch {
+		case want != "" && want != "string":
+			return "is a string, but the input is " + article(want)
+		case t.Kind == types.Time:
+			if _, err := time.Parse(time.RFC3339Nano, x); err != nil {
+				return "is not an RFC 3339 date-time"
+			}
+		case t.Kind == types.Bytes:
+			if _, err := base64.StdEncoding.DecodeString(x); err != nil {
+				return "is not base64"
+			}
+		}
+	case bool:
+		if want != "" && want != "boolean" {
+			return "is a boolean, but the input is " + article(want)
+		}
+	case int, int64, uint64, float64:
+		f, _ := strconv.ParseFloat(fmt.Sprint(x), 64)
+		switch {
+		case want == "integer" && (f != math.Trunc(f) || math.Abs(f) > 1<<53):
+			return "is not an integer"
+		case want == "integer" && (t.Kind == types.Int32 || t.Kind == types.Enum && t.Named.Base.Kind == types.Int32) && (f > math.MaxInt32 || f < math.MinInt32):
+			return "does not fit the input's int32"
+		case want != "" && want != "number" && want != "integer":
+			return "is a number, but the input is " + article(want)
+		}
+	case []any:
+		if want != "" && want != "array" {
+			return "is an array, but the input is " + article(want)
+		}
+	case map[string]any:
+		if want != "" && want != "object" {
+			return "is an object, but the input is " + article(want)
+		}
+	}
+	return ""
+}
+
+func article(jsonType string) string {
+	switch jsonType {
+	case "integer", "object", "array":
+		return "an " + jsonType
+	}
+	return "a " + jsonType
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/arazzogen/arazzogen/generator/internal/expr"
 	"github.com/arazzogen/arazzogen/generator/internal/load"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -63,7 +62,7 @@ func (b *builder) xOperation(sc *scope, s *load.Step) (op *load.Operation, src *
 		b.errorf(innerPos(x.URL.Node, x.URL.Pos, pe.Offset), "expression", "malformed runtime expression: %s", pe.Msg)
 		return nil, nil, nil, ""
 	}
-	op = &load.Operation{Method: method, Op: &v3.Operation{}, Undescribed: true}
+	op = load.UndescribedOperation(method)
 	if pv.IsLiteral() {
 		scheme, rest, ok := strings.Cut(raw, "://")
 		if !ok || scheme != "http" && scheme != "https" || rest == "" || strings.ContainsAny(rest[:1], "/?#") {

@@ -325,7 +325,11 @@ func (r *resolver) dangles(ref string, siteOf map[*yaml.Node]string) bool {
 // for an operation that lacks nothing.
 func (o *OpenAPI) Lost(op *Operation) []LostRef {
 	d := o.dangling
-	if d == nil || len(d.lost) == 0 || op.node == nil {
+	if d == nil || len(d.lost) == 0 {
+		return nil
+	}
+	op.build()
+	if op.node == nil {
 		return nil
 	}
 	var out []LostRef

@@ -82,17 +82,17 @@ func TestDanglingRefsKeepOperations(t *testing.T) {
 		t.Fatalf("operations missing: %+v", oa.Operations)
 	}
 	var names []string
-	for _, p := range update.Params {
+	for _, p := range update.Params() {
 		names = append(names, p.In+" "+p.Name)
 	}
 	if want := []string{"query verbose"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("UpdateUser parameters = %q, want %q", names, want)
 	}
-	body := update.Op.RequestBody.Content.GetOrZero("application/json").Schema
+	body := update.Op().RequestBody.Content.GetOrZero("application/json").Schema
 	if s := body.Schema(); body.IsReference() || s == nil || len(s.Type) != 0 || s.Properties != nil {
 		t.Errorf("request body schema = %+v (reference %v), want an empty schema", s, body.IsReference())
 	}
-	resp := update.Op.Responses.Codes.GetOrZero("200").Content.GetOrZero("application/json").Schema.Schema()
+	resp := update.Op().Responses.Codes.GetOrZero("200").Content.GetOrZero("application/json").Schema.Schema()
 	if user := resp.Properties.GetOrZero("user"); user == nil || user.IsReference() || len(user.Schema().Type) != 0 {
 		t.Errorf("property user = %+v, want an empty schema", user)
 	}
@@ -119,7 +119,7 @@ func TestDanglingRefsKeepOperations(t *testing.T) {
 	if got := oa.Lost(oa.Operation("ListTags")); got != nil {
 		t.Errorf("Lost(ListTags) = %+v, want nothing", got)
 	}
-	if p := oa.Operation("ListTags").Params; len(p) != 1 || p[0].Name != "verbose" {
+	if p := oa.Operation("ListTags").Params(); len(p) != 1 || p[0].Name != "verbose" {
 		t.Errorf("ListTags parameters = %+v, want verbose", p)
 	}
 

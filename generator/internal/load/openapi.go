@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
@@ -19,7 +20,6 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/datamodel/low"
 	lowbase "github.com/pb33f/libopenapi/datamodel/low/base"
-	v3low "github.com/pb33f/libopenapi/datamodel/low/v3"
 	"github.com/pb33f/libopenapi/index"
 	"github.com/pb33f/libopenapi/utils"
 	yaml "go.yaml.in/yaml/v4"
@@ -28,7 +28,6 @@ import (
 // OpenAPI is a parsed OpenAPI description with its operations indexed.
 type OpenAPI struct {
 	File       string
-	Model      *v3.Document
 	Operations []*Operation // document order
 	byID       map[string]*Operation
 	// ServerURL is servers[0].url with server variables replaced by their defaults; empty
@@ -41,6 +40,20 @@ type OpenAPI struct {
 	Dropped []Dropped
 	// dangling holds the references taken out before the model was built (danglingrefs.go).
 	dangling *danglingRefs
+	model    *model
+}
+
+// Security is the description's security requirement (its top-level security field);
+// nil when it has none.
+func (o *OpenAPI) Security() []*base.SecurityRequirement { return o.model.doc.Security }
+
+// SecurityScheme returns the security scheme the description's components declare under
+// name, or nil.
+func (o *OpenAPI) SecurityScheme(name string) *v3.SecurityScheme {
+	if c := o.model.doc.Components; c != nil && c.SecuritySchemes != nil {
+		return c.SecuritySchemes.GetOrZero(name)
+	}
+	return nil
 }
 
 // Dropped is an operation left out of the model; Line is that of its operationId.
@@ -55,22 +68,76 @@ type Unresolved struct {
 	Line, Col int // of the reference; zero when unknown
 }
 
-// Operation is one operation of an OpenAPI description.
+// Operation is one operation of an OpenAPI description. Its model (Op, Params) is built
+// when first asked for: a description has many operations, and workflows call few.
 type Operation struct {
 	ID     string
 	Method string // upper case
 	Path   string
-	Op     *v3.Operation
-	// Params are the effective parameters: path-item parameters overridden by the
-	// operation's own (by name and location), in declaration order.
-	Params []*v3.Parameter
-	Line   int
 	// Undescribed marks an operation that no OpenAPI description declares (the call of an
 	// x-operation step): it has no parameters, request body or responses to check against.
 	Undescribed bool
-	// node and itemNode are the operation's and its path item's mappings, from which Lost
-	// finds what dangling references took out.
-	node, itemNode *yaml.Node
+
+	item     *pathItem // whose full build holds the operation
+	name     string    // the operation's key in that build's GetOperations
+	once     sync.Once
+	op       *v3.Operation
+	params   []*v3.Parameter
+	node     *yaml.Node // the operation's mapping, from which Lost finds what dangling references took out
+	itemNode *yaml.Node // its path item's
+}
+
+// UndescribedOperation is the operation of an x-operation step: method, and nothing else.
+func UndescribedOperation(method string) *Operation {
+	o := BuiltOperation("", method, "", &v3.Operation{})
+	o.Undescribed = true
+	return o
+}
+
+// BuiltOperation is an operation whose model is op, built already rather than read from an
+// OpenAPI description (an AsyncAPI message seen as a request body, say).
+func BuiltOperation(id, method, path string, op *v3.Operation) *Operation {
+	o := &Operation{ID: id, Method: method, Path: path, op: op}
+	o.once.Do(func() {})
+	return o
+}
+
+// Op is the operation's model.
+func (o *Operation) Op() *v3.Operation {
+	o.build()
+	return o.op
+}
+
+// Params are the operation's effective parameters: path-item parameters overridden by the
+// operation's own (by name and location), in declaration order.
+func (o *Operation) Params() []*v3.Parameter {
+	o.build()
+	return o.params
+}
+
+// build finds the operation in its path item's full build.
+func (o *Operation) build() {
+	o.once.Do(func() {
+		item := o.item.built()
+		op := item.GetOperations().GetOrZero(o.name)
+		if op == nil {
+			// The listing and the full build are libopenapi's rules applied to the same
+			// keys; they cannot disagree.
+			panic(fmt.Sprintf("load: operation %s %s is not in its path item", o.Method, o.Path))
+		}
+		o.set(item, op)
+	})
+}
+
+func (o *Operation) set(item *v3.PathItem, op *v3.Operation) {
+	o.op = op
+	o.params = mergeParams(item.Parameters, op.Parameters)
+	if low := op.GoLow(); low != nil && low.KeyNode != nil {
+		o.node = low.RootNode
+	}
+	if low := item.GoLow(); low != nil {
+		o.itemNode = low.RootNode
+	}
 }
 
 // Operation returns the operation with the given operationId.
@@ -150,37 +217,27 @@ func ParseOpenAPI(file string, data []byte) (*OpenAPI, error) {
 	if bytes.Contains(data, []byte("$ref")) {
 		dangling = removeDanglingRefs(doc.GetSpecInfo().RootNode)
 	}
-	lowDoc, err := v3low.CreateDocumentFromConfig(doc.GetSpecInfo(), cfg)
-	if lowDoc == nil {
-		if err == nil {
-			err = errors.New("no model could be built")
-		}
+	m, err := newModel(doc.GetSpecInfo(), cfg)
+	if m == nil {
 		return nil, oneLine(err)
 	}
 	lowbase.SchemaQuickHashMap.Clear() // as BuildV3Model does: the map only serves the build
-	model := v3.NewDocument(lowDoc)
-	model.Rolodex = lowDoc.Index.GetRolodex()
 	// Circular references and other complaints leave a usable model; they are not our concern.
-	o := &OpenAPI{File: file, Model: model, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling}
-	if len(o.Model.Servers) > 0 {
-		o.ServerURL = serverURL(o.Model.Servers[0])
+	o := &OpenAPI{File: file, model: m, byID: map[string]*Operation{}, Unresolved: unresolved(err, dangling.unresolved()), dangling: dangling}
+	if len(m.doc.Servers) > 0 {
+		o.ServerURL = serverURL(m.doc.Servers[0])
 	}
-	if o.Model.Paths != nil && o.Model.Paths.PathItems != nil {
-		for path, item := range o.Model.Paths.PathItems.FromOldest() {
-			for method, op := range item.GetOperations().FromOldest() {
-				oper := &Operation{ID: op.OperationId, Method: strings.ToUpper(method), Path: path, Op: op, Params: mergeParams(item.Parameters, op.Parameters)}
-				if low := op.GoLow(); low != nil && low.KeyNode != nil {
-					oper.Line = low.KeyNode.Line
-					oper.node = low.RootNode
-				}
-				if low := item.GoLow(); low != nil {
-					oper.itemNode = low.RootNode
-				}
-				o.Operations = append(o.Operations, oper)
-				if op.OperationId != "" {
-					if _, dup := o.byID[op.OperationId]; !dup {
-						o.byID[op.OperationId] = oper
-					}
+	for _, it := range m.order {
+		listed, full := it.listing()
+		for name, op := range listed.GetOperations().FromOldest() {
+			oper := &Operation{ID: op.OperationId, Method: strings.ToUpper(name), Path: it.path, item: it, name: name}
+			if full {
+				oper.once.Do(func() { oper.set(listed, op) })
+			}
+			o.Operations = append(o.Operations, oper)
+			if op.OperationId != "" {
+				if _, dup := o.byID[op.OperationId]; !dup {
+					o.byID[op.OperationId] = oper
 				}
 			}
 		}

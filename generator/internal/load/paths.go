@@ -17,10 +17,7 @@ func (o *OpenAPI) OperationAt(path, method string) *Operation {
 
 // HasPath reports whether the description has a path item at the template.
 func (o *OpenAPI) HasPath(path string) bool {
-	if o.Model.Paths == nil || o.Model.Paths.PathItems == nil {
-		return false
-	}
-	_, ok := o.Model.Paths.PathItems.Get(path)
+	_, ok := o.model.items[path]
 	return ok
 }
 

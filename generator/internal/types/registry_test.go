@@ -71,7 +71,7 @@ components:
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	resp, _ := oa.Operation("get").Op.Responses.Codes.Get("200")
+	resp, _ := oa.Operation("get").Op().Responses.Codes.Get("200")
 	mt, _ := resp.Content.Get("application/json")
 	return mt.Schema
 }
@@ -566,5 +566,45 @@ func TestObjectShape(t *testing.T) {
 	union := openAPI(t, "3.1.0", `{oneOf: [{type: object}, {type: string}]}`, "    X: {type: string}\n")
 	if _, ok := ObjectShape(union); ok {
 		t.Error("a oneOf has a shape")
+	}
+}
+
+func TestRequiredAt(t *testing.T) {
+	sp := openAPI(t, "3.1.0", `{type: object, required: [order, meta], properties: {order: {$ref: "#/components/schemas/Order"}, meta: {type: [object, "null"], required: [n], properties: {n: {type: integer}}}, list: {type: array, items: {$ref: "#/components/schemas/Order"}}, free: {type: object}}}`, `
+    Order:
+      allOf:
+        - {$ref: "#/components/schemas/Base"}
+        - type: object
+          required: [status]
+          properties:
+            status: {type: string}
+            paidAt: {type: string, format: date-time}
+            note: {type: [string, "null"]}
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+`)
+	for _, c := range []struct {
+		pointer string
+		want    bool
+	}{
+		{"", true},
+		{"/order", true},
+		{"/order/id", true},      // required by an allOf member through a $ref
+		{"/order/status", true},  // required by the other member
+		{"/order/paidAt", false}, // optional
+		{"/order/note", false},
+		{"/meta", true},
+		{"/meta/n", false},    // meta may be null
+		{"/list", false},      // optional
+		{"/list/0/id", false}, // an element may be absent
+		{"/free/anything", false},
+	} {
+		tokens := strings.Split(c.pointer, "/")[1:]
+		if got := RequiredAt(sp, tokens); got != c.want {
+			t.Errorf("RequiredAt(%q) = %v, want %v", c.pointer, got, c.want)
+		}
 	}
 }

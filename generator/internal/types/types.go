@@ -344,3 +344,42 @@ func Properties(sp *base.SchemaProxy) (names []string, schemas []*base.SchemaPro
 	}
 	return names, schemas, required
 }
+
+// RequiredAt reports whether a value of schema sp always has a member at the JSON Pointer
+// tokens: each token names a property that its object's schema requires (in its required
+// list or an allOf member's), and no object on the way may be null. Array elements and
+// additionalProperties members may always be absent. The member's own value may still be
+// null when its schema allows it (see Type.Nullable).
+func RequiredAt(sp *base.SchemaProxy, tokens []string) bool {
+	for i, tok := range tokens {
+		s := resolve(sp)
+		if s == nil || Of(sp).Nullable || !requires(sp, tok, 0) {
+			return false
+		}
+		next, _, known := child(sp, Hint{}, tok, nil, 0)
+		if !known || next == nil {
+			return known && i == len(tokens)-1 // required, but the schema says no more
+		}
+		sp = next
+	}
+	return true
+}
+
+// requires reports whether an object schema (through $ref and allOf) lists name as required.
+func requires(sp *base.SchemaProxy, name string, depth int) bool {
+	s := resolve(sp)
+	if s == nil || depth > maxDepth {
+		return false
+	}
+	for _, r := range s.Required {
+		if r == name {
+			return true
+		}
+	}
+	for _, sub := range s.AllOf {
+		if requires(sub, name, depth+1) {
+			return true
+		}
+	}
+	return false
+}

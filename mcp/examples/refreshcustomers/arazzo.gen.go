@@ -170,7 +170,7 @@ func (in RefreshAndListCustomersInputs) LogValue() slog.Value {
 // RefreshAndListCustomersOutputs are the outputs of workflow "refresh-and-list-customers".
 type RefreshAndListCustomersOutputs struct {
 	// JWT access token for authenticating API requests
-	AccessToken string          `json:"accessToken"`
+	AccessToken *string         `json:"accessToken"`
 	Customers   json.RawMessage `json:"customers"`
 }
 
@@ -217,9 +217,9 @@ func (c *Client) RefreshAndListCustomers(ctx context.Context, in RefreshAndListC
 type RefreshAndListCustomersState struct {
 	Inputs       RefreshAndListCustomersInputs
 	RefreshToken struct {
-		AccessToken string
-		TokenType   string
-		ExpiresIn   int64
+		AccessToken *string
+		TokenType   *string
+		ExpiresIn   *int64
 	} `json:",omitzero"`
 	ListCustomers struct {
 		Customers json.RawMessage
@@ -268,7 +268,9 @@ var refreshAndListCustomersFlow = &runtime.Flow[Client, RefreshAndListCustomersS
 	},
 	Secrets: func(s *RefreshAndListCustomersState) (secrets []string) {
 		secrets = append(secrets, s.Inputs.RefreshToken)
-		secrets = append(secrets, s.RefreshToken.AccessToken)
+		if s.RefreshToken.AccessToken != nil {
+			secrets = append(secrets, *s.RefreshToken.AccessToken)
+		}
 		return secrets
 	},
 	Transport: func(c *Client) *runtime.Transport {
@@ -324,7 +326,9 @@ func refreshAndListCustomersRefreshToken(c *Client, st *runtime.Step, s *Refresh
 	if err := resp.Decode(&s.RefreshToken.ExpiresIn, "expires_in"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
-	st.Secret(s.RefreshToken.AccessToken)
+	if s.RefreshToken.AccessToken != nil {
+		st.Secret(*s.RefreshToken.AccessToken)
+	}
 	return runtime.Outcome{}
 }
 
@@ -333,7 +337,7 @@ func refreshAndListCustomersListCustomers(c *Client, st *runtime.Step, s *Refres
 	const workflow = "refresh-and-list-customers"
 	body := []byte("{\"query\":\"query listCustomers {\\n  customers {\\n    nodes {\\n      id\\n      name\\n      externalId\\n    }\\n  }\\n}\"}")
 	h := make(http.Header, 1)
-	h.Add("Authorization", "Bearer "+s.RefreshToken.AccessToken)
+	h.Add("Authorization", "Bearer "+runtime.Text(s.RefreshToken.AccessToken))
 	resp, err := st.Send(&runtime.Request{
 		Workflow:    workflow,
 		Step:        "listCustomers",

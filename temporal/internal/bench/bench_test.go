@@ -82,7 +82,7 @@ func TestSameWorkOnTestEnvironment(t *testing.T) {
 	if n := api.n.Swap(0); n != 2 {
 		t.Errorf("hand-written: %d requests; want 2", n)
 	}
-	if gen.AccessToken == "" || len(gen.Customers) == 0 {
+	if gen.AccessToken == nil || *gen.AccessToken == "" || len(gen.Customers) == 0 {
 		t.Fatalf("generated outputs are empty: %+v", gen)
 	}
 	same(t, gen, hand)

@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion4
+const _ = runtime.APIVersion5
 
 // Source description names, for WithServerURL.
 const (
@@ -97,7 +97,7 @@ func WithObserver(o runtime.Observer) Option {
 }
 
 // WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run
-// in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop
+// in one workflow call (default runtime.DefaultMaxRuns, 1000), so that a document whose loop
 // never ends cannot run forever.
 func WithMaxStepRuns(n int) Option {
 	return func(c *Client) error {
@@ -109,6 +109,22 @@ func WithMaxStepRuns(n int) Option {
 	}
 }
 
+// WithPollInterval sets how long a goto action waits before it runs a step again that has
+// already run in the workflow call (a poll loop: goto back to the step until a status is
+// reached): d before the second run, half as long again before each further one, up to
+// runtime.MaxPollInterval (30 seconds; d when longer). A Retry-After header on the response
+// that led to the goto wins. The default is runtime.DefaultPollInterval (1 second: waits of
+// 1s, 1.5s, 2.25s, …); 0 waits only for Retry-After. Waits end when ctx is done.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return errors.New("WithPollInterval: negative duration")
+		}
+		c.rt.PollInterval = d
+		return nil
+	}
+}
+
 // NewClient returns a client for the workflows.
 func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
@@ -116,6 +132,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		rt: runtime.Transport{
 			Doer:         http.DefaultClient,
 			MaxBodyBytes: runtime.DefaultMaxBodyBytes,
+			PollInterval: runtime.DefaultPollInterval,
 			Timeout:      runtime.DefaultTimeout,
 		},
 		servers: [1]string{runtime.ServerURL("https://reports.example.com")},
@@ -163,9 +180,9 @@ func (in RenderInputs) LogValue() slog.Value {
 
 // RenderOutputs are the outputs of workflow "render".
 type RenderOutputs struct {
-	ReportID string `json:"reportId"`
-	URL      string `json:"url"`
-	Pages    int64  `json:"pages"`
+	ReportID string  `json:"reportId"`
+	URL      *string `json:"url"`
+	Pages    *int64  `json:"pages"`
 }
 
 // Render runs workflow "render".
@@ -187,8 +204,8 @@ type RenderState struct {
 		ReportID string
 	} `json:",omitzero"`
 	Poll struct {
-		URL   string
-		Pages int64
+		URL   *string
+		Pages *int64
 	} `json:",omitzero"`
 }
 
@@ -290,7 +307,7 @@ func renderSubmit(c *Client, st *runtime.Step, s *RenderState) runtime.Outcome {
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 201")}
 	}
 	// reportId: $response.body#/id
-	if err := resp.Decode(&s.Submit.ReportID, "id"); err != nil {
+	if err := resp.Require(&s.Submit.ReportID, "id"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	return runtime.Outcome{}
@@ -299,6 +316,9 @@ func renderSubmit(c *Client, st *runtime.Step, s *RenderState) runtime.Outcome {
 // renderPoll runs step poll: getReport (GET /reports/{id}).
 func renderPoll(c *Client, st *runtime.Step, s *RenderState) runtime.Outcome {
 	const workflow = "render"
+	if s.Submit.ReportID == "" {
+		return runtime.Outcome{Err: runtime.NoPathValue(workflow, "poll", "GET", "/reports/{id}", "id", "$steps.submit.outputs.reportId")}
+	}
 	h := make(http.Header, 1)
 	h.Add("Authorization", "Bearer "+s.Inputs.APIToken)
 	resp, err := st.Send(&runtime.Request{
@@ -325,7 +345,7 @@ func renderPoll(c *Client, st *runtime.Step, s *RenderState) runtime.Outcome {
 	}
 	// onSuccess wait
 	if runtime.Compare(resp.Value("status"), "!=", "done") {
-		return runtime.Outcome{Actions: runtime.Take(0)}
+		return runtime.Succeeded(0, resp)
 	}
 	return runtime.Outcome{}
 }
@@ -360,10 +380,10 @@ func (in RenderTwiceInputs) LogValue() slog.Value {
 
 // RenderTwiceOutputs are the outputs of workflow "render-twice".
 type RenderTwiceOutputs struct {
-	First  string `json:"first"`
-	Second string `json:"second"`
-	Pages  int64  `json:"pages"`
-	Peeked int64  `json:"peeked"`
+	First  *string `json:"first"`
+	Second *string `json:"second"`
+	Pages  *int64  `json:"pages"`
+	Peeked *int64  `json:"peeked"`
 }
 
 // RenderTwice runs workflow "render-twice".
@@ -384,13 +404,13 @@ type RenderTwiceState struct {
 	RenderOutputs *RenderOutputs `json:",omitempty"`
 	Again         struct {
 		ReportID string
-		URL      string
+		URL      *string
 	} `json:",omitzero"`
 	Peek struct {
-		Pages int64
+		Pages *int64
 	} `json:",omitzero"`
 	Verify struct {
-		Pages int64
+		Pages *int64
 	} `json:",omitzero"`
 }
 
@@ -544,7 +564,7 @@ func renderTwiceAgain(st *runtime.Step, s *RenderTwiceState, out *RenderOutputs,
 	if err != nil {
 		return runtime.Outcome{Err: err}
 	}
-	if !(out.Pages > 0) {
+	if !(runtime.Compare(out.Pages, ">", float64(0))) {
 		return runtime.Outcome{Err: runtime.Unmet(workflow, "again", "$outputs.pages > 0")}
 	}
 	s.Again.ReportID = out.ReportID // $outputs.reportId
@@ -571,6 +591,9 @@ func renderTwiceVerify(c *Client, st *runtime.Step, s *RenderTwiceState) runtime
 		// onFailure fallback
 		o.Actions = append(o.Actions, 0)
 		return o
+	}
+	if s.Again.ReportID == "" {
+		return failed(runtime.NoPathValue(workflow, "verify", "GET", "/reports/{id}", "id", "$steps.again.outputs.reportId"), nil)
 	}
 	h := make(http.Header, 1)
 	h.Add("Authorization", "Bearer "+s.Inputs.APIToken)
@@ -626,7 +649,7 @@ func (in morePeekInputs) LogValue() slog.Value {
 
 // morePeekOutputs are the outputs of workflow "more.peek".
 type morePeekOutputs struct {
-	Pages int64 `json:"pages"`
+	Pages *int64 `json:"pages"`
 }
 
 // morePeek runs workflow "more.peek".
@@ -645,7 +668,7 @@ func (c *Client) morePeek(ctx context.Context, in morePeekInputs) (*morePeekOutp
 type morePeekState struct {
 	Inputs morePeekInputs
 	Get    struct {
-		Pages int64
+		Pages *int64
 	} `json:",omitzero"`
 }
 
@@ -689,6 +712,9 @@ var morePeekFlow = &runtime.Flow[Client, morePeekState]{
 // morePeekGet runs step get: getReport (GET /reports/{id}).
 func morePeekGet(c *Client, st *runtime.Step, s *morePeekState) runtime.Outcome {
 	const workflow = "more.peek"
+	if s.Inputs.ID == "" {
+		return runtime.Outcome{Err: runtime.NoPathValue(workflow, "get", "GET", "/reports/{id}", "id", "$inputs.id")}
+	}
 	h := make(http.Header, 1)
 	h.Add("Authorization", "Bearer "+s.Inputs.APIToken)
 	resp, err := st.Send(&runtime.Request{

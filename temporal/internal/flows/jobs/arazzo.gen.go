@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion4
+const _ = runtime.APIVersion5
 
 // Source description names, for WithServerURL.
 const (
@@ -97,7 +97,7 @@ func WithObserver(o runtime.Observer) Option {
 }
 
 // WithMaxStepRuns bounds how often a step that goto or retry actions can repeat may run
-// in one workflow call (default runtime.DefaultMaxRuns), so that a document whose loop
+// in one workflow call (default runtime.DefaultMaxRuns, 1000), so that a document whose loop
 // never ends cannot run forever.
 func WithMaxStepRuns(n int) Option {
 	return func(c *Client) error {
@@ -105,6 +105,22 @@ func WithMaxStepRuns(n int) Option {
 			return errors.New("WithMaxStepRuns: n must be at least 1")
 		}
 		c.maxRuns = n
+		return nil
+	}
+}
+
+// WithPollInterval sets how long a goto action waits before it runs a step again that has
+// already run in the workflow call (a poll loop: goto back to the step until a status is
+// reached): d before the second run, half as long again before each further one, up to
+// runtime.MaxPollInterval (30 seconds; d when longer). A Retry-After header on the response
+// that led to the goto wins. The default is runtime.DefaultPollInterval (1 second: waits of
+// 1s, 1.5s, 2.25s, …); 0 waits only for Retry-After. Waits end when ctx is done.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return errors.New("WithPollInterval: negative duration")
+		}
+		c.rt.PollInterval = d
 		return nil
 	}
 }
@@ -130,6 +146,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		rt: runtime.Transport{
 			Doer:         http.DefaultClient,
 			MaxBodyBytes: runtime.DefaultMaxBodyBytes,
+			PollInterval: runtime.DefaultPollInterval,
 			Timeout:      runtime.DefaultTimeout,
 		},
 		servers: [1]string{runtime.ServerURL("https://reports.example.com")},
@@ -178,9 +195,9 @@ func (in RenderReportInputs) LogValue() slog.Value {
 
 // RenderReportOutputs are the outputs of workflow "render-report".
 type RenderReportOutputs struct {
-	ReportID string `json:"reportId"`
-	URL      string `json:"url"`
-	Pages    int64  `json:"pages"`
+	ReportID string  `json:"reportId"`
+	URL      *string `json:"url"`
+	Pages    *int64  `json:"pages"`
 }
 
 // RenderReport runs workflow "render-report": Submit a report and poll until it is rendered.
@@ -202,8 +219,8 @@ type RenderReportState struct {
 		ReportID string
 	} `json:",omitzero"`
 	Poll struct {
-		URL   string
-		Pages int64
+		URL   *string
+		Pages *int64
 	} `json:",omitzero"`
 }
 
@@ -319,7 +336,7 @@ func renderReportSubmit(c *Client, st *runtime.Step, s *RenderReportState) runti
 		return failed(resp.Unmet("$statusCode == 201"), resp)
 	}
 	// reportId: $response.body#/id
-	if err := resp.Decode(&s.Submit.ReportID, "id"); err != nil {
+	if err := resp.Require(&s.Submit.ReportID, "id"); err != nil {
 		return failed(err, resp)
 	}
 	return runtime.Outcome{}
@@ -335,6 +352,9 @@ func renderReportPoll(c *Client, st *runtime.Step, s *RenderReportState) runtime
 			o.Actions = append(o.Actions, 0)
 		}
 		return o
+	}
+	if s.Submit.ReportID == "" {
+		return failed(runtime.NoPathValue(workflow, "poll", "GET", "/reports/{id}", "id", "$steps.submit.outputs.reportId"), nil)
 	}
 	h := make(http.Header, 1)
 	h.Add("Authorization", "Bearer "+s.Inputs.APIToken)

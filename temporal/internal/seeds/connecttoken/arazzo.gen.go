@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion4
+const _ = runtime.APIVersion5
 
 // Source description names, for WithServerURL and the authentication options.
 const (
@@ -27,9 +27,11 @@ var sourceNames = [1]string{SourcePipedreamAPI}
 
 // Client runs the workflows. Create it with NewClient; it is safe for concurrent use.
 type Client struct {
-	rt      runtime.Transport // sends requests: client, timeouts, body limit, observer
-	servers [1]string
-	auth    [1]runtime.Credential // per credential name (see the authentication options); nil when not configured
+	rt        runtime.Transport // sends requests: client, timeouts, body limit, observer
+	servers   [1]string
+	auth      [1]runtime.Credential        // per credential name (see the authentication options); nil when not configured
+	pending   [1]func() runtime.Credential // credentials NewClient makes once the server URLs are known
+	tokenURLs [1]string                    // per credential name: the token URL WithTokenURL sets
 }
 
 // Option configures a Client.
@@ -104,14 +106,40 @@ func WithObserver(o runtime.Observer) Option {
 //
 // name is one of:
 //
-//	"pipedreamApi"  oauth2 client credentials (scheme OAuth2 of source pipedreamApi), token URL https://api.pipedream.com/v1/oauth/token
+//	"pipedreamApi"  oauth2 client credentials (scheme OAuth2 of source pipedreamApi), token URL https://api.pipedream.com/v1/oauth/token (moved along with WithServerURL when it is on the source's server)
 func WithClientCredentials(name, clientID, clientSecret string) Option {
 	return func(c *Client) error {
 		switch name {
 		case "pipedreamApi":
-			c.auth[0] = runtime.ClientCredentials("https://api.pipedream.com/v1/oauth/token", clientID, clientSecret, nil, nil)
+			// The token URL follows the source's server (and WithTokenURL), known once every option is applied.
+			c.pending[0] = func() runtime.Credential {
+				return runtime.ClientCredentials(runtime.TokenURL(c.tokenURLs[0], "https://api.pipedream.com/v1/oauth/token", "https://api.pipedream.com", c.servers[0]), clientID, clientSecret, nil, nil)
+			}
 		default:
 			return fmt.Errorf("WithClientCredentials: unknown credential %q (known: pipedreamApi)", name)
+		}
+		return nil
+	}
+}
+
+// WithTokenURL sets the token URL of client credentials credential name, replacing the tokenUrl
+// of its OpenAPI description; a relative URL is resolved against the source's server URL.
+// Without it, a relative tokenUrl is resolved against the source's server URL, and an absolute one
+// on the source's default server (its OpenAPI servers[0]) moves along when WithServerURL points
+// the source elsewhere, keeping its path below the server's, so that a test or staging run never
+// fetches a token from production; an absolute one on another host is used as it is.
+//
+// name is one of: pipedreamApi
+func WithTokenURL(name, tokenURL string) Option {
+	return func(c *Client) error {
+		if tokenURL == "" {
+			return errors.New("WithTokenURL: empty token URL")
+		}
+		switch name {
+		case "pipedreamApi":
+			c.tokenURLs[0] = tokenURL
+		default:
+			return fmt.Errorf("WithTokenURL: unknown client credentials name %q (known: pipedreamApi)", name)
 		}
 		return nil
 	}
@@ -135,6 +163,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	for i, u := range c.servers {
 		if u == "" {
 			return nil, fmt.Errorf("source %q has no server URL in its OpenAPI description; use WithServerURL", sourceNames[i])
+		}
+	}
+	for i, mk := range c.pending {
+		if mk != nil {
+			c.auth[i] = mk()
 		}
 	}
 	return c, nil
@@ -263,6 +296,9 @@ var tokenMintAndValidateFlow = &runtime.Flow[Client, TokenMintAndValidateState]{
 // /v1/connect/{project_id}/tokens).
 func tokenMintAndValidateCreateConnectToken(c *Client, st *runtime.Step, s *TokenMintAndValidateState) runtime.Outcome {
 	const workflow = "token-mint-and-validate"
+	if s.Inputs.ProjectID == "" {
+		return runtime.Outcome{Err: runtime.NoPathValue(workflow, "createConnectToken", "POST", "/v1/connect/{project_id}/tokens", "project_id", "$inputs.projectId")}
+	}
 	var body []byte
 	{
 		var err error
@@ -302,11 +338,11 @@ func tokenMintAndValidateCreateConnectToken(c *Client, st *runtime.Step, s *Toke
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
 	}
 	// connectToken: $response.body#/token
-	if err := resp.Decode(&s.CreateConnectToken.ConnectToken, "token"); err != nil {
+	if err := resp.Require(&s.CreateConnectToken.ConnectToken, "token"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// connectLinkUrl: $response.body#/connect_link_url
-	if err := resp.Decode(&s.CreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
+	if err := resp.Require(&s.CreateConnectToken.ConnectLinkURL, "connect_link_url"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	st.Secret(s.CreateConnectToken.ConnectToken)
@@ -317,6 +353,9 @@ func tokenMintAndValidateCreateConnectToken(c *Client, st *runtime.Step, s *Toke
 // /v1/connect/tokens/{ctok}/validate).
 func tokenMintAndValidateValidateConnectToken(c *Client, st *runtime.Step, s *TokenMintAndValidateState) runtime.Outcome {
 	const workflow = "token-mint-and-validate"
+	if s.CreateConnectToken.ConnectToken == "" {
+		return runtime.Outcome{Err: runtime.NoPathValue(workflow, "validateConnectToken", "GET", "/v1/connect/tokens/{ctok}/validate", "ctok", "$steps.createConnectToken.outputs.connectToken")}
+	}
 	var q runtime.Query
 	q.Add("app_id", s.Inputs.AppID)
 	resp, err := st.Send(&runtime.Request{
@@ -333,7 +372,7 @@ func tokenMintAndValidateValidateConnectToken(c *Client, st *runtime.Step, s *To
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
 	}
 	// validation: $response.body
-	if err := resp.Decode(&s.ValidateConnectToken.Validation); err != nil {
+	if err := resp.Require(&s.ValidateConnectToken.Validation); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	return runtime.Outcome{}

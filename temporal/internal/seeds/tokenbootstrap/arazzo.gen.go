@@ -16,7 +16,7 @@ import (
 )
 
 // The runtime API this code was generated for; an older runtime fails to compile here.
-const _ = runtime.APIVersion4
+const _ = runtime.APIVersion5
 
 // Source description names, for WithServerURL.
 const (
@@ -289,15 +289,15 @@ func bootstrapApplicationTokenCreateApplication(c *Client, st *runtime.Step, s *
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
 	}
 	// applicationId: $response.body#/id
-	if err := resp.Decode(&s.CreateApplication.ApplicationID, "id"); err != nil {
+	if err := resp.Require(&s.CreateApplication.ApplicationID, "id"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// clientId: $response.body#/clientId
-	if err := resp.Decode(&s.CreateApplication.ClientID, "clientId"); err != nil {
+	if err := resp.Require(&s.CreateApplication.ClientID, "clientId"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// clientSecret: $response.body#/clientSecret
-	if err := resp.Decode(&s.CreateApplication.ClientSecret, "clientSecret"); err != nil {
+	if err := resp.Require(&s.CreateApplication.ClientSecret, "clientSecret"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	st.Secret(s.CreateApplication.ClientSecret)
@@ -308,6 +308,9 @@ func bootstrapApplicationTokenCreateApplication(c *Client, st *runtime.Step, s *
 // /applications/{applicationId}).
 func bootstrapApplicationTokenGetApplication(c *Client, st *runtime.Step, s *BootstrapApplicationTokenState) runtime.Outcome {
 	const workflow = "bootstrap-application-token"
+	if s.CreateApplication.ApplicationID == "" {
+		return runtime.Outcome{Err: runtime.NoPathValue(workflow, "getApplication", "GET", "/applications/{applicationId}", "applicationId", "$steps.createApplication.outputs.applicationId")}
+	}
 	resp, err := st.Send(&runtime.Request{
 		Workflow: workflow,
 		Step:     "getApplication",
@@ -322,11 +325,11 @@ func bootstrapApplicationTokenGetApplication(c *Client, st *runtime.Step, s *Boo
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
 	}
 	// applicationId: $response.body#/id
-	if err := resp.Decode(&s.GetApplication.ApplicationID, "id"); err != nil {
+	if err := resp.Require(&s.GetApplication.ApplicationID, "id"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// name: $response.body#/name
-	if err := resp.Decode(&s.GetApplication.Name, "name"); err != nil {
+	if err := resp.Require(&s.GetApplication.Name, "name"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	return runtime.Outcome{}
@@ -373,15 +376,15 @@ func bootstrapApplicationTokenCreateAccessToken(c *Client, st *runtime.Step, s *
 		return runtime.Outcome{Err: resp.Unmet("$statusCode == 200")}
 	}
 	// accessToken: $response.body#/access_token
-	if err := resp.Decode(&s.CreateAccessToken.AccessToken, "access_token"); err != nil {
+	if err := resp.Require(&s.CreateAccessToken.AccessToken, "access_token"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// tokenType: $response.body#/token_type
-	if err := resp.Decode(&s.CreateAccessToken.TokenType, "token_type"); err != nil {
+	if err := resp.Require(&s.CreateAccessToken.TokenType, "token_type"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	// expiresIn: $response.body#/expires_in
-	if err := resp.Decode(&s.CreateAccessToken.ExpiresIn, "expires_in"); err != nil {
+	if err := resp.Require(&s.CreateAccessToken.ExpiresIn, "expires_in"); err != nil {
 		return runtime.Outcome{Err: err}
 	}
 	st.Secret(s.CreateAccessToken.AccessToken)

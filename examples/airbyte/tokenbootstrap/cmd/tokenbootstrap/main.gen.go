@@ -17,7 +17,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 
 	"github.com/arazzogen/arazzogen/examples/airbyte/tokenbootstrap"
@@ -65,7 +64,7 @@ func workflowRun[In, Out any](workflow func(*tokenbootstrap.Client, context.Cont
 	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
 		var in In
 		if err := json.Unmarshal(inputs, &in); err != nil {
-			return nil, fmt.Errorf("inputs: %w", err)
+			return nil, &cli.InputError{Err: err}
 		}
 		c, err := newClient(cfg)
 		if err != nil {

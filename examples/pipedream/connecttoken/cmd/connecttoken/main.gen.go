@@ -7,7 +7,7 @@ Usage:
 
 	connecttoken -list | -help | -version
 	connecttoken WORKFLOW_ID -help
-	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
+	connecttoken WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-] [-auth-env SOURCE=ENVVAR]... [-token-url NAME=URL]... [-server SOURCE=URL]... [-timeout DURATION] [-v]
 		[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]
 
 It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.
@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 
 	"github.com/arazzogen/arazzogen/examples/pipedream/connecttoken"
@@ -70,7 +69,7 @@ func workflowRun[In, Out any](workflow func(*connecttoken.Client, context.Contex
 	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
 		var in In
 		if err := json.Unmarshal(inputs, &in); err != nil {
-			return nil, fmt.Errorf("inputs: %w", err)
+			return nil, &cli.InputError{Err: err}
 		}
 		c, err := newClient(cfg)
 		if err != nil {
@@ -93,6 +92,9 @@ func newClient(cfg cli.Config) (*connecttoken.Client, error) {
 			return nil, err
 		}
 		opts = append(opts, connecttoken.WithClientCredentials("pipedreamApi", id, secret))
+	}
+	for _, t := range cfg.TokenURLs {
+		opts = append(opts, connecttoken.WithTokenURL(t.Name, t.URL))
 	}
 	return connecttoken.NewClient(opts...)
 }

@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 
 	"github.com/arazzogen/arazzogen/examples/prismatic/rotatetoken"
@@ -69,7 +68,7 @@ func workflowRun[In, Out any](workflow func(*rotatetoken.Client, context.Context
 	return func(ctx context.Context, cfg cli.Config, inputs []byte) (any, error) {
 		var in In
 		if err := json.Unmarshal(inputs, &in); err != nil {
-			return nil, fmt.Errorf("inputs: %w", err)
+			return nil, &cli.InputError{Err: err}
 		}
 		c, err := newClient(cfg)
 		if err != nil {
