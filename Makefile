@@ -2,12 +2,17 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo demo-durable test generate golden check bench fuzz corpus
+.PHONY: demo demo-async demo-durable test generate golden check bench fuzz corpus
 
 ## demo: generate the seed examples and run all four workflows against the bundled fake APIs
 demo:
 	$(GO) generate ./examples/...
 	$(GO) run ./examples/demo
+
+## demo-async: the specification's pet purchase with AsyncAPI steps on a NATS server started in the process
+demo-async:
+	$(GO) generate ./examples/petorder/...
+	cd broker && $(GO) run ./examples/demo
 
 ## demo-durable: the same four workflows as Temporal workflows on a development server it starts (needs the temporal command; it says how to install it)
 demo-durable:
@@ -17,6 +22,7 @@ demo-durable:
 test:
 	$(GO) test ./...
 	cd otel && $(GO) test ./...
+	cd broker && $(GO) test ./...
 	cd mcp && $(GO) test ./...
 	cd temporal && $(GO) test ./...
 
@@ -34,6 +40,7 @@ golden:
 check:
 	./scripts/check.sh
 	cd otel && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd broker && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd mcp && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd temporal && $(GO) vet ./... && $(GO) mod tidy -diff
 
@@ -50,6 +57,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) ./generator
+	$(GO) test -run '^$$' -fuzz '^FuzzParseAsyncAPI$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) ./runtime

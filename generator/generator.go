@@ -198,7 +198,7 @@ func front(ctx context.Context, cfg Config, diags *diag.List) *ir.Program {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, Workflows: cfg.Workflows, Parallel: cfg.Parallel}, diags)
+	return ir.Build(ir.Input{Package: cfg.Package, Doc: doc, OpenAPI: entry.OpenAPI, Arazzo: entry.Arazzo, AsyncAPI: entry.AsyncAPI, Workflows: cfg.Workflows, Temporal: cfg.Temporal, MCP: cfg.MCP, Parallel: cfg.Parallel}, diags)
 }
 
 // readError drops the path that *fs.PathError repeats.

@@ -19,12 +19,13 @@ import (
 // (one server URL, one set of credentials), and documents that name each other, directly or
 // not, end the recursion at the document already loaded instead of going round.
 type sourceLoader struct {
-	ctx   context.Context
-	cfg   Config
-	files *files
-	diags *diag.List
-	docs  map[string]*load.Linked  // by identity of the file; nil when it could not be loaded
-	apis  map[string]*load.OpenAPI // likewise
+	ctx    context.Context
+	cfg    Config
+	files  *files
+	diags  *diag.List
+	docs   map[string]*load.Linked   // by identity of the file; nil when it could not be loaded
+	apis   map[string]*load.OpenAPI  // likewise
+	asyncs map[string]*load.AsyncAPI // likewise
 	// keys are the qualified source names the documents have, which -source may map.
 	keys map[string]bool
 }
@@ -32,7 +33,7 @@ type sourceLoader struct {
 // loadSources loads what the entry document's sources name, and reports -source mappings
 // that name no source.
 func loadSources(ctx context.Context, cfg Config, fa *files, doc *load.Document, diags *diag.List) *load.Linked {
-	l := &sourceLoader{ctx: ctx, cfg: cfg, files: fa, diags: diags, docs: map[string]*load.Linked{}, apis: map[string]*load.OpenAPI{}, keys: map[string]bool{}}
+	l := &sourceLoader{ctx: ctx, cfg: cfg, files: fa, diags: diags, docs: map[string]*load.Linked{}, apis: map[string]*load.OpenAPI{}, asyncs: map[string]*load.AsyncAPI{}, keys: map[string]bool{}}
 	entry := &load.Linked{Doc: doc}
 	l.docs[identity(cfg.File)] = entry
 	l.sources(entry)
@@ -74,9 +75,9 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 		key := ln.Qualify(name)
 		l.keys[key] = true
 		switch s.Type.Value {
-		case "", "openapi", "arazzo":
+		case "", "openapi", "arazzo", "asyncapi":
 		default:
-			l.diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi or arazzo)", s.Type.Value)
+			l.diags.Errorf(s.Type.Pos, "unsupported", "source description type %q is not supported (want openapi, arazzo or asyncapi)", s.Type.Value)
 			continue
 		}
 		file, published, mapped, ok := l.resolve(doc, key, s)
@@ -90,6 +91,10 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 		}
 		if oa, ok := l.apis[id]; ok {
 			l.addOpenAPI(ln, s, oa)
+			continue
+		}
+		if aa, ok := l.asyncs[id]; ok {
+			l.addAsyncAPI(ln, s, aa)
 			continue
 		}
 		data, err := l.files.read(file, !mapped)
@@ -107,6 +112,17 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			} else if !mapped {
 				d.WithHint("map it to a local file with -source %s=PATH", key)
 			}
+			continue
+		}
+		isAsync := load.LooksLikeAsyncAPI(data)
+		if s.Type.Value == "asyncapi" && !isAsync {
+			l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as asyncapi, but %s is not an AsyncAPI document (it has no top-level asyncapi field)", name, file)
+			continue
+		}
+		if isAsync {
+			aa := load.ParseAsyncAPI(file, data, l.refReader(), l.diags)
+			l.asyncs[id] = aa
+			l.addAsyncAPI(ln, s, aa)
 			continue
 		}
 		isArazzo := load.LooksLikeArazzo(data)
@@ -142,6 +158,41 @@ func (l *sourceLoader) addOpenAPI(ln *load.Linked, s *load.Source, oa *load.Open
 		ln.OpenAPI = map[string]*load.OpenAPI{}
 	}
 	ln.OpenAPI[s.Name.Value] = oa
+}
+
+// addAsyncAPI records that source s of ln is the AsyncAPI document aa (nil when it could not
+// be loaded).
+func (l *sourceLoader) addAsyncAPI(ln *load.Linked, s *load.Source, aa *load.AsyncAPI) {
+	if aa == nil {
+		return
+	}
+	if t := s.Type.Value; t == "openapi" || t == "arazzo" {
+		l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as %s, but %s is an AsyncAPI document", s.Name.Value, t, aa.File).
+			WithHint("write type: asyncapi")
+		return
+	}
+	if ln.AsyncAPI == nil {
+		ln.AsyncAPI = map[string]*load.AsyncAPI{}
+	}
+	ln.AsyncAPI[s.Name.Value] = aa
+}
+
+// refReader reads the local files that $refs of AsyncAPI documents name: resolved against
+// the document holding the reference, and only inside the allowed roots, as sources are.
+func (l *sourceLoader) refReader() load.FileReader {
+	return func(from, ref string) (string, []byte, error) {
+		file := filepath.FromSlash(load.RefFile(filepath.ToSlash(from), ref))
+		data, err := l.files.read(file, true)
+		if err != nil {
+			var outside *outsideError
+			if errors.As(err, &outside) {
+				return "", nil, fmt.Errorf("%s (%s)", outside.Error(), l.files.rootsList())
+			}
+			_, msg := readProblem(err)
+			return "", nil, fmt.Errorf("cannot read %s: %s", file, msg)
+		}
+		return file, data, nil
+	}
 }
 
 // link records that source s of ln is the Arazzo document child (nil when it could not be

@@ -34,6 +34,14 @@ type Flow[C, S any] struct {
 	// MaxRuns bounds how often a step that actions can repeat may run (WithMaxStepRuns);
 	// nil when no step can repeat.
 	MaxRuns func(c *C) int
+	// Start runs once the run has begun, before the dependsOn workflows and the first step,
+	// for a workflow that sends or receives messages (AsyncAPI steps): it fails when the
+	// client has no message transport for a source the workflow needs, and subscribes the
+	// run (Run.Listen) to the channels its receive steps wait on, so that a reply published
+	// before its receive step runs is kept. nil for other workflows. The subscriptions live
+	// in the run, in process: a durable engine, whose steps run as separate activities,
+	// does not run flows that have Start.
+	Start func(c *C, run *Run, s *S) error
 }
 
 // FlowStep is one step of a Flow: an operation call (Run) or a call of another workflow
@@ -413,6 +421,11 @@ func RunFlow[C, S any](ctx context.Context, c *C, f *Flow[C, S], s *S) (done boo
 	}
 	e := &localEngine[C, S]{c: c, f: f, s: s, run: run}
 	e.secrets()
+	if f.Start != nil {
+		if err := f.Start(c, run, s); err != nil {
+			return false, err
+		}
+	}
 	maxRuns := DefaultMaxRuns
 	if f.MaxRuns != nil {
 		maxRuns = f.MaxRuns(c)

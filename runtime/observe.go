@@ -450,6 +450,8 @@ type Run struct {
 	secrets []string
 	open    []*Step
 	ended   bool
+	// inboxes are the run's subscriptions to message channels (message.go).
+	inboxes []*inbox
 	waited  time.Duration // the retry waits of this run and the runs it called, on the outermost run
 	evalErr *StepError    // an evaluation the budget or the context stopped (see evaluate.go)
 
@@ -596,6 +598,7 @@ func (r *Run) End(err error) error {
 	for i := len(open) - 1; i >= 0; i-- {
 		open[i].end(err)
 	}
+	r.closeInboxes()
 	if r.part {
 		return err
 	}

@@ -21,6 +21,7 @@ func TestExampleDiagnostics(t *testing.T) {
 	hint: the payload sets "grant-type"; did you mean "grant_type"?
 `},
 		{"pipedream/connecttoken", ""},
+		{"petorder/purchase", ""},
 		{"prismatic/refreshcustomers", `../arazzo/prismatic-refresh-and-list-customers-workflow.yml:59:22: warning: runtime expression $steps.refreshToken.outputs.accessToken is embedded in text without braces; reading it as {$steps.refreshToken.outputs.accessToken}
 	hint: write "Bearer {$steps.refreshToken.outputs.accessToken}"
 `},

@@ -15,24 +15,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/arazzogen/arazzogen/generator"
 	"github.com/arazzogen/arazzogen/internal/junittest"
-	"golang.org/x/tools/txtar"
-	"gopkg.in/yaml.v3"
+	"github.com/arazzogen/arazzogen/internal/scripted"
 )
 
 // script is case.yaml: the runs of one document, or the diagnostics that reject it.
@@ -51,8 +45,8 @@ type run struct {
 	Workflow string         `yaml:"workflow"`
 	Inputs   map[string]any `yaml:"inputs"`
 	// Exchanges are the requests the workflow must send, in order, with the answers.
-	Exchanges []exchange `yaml:"exchanges"`
-	Exit      int        `yaml:"exit"`
+	Exchanges []scripted.Exchange `yaml:"exchanges"`
+	Exit      int                 `yaml:"exit"`
 	// Outputs is the JSON object the command must print (exit 0).
 	Outputs map[string]any `yaml:"outputs"`
 	// Stderr lists substrings the error output must contain (exit 1).
@@ -79,87 +73,22 @@ type run struct {
 	Secrets []string `yaml:"secrets"`
 }
 
-type exchange struct {
-	// Request is "METHOD /path?query", compared with the request line exactly.
-	Request string            `yaml:"request"`
-	Headers map[string]string `yaml:"headers"`
-	// Body is the exact request body; JSON compares JSON bodies semantically.
-	Body     *string  `yaml:"body"`
-	JSON     any      `yaml:"json"`
-	Response response `yaml:"response"`
-	// After is the least time (a Go duration) that must have passed since the previous
-	// request arrived, to test the waits between requests; Within the most.
-	After  string `yaml:"after"`
-	Within string `yaml:"within"`
-}
-
-type response struct {
-	Status  int               `yaml:"status"`
-	Headers map[string]string `yaml:"headers"`
-	JSON    any               `yaml:"json"`
-	Text    *string           `yaml:"text"`
-	// Delay holds the answer back (a Go duration), to test deadlines; the wait ends early
-	// when the client gives up.
-	Delay string `yaml:"delay"`
-}
-
 type testCase struct {
-	name, pkg string
-	// parPkg is the package generated with -parallel; pkg when that generates the same code.
+	*scripted.Case[script]
+	// parPkg is the package generated with -parallel; Pkg when that generates the same code.
 	parPkg string
-	dir    string // where the case's files were written
-	doc    string // the Arazzo document's path
-	script script
 	result *generator.Result
 }
-
-var nonIdent = regexp.MustCompile(`[^a-z0-9]`)
 
 // loadCases writes out every file of every case: arazzo.yaml is the document generated, the
 // others what it names (OpenAPI descriptions, the Arazzo documents of its arazzo sources).
 func loadCases(t *testing.T) []*testCase {
-	// CONFORMANCE_CASES narrows the run to the cases whose names match a glob, so that working
-	// on one case does not compile every other one.
-	pattern := os.Getenv("CONFORMANCE_CASES")
-	if pattern == "" {
-		pattern = "*"
-	}
-	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "conformance", pattern+".txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no conformance cases: %v", err)
-	}
-	root := t.TempDir()
 	var cases []*testCase
-	for _, f := range files {
-		ar, err := txtar.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range scripted.LoadCases[script](t, filepath.Join("..", "..", "testdata", "conformance"), "c") {
+		if len(c.Script.Runs) == 0 && !c.Script.Rejected {
+			t.Fatalf("%s: case.yaml needs runs (or rejected: true)", c.Name)
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
-		c := &testCase{name: name, pkg: "c" + nonIdent.ReplaceAllString(strings.ToLower(name), ""), dir: filepath.Join(root, name)}
-		for _, af := range ar.Files {
-			p := filepath.Join(c.dir, filepath.FromSlash(af.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, af.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			switch af.Name {
-			case "case.yaml":
-				dec := yaml.NewDecoder(bytes.NewReader(af.Data))
-				dec.KnownFields(true)
-				if err := dec.Decode(&c.script); err != nil {
-					t.Fatalf("%s: case.yaml: %v", name, err)
-				}
-			case "arazzo.yaml":
-				c.doc = p
-			}
-		}
-		if c.doc == "" || len(c.script.Runs) == 0 && !c.script.Rejected {
-			t.Fatalf("%s: a case needs arazzo.yaml and case.yaml with runs (or rejected: true)", name)
-		}
-		cases = append(cases, c)
+		cases = append(cases, &testCase{Case: c})
 	}
 	return cases
 }
@@ -181,10 +110,10 @@ func build(t *testing.T, cases []*testCase) string {
 	}
 	generate := func(c *testCase, pkg string, parallel bool) *generator.Result {
 		res, err := generator.Generate(context.Background(), generator.Config{
-			File: c.doc, Package: pkg, CLI: true, ImportPath: "example.com/conformance/" + pkg, Parallel: parallel,
+			File: c.Doc, Package: pkg, CLI: true, ImportPath: "example.com/conformance/" + pkg, Parallel: parallel,
 		})
 		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+			t.Fatalf("%s: %v", c.Name, err)
 		}
 		return res
 	}
@@ -200,14 +129,14 @@ func build(t *testing.T, cases []*testCase) string {
 		}
 	}
 	for _, c := range cases {
-		res := generate(c, c.pkg, false)
-		c.result, c.parPkg = res, c.pkg
+		res := generate(c, c.Pkg, false)
+		c.result, c.parPkg = res, c.Pkg
 		if res.HasErrors() {
 			continue
 		}
-		write(c.pkg, res)
-		if par := generate(c, c.pkg, true); !sameFiles(par, res) {
-			c.parPkg = c.pkg + "par"
+		write(c.Pkg, res)
+		if par := generate(c, c.Pkg, true); !sameFiles(par, res) {
+			c.parPkg = c.Pkg + "par"
 			write(c.parPkg, generate(c, c.parPkg, true))
 		}
 	}
@@ -230,17 +159,17 @@ func TestConformance(t *testing.T) {
 	cases := loadCases(t)
 	bin := build(t, cases)
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			var sb strings.Builder
 			for _, d := range c.result.Diags {
 				sb.WriteString(d.String() + "\n")
 			}
-			for _, want := range c.script.Diagnostics {
+			for _, want := range c.Script.Diagnostics {
 				if !strings.Contains(sb.String(), want) {
 					t.Errorf("the diagnostics do not contain %q:\n%s", want, sb.String())
 				}
 			}
-			if c.script.Rejected {
+			if c.Script.Rejected {
 				if !c.result.HasErrors() {
 					t.Errorf("the document generated; it must be rejected")
 				}
@@ -249,21 +178,16 @@ func TestConformance(t *testing.T) {
 			if c.result.HasErrors() {
 				t.Fatalf("generation failed:\n%s", sb.String())
 			}
-			for _, r := range c.script.Runs {
-				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.pkg), c, r, false) })
+			for _, r := range c.Script.Runs {
+				t.Run(r.Name, func(t *testing.T) { execute(t, filepath.Join(bin, c.Pkg), c, r, false) })
 				t.Run(r.Name+" -parallel", func(t *testing.T) { execute(t, filepath.Join(bin, c.parPkg), c, r, true) })
 			}
 		})
 	}
 }
 
-// serverVar stands for the scripted server's URL in a run's args, inputs and responses
-// (bodies and header values); otherVar for the same server at another origin (localhost
-// for 127.0.0.1), as a redirect to another host would lead.
-const (
-	serverVar = "$SERVER"
-	otherVar  = "$OTHER"
-)
+// serverVar stands for the scripted server's URL in a run's args, inputs and responses.
+const serverVar = scripted.ServerVar
 
 // sameFiles reports whether two generations wrote the same files.
 func sameFiles(a, b *generator.Result) bool {
@@ -278,184 +202,14 @@ func sameFiles(a, b *generator.Result) bool {
 	return true
 }
 
-// server answers the scripted exchanges and records every mismatch: in order, or, with
-// anyOrder, each request with the first exchange not yet answered that has its request line.
-type server struct {
-	mu       sync.Mutex
-	url      string // replaces serverVar in response bodies
-	script   []exchange
-	anyOrder bool
-	answered []bool // anyOrder: the exchanges answered
-	extra    []string
-	next     int
-	problems []string
-	last     time.Time // when the previous request arrived
-}
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	s.mu.Lock()
-	line := r.Method + " " + r.URL.RequestURI()
-	if s.anyOrder {
-		s.next++
-		// The first exchange not yet answered that the request matches in every respect,
-		// else the first with its request line (whose mismatches are reported).
-		k, byLine, replay := -1, -1, -1
-		for i, ex := range s.script {
-			if ex.Request != line {
-				continue
-			}
-			if s.answered[i] {
-				replay = i
-				continue
-			}
-			if byLine < 0 {
-				byLine = i
-			}
-			if mismatches(s.next, r, body, line, ex) == nil {
-				k = i
-				break
-			}
-		}
-		if k < 0 {
-			k = byLine
-		}
-		if k < 0 {
-			// More requests than the script lists (steps that ran beside a failing one):
-			// answered as the server answered the last of the same request line, so that
-			// what they return does not depend on which arrived first.
-			s.extra = append(s.extra, line)
-			if replay < 0 {
-				s.mu.Unlock()
-				http.Error(w, "unexpected request", http.StatusTeapot)
-				return
-			}
-			s.answer(w, r, nil, line, s.script[replay], false)
-			return
-		}
-		s.answered[k] = true
-		s.answer(w, r, body, line, s.script[k], true)
-		return
-	}
-	if s.next >= len(s.script) {
-		s.problems = append(s.problems, fmt.Sprintf("unexpected request %d: %s (the script has %d)", s.next+1, line, len(s.script)))
-		s.next++
-		s.mu.Unlock()
-		http.Error(w, "unexpected request", http.StatusTeapot)
-		return
-	}
-	ex := s.script[s.next]
-	s.next++
-	s.answer(w, r, body, line, ex, true)
-}
-
-// mismatches lists how request number n differs from exchange ex.
-func mismatches(n int, r *http.Request, body []byte, line string, ex exchange) []string {
-	var problems []string
-	if line != ex.Request {
-		problems = append(problems, fmt.Sprintf("request %d: got %s, want %s", n, line, ex.Request))
-	}
-	for k, v := range ex.Headers {
-		if got := r.Header.Get(k); got != v {
-			problems = append(problems, fmt.Sprintf("request %d (%s): header %s = %q, want %q", n, line, k, got, v))
-		}
-	}
-	if ex.Body != nil && string(body) != *ex.Body {
-		problems = append(problems, fmt.Sprintf("request %d (%s): body %q, want %q", n, line, body, *ex.Body))
-	}
-	if ex.JSON != nil {
-		var got any
-		if err := json.Unmarshal(body, &got); err != nil || !reflect.DeepEqual(normalize(got), normalize(ex.JSON)) {
-			want, _ := json.Marshal(ex.JSON)
-			problems = append(problems, fmt.Sprintf("request %d (%s): JSON body %s, want %s", n, line, body, want))
-		}
-	}
-	return problems
-}
-
-// answer answers a request with exchange ex, after checking it against ex when check is
-// set; it is called with s.mu held and releases it before any delay, so that requests sent
-// at once are answered at once.
-func (s *server) answer(w http.ResponseWriter, r *http.Request, body []byte, line string, ex exchange, check bool) {
-	if check {
-		s.problems = append(s.problems, mismatches(s.next, r, body, line, ex)...)
-	}
-	s.checkGap(line, ex)
-	resp := ex.Response
-	var out []byte
-	switch {
-	case resp.Text != nil:
-		out = []byte(*resp.Text)
-	case resp.JSON != nil:
-		out, _ = json.Marshal(resp.JSON)
-		w.Header().Set("Content-Type", "application/json")
-	}
-	other := strings.Replace(s.url, "127.0.0.1", "localhost", 1)
-	out = bytes.ReplaceAll(bytes.ReplaceAll(out, []byte(serverVar), []byte(s.url)), []byte(otherVar), []byte(other))
-	for k, v := range resp.Headers {
-		w.Header().Set(k, strings.ReplaceAll(strings.ReplaceAll(v, serverVar, s.url), otherVar, other))
-	}
-	status := resp.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	var d time.Duration
-	if resp.Delay != "" {
-		var err error
-		if d, err = time.ParseDuration(resp.Delay); err != nil {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): delay: %v", s.next, line, err))
-		}
-	}
-	s.mu.Unlock()
-	if resp.Delay != "" {
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(out)
-}
-
-// checkGap checks the time since the previous request against ex's After and Within bounds.
-func (s *server) checkGap(line string, ex exchange) {
-	now := time.Now()
-	gap := now.Sub(s.last)
-	s.last = now
-	for _, bound := range []struct {
-		text string
-		ok   func(time.Duration) bool
-		want string
-	}{
-		{ex.After, func(d time.Duration) bool { return gap >= d }, "at least"},
-		{ex.Within, func(d time.Duration) bool { return gap <= d }, "at most"},
-	} {
-		if bound.text == "" {
-			continue
-		}
-		d, err := time.ParseDuration(bound.text)
-		if err != nil || s.next == 1 {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): bad bound %q (a duration, not on the first request)", s.next, line, bound.text))
-		} else if !bound.ok(d) {
-			s.problems = append(s.problems, fmt.Sprintf("request %d (%s): came %s after the previous one, want %s %s", s.next, line, gap.Round(time.Millisecond), bound.want, d))
-		}
-	}
-}
-
-// normalize makes YAML-decoded and JSON-decoded values comparable.
-func normalize(v any) any {
-	b, _ := json.Marshal(v)
-	var out any
-	_ = json.Unmarshal(b, &out)
-	return out
-}
-
 func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
-	srv := &server{script: r.Exchanges, anyOrder: parallel, answered: make([]bool, len(r.Exchanges))}
+	srv := scripted.NewServer(r.Exchanges)
+	if parallel {
+		srv = scripted.NewAnyOrderServer(r.Exchanges)
+	}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	srv.url = hs.URL
+	srv.URL = hs.URL
 	args := []string{r.Workflow}
 	// Every source the generated code calls, those of referenced Arazzo documents too,
 	// is served by the script.
@@ -489,23 +243,7 @@ func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	problems := srv.problems
-	switch {
-	case !parallel && srv.next < len(srv.script):
-		problems = append(problems, fmt.Sprintf("only %d of %d scripted requests were sent; next expected: %s", srv.next, len(srv.script), srv.script[srv.next].Request))
-	case parallel && r.Exit == 0:
-		// Not a failure: every scripted request, and nothing else, in any order.
-		for k, ok := range srv.answered {
-			if !ok {
-				problems = append(problems, fmt.Sprintf("scripted request %d was not sent: %s", k+1, srv.script[k].Request))
-			}
-		}
-		for _, line := range srv.extra {
-			problems = append(problems, "unexpected request: "+line)
-		}
-	}
-	srv.mu.Unlock()
+	problems := srv.Problems(r.Exit == 0)
 	for _, p := range problems {
 		t.Error(p)
 	}
@@ -525,7 +263,7 @@ func execute(t *testing.T, bin string, c *testCase, r run, parallel bool) {
 		_ = json.Unmarshal(bytes.ReplaceAll(data, []byte(serverVar), []byte(hs.URL)), &want)
 		if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 			t.Errorf("stdout is not JSON: %v\n%s", err, stdout.String())
-		} else if !reflect.DeepEqual(normalize(got), want) {
+		} else if !reflect.DeepEqual(scripted.Normalize(got), want) {
 			want, _ := json.Marshal(want)
 			t.Errorf("outputs %s\nwant    %s", bytes.TrimSpace(stdout.Bytes()), want)
 		}

@@ -170,12 +170,17 @@ func writeModule(dir, repo string) error {
 		}
 	}
 	gomod := fmt.Sprintf("module %s\n\n%s\n\nrequire github.com/arazzogen/arazzogen v0.0.0\n\nreplace github.com/arazzogen/arazzogen => %s\n", modulePath, goLine, repo)
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return err
-	}
 	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
 	if err != nil {
 		return fmt.Errorf("repository root: %v", err)
+	}
+	// The commands of documents with AsyncAPI steps import the broker module.
+	if brokerSum, err := os.ReadFile(filepath.Join(repo, "broker", "go.sum")); err == nil {
+		gomod += fmt.Sprintf("\nrequire github.com/arazzogen/arazzogen/broker v0.0.0\n\nreplace github.com/arazzogen/arazzogen/broker => %s\n", filepath.Join(repo, "broker"))
+		sum = append(sum, brokerSum...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
 }

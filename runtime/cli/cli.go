@@ -98,6 +98,9 @@ type Workflow struct {
 	// the command accepts inputs it does not know, with a warning, and ignores them (the
 	// workflow never reads them).
 	Open bool
+	// Brokers names the AsyncAPI sources the workflow (or one it calls) sends messages to or
+	// receives them from: the command connects to their brokers before it runs.
+	Brokers []string
 	// Run decodes the inputs (a JSON object) and runs the workflow.
 	Run func(ctx context.Context, cfg Config, inputs []byte) (any, error)
 }
@@ -114,6 +117,19 @@ type Document struct {
 // Server overrides a source's base URL.
 type Server struct {
 	Source, URL string
+}
+
+// Broker is an AsyncAPI source whose messages go through a broker; URL is the broker the
+// command connects to without -broker (from the description's servers), "" when none.
+type Broker struct {
+	Source, URL string
+}
+
+// Transport is the connection to the broker of an AsyncAPI source, for the client's
+// WithMessageTransport.
+type Transport struct {
+	Source    string
+	Transport runtime.MessageTransport
 }
 
 // TokenURL sets the token URL of an OAuth2 client credentials credential (-token-url).
@@ -140,6 +156,9 @@ type Config struct {
 	// Observer is told about the run: the -v trace, the -report recorders and -dry-run;
 	// nil when none of them is asked for.
 	Observer runtime.Observer
+	// Transports connect the AsyncAPI sources the workflow needs to their brokers (-broker);
+	// the command closes them when the run ends.
+	Transports []Transport
 	// TokenURLs replace the token URLs of OAuth2 client credentials (-token-url NAME=URL),
 	// for the generated command's WithTokenURL options.
 	TokenURLs []TokenURL
@@ -173,6 +192,12 @@ type Command struct {
 	Auth []Auth
 	// Document is what the command was generated from.
 	Document Document
+	// Brokers lists the AsyncAPI sources, which -broker SOURCE=URL connects to a broker,
+	// and Dial makes the connection (github.com/arazzogen/arazzogen/broker.Dial in generated
+	// commands: nats:// and kafka:// URLs). Both are empty when no step sends or receives
+	// messages.
+	Brokers []Broker
+	Dial    func(ctx context.Context, url string) (runtime.MessageTransport, error)
 }
 
 // Env is the process environment of a run, replaceable in tests.
@@ -300,6 +325,9 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed by rep
 	o.register(fs)
+	if len(cmd.Brokers) > 0 {
+		o.client.RegisterBrokers(fs)
+	}
 	// Flags may come before or after the workflow id.
 	var positional []string
 	args := env.Args
@@ -369,6 +397,10 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	if code := o.check(cmd, env, rep); code != ExitOK {
 		return code
 	}
+	brokers, err := o.client.BrokerURLs(cmd, wf)
+	if err != nil {
+		return rep.usage("%v", err)
+	}
 	for _, name := range o.inputs.SecretArguments(wf) {
 		rep.warn("input %s is secret; pass it with -input-env to keep it out of the process list", name)
 	}
@@ -411,6 +443,23 @@ func Run(ctx context.Context, cmd Command, env Env) int {
 	}
 	if len(observers) > 0 {
 		cfg.Observer = runtime.MultiObserver(observers...)
+	}
+	for _, source := range wf.Brokers {
+		if dry != nil {
+			// A dry run publishes nothing either: the first message ends it as the first
+			// request does.
+			cfg.Transports = append(cfg.Transports, Transport{Source: source, Transport: dry})
+			continue
+		}
+		if cmd.Dial == nil {
+			return rep.failure(fmt.Errorf("source %s needs a message broker, and the command cannot connect to one", source), "")
+		}
+		t, err := cmd.Dial(ctx, brokers[source])
+		if err != nil {
+			return rep.failure(fmt.Errorf("source %s: %w", source, err), stopNote(ctx, o.timeout))
+		}
+		defer t.Close()
+		cfg.Transports = append(cfg.Transports, Transport{Source: source, Transport: t})
 	}
 
 	out, runErr := wf.Run(ctx, cfg, raw)

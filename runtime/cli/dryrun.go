@@ -49,6 +49,29 @@ func (d *dryRun) RoundTrip(r *http.Request) (*http.Response, error) {
 	return nil, errDryRun
 }
 
+// Publish refuses to publish and ends the run, as RoundTrip does for a request: the step's
+// message was built, and its Request event recorded, exactly as a real run does.
+func (d *dryRun) Publish(context.Context, *runtime.Message) error {
+	d.cancel(errDryRun)
+	return errDryRun
+}
+
+// Subscribe subscribes to nothing: a dry run receives no message.
+func (d *dryRun) Subscribe(context.Context, string, func(*runtime.Message) bool) (runtime.Subscription, error) {
+	return drySubscription{}, nil
+}
+
+func (d *dryRun) Close() error { return nil }
+
+type drySubscription struct{}
+
+func (drySubscription) Next(ctx context.Context) (*runtime.Message, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (drySubscription) Close() error { return nil }
+
 // print writes what the run would have sent first, then the plan of wf's steps.
 func (d *dryRun) print(w io.Writer, wf Workflow, secrets []string) {
 	d.mu.Lock()

@@ -30,9 +30,9 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 // Commands other than the generated one (an MCP server, say) register them to take the same
 // flags.
 type ClientFlags struct {
-	servers, authEnvs, tokenURLs multi
-	pollInterval                 setDuration
-	maxStepRuns                  setInt
+	servers, authEnvs, tokenURLs, brokers multi
+	pollInterval                          setDuration
+	maxStepRuns                           setInt
 }
 
 // Register defines -server, -auth-env, -token-url, -poll-interval and -max-step-runs on fs.
@@ -42,6 +42,40 @@ func (f *ClientFlags) Register(fs *flag.FlagSet) {
 	fs.Var(&f.tokenURLs, "token-url", "fetch the OAuth2 token of client credentials NAME from `NAME=URL` (repeatable; default: the description's tokenUrl, moved with -server when it is on the source's server)")
 	fs.Var(&f.pollInterval, "poll-interval", "wait `DURATION` before a step that a goto action runs again, growing by half per further run up to 30s; a Retry-After header wins (default 1s; 0: only Retry-After)")
 	fs.Var(&f.maxStepRuns, "max-step-runs", "fail when a step that goto or retry actions repeat would run more than `N` times in one workflow call (default 1000)")
+}
+
+// RegisterBrokers defines -broker on fs, for a command whose workflows send or receive
+// messages (Command.Brokers).
+func (f *ClientFlags) RegisterBrokers(fs *flag.FlagSet) {
+	fs.Var(&f.brokers, "broker", "connect an AsyncAPI source to the broker at URL (nats://HOST:PORT, kafka://HOST:PORT): `SOURCE=URL` (repeatable; see -list)")
+}
+
+// BrokerURLs decides the broker of each AsyncAPI source wf needs: the -broker URL, else the
+// one its description names. Its error is a usage error, which shows no password.
+func (f *ClientFlags) BrokerURLs(cmd Command, wf Workflow) (map[string]string, error) {
+	urls := map[string]string{}
+	for _, b := range f.brokers {
+		name, u, ok := strings.Cut(b, "=")
+		if !ok || u == "" || !slices.ContainsFunc(cmd.Brokers, func(x Broker) bool { return x.Source == name }) {
+			var names []string
+			for _, x := range cmd.Brokers {
+				names = append(names, x.Source)
+			}
+			return nil, fmt.Errorf("-broker %q: want SOURCE=URL with SOURCE one of %s", hideUserinfo(b), strings.Join(names, ", "))
+		}
+		urls[name] = u
+	}
+	for _, source := range wf.Brokers {
+		if _, ok := urls[source]; ok {
+			continue
+		}
+		i := slices.IndexFunc(cmd.Brokers, func(x Broker) bool { return x.Source == source })
+		if i < 0 || cmd.Brokers[i].URL == "" {
+			return nil, fmt.Errorf("workflow %s sends or receives messages through source %s, whose description names no NATS or Kafka server: give -broker %s=nats://HOST:PORT (or kafka://HOST:PORT)", wf.ID, source, source)
+		}
+		urls[source] = cmd.Brokers[i].URL
+	}
+	return urls, nil
 }
 
 // setDuration is a duration flag that knows whether it was given.
@@ -109,6 +143,14 @@ func (f *ClientFlags) Apply(cmd Command, getenv func(string) string, cfg *Config
 			return secrets, fmt.Errorf("-token-url %q: want NAME=URL with NAME one of %s", hideUserinfo(kv), strings.Join(names, ", "))
 		}
 		cfg.TokenURLs = append(cfg.TokenURLs, TokenURL{Name: name, URL: u})
+	}
+	for _, b := range f.brokers {
+		_, u, _ := strings.Cut(b, "=")
+		if pu, err := url.Parse(u); err == nil && pu.User != nil {
+			if pw, ok := pu.User.Password(); ok {
+				secrets = append(secrets, pw) // never shown, though given as an argument
+			}
+		}
 	}
 	for _, kv := range f.authEnvs {
 		name, envVar, ok := strings.Cut(kv, "=")

@@ -24,6 +24,22 @@ func printList(cmd Command, w io.Writer) {
 			fmt.Fprintf(w, "  -auth-env %s=<%s>\n", a.Name, a.Kind)
 		}
 	}
+	writeBrokers(w, cmd)
+}
+
+// writeBrokers lists the AsyncAPI sources and their default brokers.
+func writeBrokers(w io.Writer, cmd Command) {
+	if len(cmd.Brokers) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "message brokers (-broker SOURCE=URL):")
+	for _, b := range cmd.Brokers {
+		def := "nats://HOST:PORT or kafka://HOST:PORT"
+		if b.URL != "" {
+			def += ", default " + b.URL
+		}
+		fmt.Fprintf(w, "  -broker %s=<%s>\n", b.Source, def)
+	}
 }
 
 // writeInputs writes one line per input of wf: its flag, type, whether it is required or

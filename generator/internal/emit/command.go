@@ -25,6 +25,10 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if loops(p) {
 		auth += " [-poll-interval DURATION] [-max-step-runs N]"
 	}
+	broker := ""
+	if len(p.MessageSources) > 0 {
+		broker = " [-broker SOURCE=URL]..."
+	}
 	doc := []string{
 		fmt.Sprintf("Command %[1]s runs the workflows of package %[1]s from a shell or a CI job.", p.Package),
 		"",
@@ -32,7 +36,7 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 		"",
 		fmt.Sprintf("\t%s -list | -help | -version", p.Package),
 		fmt.Sprintf("\t%s WORKFLOW_ID -help", p.Package),
-		fmt.Sprintf("\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]... [-timeout DURATION] [-v]", p.Package, auth),
+		fmt.Sprintf("\t%s WORKFLOW_ID [-input NAME=VALUE]... [-input-env NAME=ENVVAR]... [-inputs FILE|-]%s [-server SOURCE=URL]...%s [-timeout DURATION] [-v]", p.Package, auth, broker),
 		"\t\t[-report junit|tap|json[=FILE]]... [-output FILE] [-github-output] [-mask-secrets] [-error-format text|json] [-dry-run]",
 		"",
 		"It prints the workflow's outputs as one JSON object, and exits 1 when the workflow fails and 2 on a usage error.",
@@ -40,10 +44,17 @@ func Command(p *ir.Program, importPath string) (Output, error) {
 	if len(p.Credentials) > 0 {
 		doc = append(doc, "Credentials are read from the environment only, with -auth-env; -list names them.")
 	}
+	if len(p.MessageSources) > 0 {
+		doc = append(doc, "Steps that send or receive messages go through the broker -broker names (nats:// or kafka://),",
+			"by default the description's first NATS or Kafka server.")
+	}
 	fileComments(f, header(p), doc)
 	f.ImportName(importPath, p.Package)
 	f.ImportName(cliPkg, "cli")
 	f.ImportName(runtimePkg, "runtime")
+	if len(p.MessageSources) > 0 {
+		f.ImportName(brokerPkg, "broker")
+	}
 	command, helpers := commandDecls(p, importPath)
 	f.Func().Id("main").Params().Block(
 		Id("command").Op(":=").Add(command),
@@ -84,6 +95,13 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 		if w.OpenInputs {
 			fields = append(fields, kv("Open", True()))
 		}
+		if len(w.MessageSources) > 0 {
+			fields = append(fields, kv("Brokers", Index().String().ValuesFunc(func(g *Group) {
+				for _, s := range w.MessageSources {
+					g.Lit(s.Name)
+				}
+			})))
+		}
 		fields = append(fields, kv("Run", Id("workflowRun").Call(Parens(Op("*").Add(pkg("Client"))).Dot(w.GoName))))
 		workflows = append(workflows, lines(fields))
 	}
@@ -106,6 +124,7 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 	if len(p.Credentials) > 0 {
 		commandFields = append(commandFields, kv("Auth", cliAuth(p)))
 	}
+	commandFields = append(commandFields, cliBrokers(p)...)
 	helpers = func(f *File) {
 		commentLine(f, "workflowRun makes a workflow's cli.Workflow.Run: it decodes the inputs, makes the client and")
 		commentLine(f, "runs the workflow.")
@@ -144,6 +163,11 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 					Id("opts").Op("=").Append(Id("opts"), pkg("WithTokenURL").Call(Id("t").Dot("Name"), Id("t").Dot("URL"))),
 				)
 			}
+			if len(p.MessageSources) > 0 {
+				g.For(List(Id("_"), Id("t")).Op(":=").Range().Id("cfg").Dot("Transports")).Block(
+					Id("opts").Op("=").Append(Id("opts"), pkg("WithMessageTransport").Call(Id("t").Dot("Source"), Id("t").Dot("Transport"))),
+				)
+			}
 			g.Return(pkg("NewClient").Call(Id("opts").Op("...")))
 		})
 	}
@@ -151,6 +175,27 @@ func commandDecls(p *ir.Program, importPath string) (command *Statement, helpers
 }
 
 func schemaType(t types.Type) string { return t.JSONType() }
+
+// brokerPkg connects the command's AsyncAPI sources to brokers; it is a module of its own
+// (github.com/arazzogen/arazzogen/broker), which only commands that send messages import.
+const brokerPkg = "github.com/arazzogen/arazzogen/broker"
+
+// cliBrokers are the cli.Command fields of a program with AsyncAPI sources: each source with
+// the broker URL of its description, and broker.Dial.
+func cliBrokers(p *ir.Program) []Code {
+	if len(p.MessageSources) == 0 {
+		return nil
+	}
+	var brokers []Code
+	for _, s := range p.MessageSources {
+		d := []Code{kv("Source", Lit(s.Name))}
+		if s.DefaultURL != "" {
+			d = append(d, kv("URL", Lit(s.DefaultURL)))
+		}
+		brokers = append(brokers, Values(d...))
+	}
+	return []Code{kv("Brokers", Index().Qual(cliPkg, "Broker").Add(lines(brokers))), kv("Dial", Qual(brokerPkg, "Dial"))}
+}
 
 // cliFields describes a workflow's inputs (cli.Input) or outputs (cli.Output) for the
 // command: the name, the JSON type when the schema gives one, whether an input is required,

@@ -95,6 +95,9 @@ func evaluatesOnRun(p *ir.Program) bool {
 // any other value.
 func contextExpr(v *ir.Value) *Statement {
 	if v.Kind == ir.VResponseBody && len(v.Pointer) == 0 {
+		if v.Message {
+			return Id("msg").Dot("Payload")
+		}
 		return Id("resp").Dot("Body")
 	}
 	return anyExpr(v)

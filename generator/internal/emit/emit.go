@@ -186,6 +186,7 @@ func clientDecls(f *File, p *ir.Program) {
 		g.Id("rt").Qual(runtimePkg, "Transport").Add(note("sends requests: client, timeouts, body limit, observer"))
 		g.Id("servers").Index(Lit(n)).String()
 		securityFields(g, p)
+		messageFields(g, p)
 		if loops {
 			g.Id("maxRuns").Int()
 		}
@@ -277,6 +278,7 @@ func clientDecls(f *File, p *ir.Program) {
 		)
 	}
 	securityOptions(f, p)
+	messageOptions(f, p)
 	tokenURLOption(f, p)
 	commentLine(f, "NewClient returns a client for the workflows.")
 	f.Func().Id("NewClient").Params(Id("opts").Op("...").Id("Option")).Params(Op("*").Id("Client"), Error()).BlockFunc(func(g *Group) {
@@ -412,13 +414,13 @@ func valueExpr(v *ir.Value) *Statement {
 	case ir.VStatus:
 		return Int64().Call(Id("resp").Dot("StatusCode"))
 	case ir.VResponseHeader:
-		return Id("resp").Dot("Header").Dot("Get").Call(Lit(v.Name))
+		return Id(exchange(v)).Dot("Header").Dot("Get").Call(Lit(v.Name))
 	case ir.VResponseBody:
 		args := []Code{}
 		for _, t := range v.Pointer {
 			args = append(args, Lit(t))
 		}
-		return Id("resp").Dot("Value").Call(args...)
+		return Id(exchange(v)).Dot("Value").Call(args...)
 	case ir.VTemplate:
 		return stringExpr(v, nil)
 	case ir.VRequestHeader:
@@ -511,6 +513,15 @@ func literalConst(v *ir.Value, k types.Kind) *Statement {
 		return Op(strconv.FormatFloat(f, 'f', 0, 64)) // 22.0 is the integer 22
 	}
 	return nil
+}
+
+// exchange names the local holding what the current step got back: its HTTP response, or
+// the message of an AsyncAPI step.
+func exchange(v *ir.Value) string {
+	if v.Message {
+		return "msg"
+	}
+	return "resp"
 }
 
 // pick selects inside a value of type t; a typed value is read through its JSON encoding.

@@ -156,6 +156,9 @@ func flowVar(f *File, w *ir.Workflow, parallel bool) {
 	if w.Loops {
 		items = append(items, kv("MaxRuns", Func().Params(Id("c").Op("*").Id("Client")).Int().Block(Return(Id("c").Dot("maxRuns")))))
 	}
+	if start := messageStart(w); start != nil {
+		items = append(items, kv("Start", start))
+	}
 	f.Var().Id(w.Flow).Op("=").Op("&").Add(flowType(w, "Flow")).Add(lines(items))
 	f.Line()
 }
@@ -335,6 +338,9 @@ func stepDoc(st *ir.Step) string {
 	if st.Call != nil {
 		return fmt.Sprintf("%s checks step %s, which runs workflow %s%s: its success criteria, outputs and actions.", st.Func, st.ID, st.Call.Workflow.Name(), timeout)
 	}
+	if st.Message != nil {
+		return fmt.Sprintf("%s runs step %s: %s%s.", st.Func, st.ID, messageComment(st), timeout)
+	}
 	return fmt.Sprintf("%s runs step %s: %s (%s %s)%s.", st.Func, st.ID, st.OperationID, st.Method, st.Path, timeout)
 }
 
@@ -345,7 +351,16 @@ func stepFunc(f *File, w *ir.Workflow, st *ir.Step) {
 	f.Func().Id(st.Func).Params(Id("c").Op("*").Id("Client"), Id("st").Op("*").Qual(runtimePkg, "Step"), Id("s").Op("*").Id(w.State)).Qual(runtimePkg, "Outcome").BlockFunc(func(b *Group) {
 		b.Const().Id("workflow").Op("=").Lit(w.Name())
 		fail := failHandler(b, st)
-		succeed(b, st, send(b, st, fail))
+		withResp := false
+		if st.Message != nil {
+			message(b, st, fail)
+		} else {
+			withResp = send(b, st, fail)
+		}
+		listens(b, w, st, func(l *ir.Listen, ch Code) *Statement {
+			return If(Err().Op(":=").Id("st").Dot("Listen").Call(transport(l.Step.Message), Lit(l.Step.ID), ch), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
+		})
+		succeed(b, st, withResp)
 	})
 	f.Line()
 }
@@ -493,6 +508,11 @@ func succeed(b *Group, st *ir.Step, withResp bool) {
 func readsOf(w *ir.Workflow, st *ir.Step) []string {
 	r := reads{steps: map[*ir.Step]bool{}, calls: map[*ir.Call]bool{}, seen: map[any]bool{}}
 	r.walk(reflectValue(st), st)
+	for _, l := range w.Listens {
+		if l.After == st {
+			r.walk(reflectValue(l.Step.Message), st) // the addresses of the channels it listens to
+		}
+	}
 	var out []string
 	if r.inputs {
 		out = append(out, w.StateNames.Inputs)

@@ -15,6 +15,10 @@ import (
 //     step when it succeeds and fails the workflow when it fails, so running it beside
 //     others moves control nowhere that document order would not;
 //   - is no action's target (a goto or retry can run no step of a group again);
+//   - is not an AsyncAPI step, and no subscription opens after it (ir.Listen): a receive
+//     waits for a message that any step before it may cause, with its subscription opened
+//     before that step, so message steps and the steps that subscriptions follow keep
+//     document order;
 //
 // and no step of which reads another's outputs or names another in its dependsOn. Such steps read only the inputs, the
 // outputs of the workflows the workflow depends on and of steps before the group, and each
@@ -30,8 +34,8 @@ func groups(w *ir.Workflow) map[*ir.Step]int {
 	out := map[*ir.Step]int{}
 	for i := 0; i < len(steps); {
 		j := i + 1
-		if groupable(steps[i]) {
-			for j < len(steps) && groupable(steps[j]) && independent(w, steps[i:j], steps[j]) {
+		if groupable(w, steps[i]) {
+			for j < len(steps) && groupable(w, steps[j]) && independent(w, steps[i:j], steps[j]) {
 				j++
 			}
 		}
@@ -43,8 +47,9 @@ func groups(w *ir.Workflow) map[*ir.Step]int {
 	return out
 }
 
-func groupable(st *ir.Step) bool {
-	return st.Call == nil && !st.Target && len(st.OnSuccess) == 0 && len(st.OnFailure) == 0
+func groupable(w *ir.Workflow, st *ir.Step) bool {
+	return st.Call == nil && st.Message == nil && !st.Target && len(st.OnSuccess) == 0 && len(st.OnFailure) == 0 &&
+		!slices.ContainsFunc(w.Listens, func(l *ir.Listen) bool { return l.After == st })
 }
 
 // independent reports whether step st reads none of the outputs of group's steps and none

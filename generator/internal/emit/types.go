@@ -22,9 +22,12 @@ import (
 // criteria and selectors by the Run, within its context and a budget, the retry budget and
 // the URL a step's request was sent to ($url).
 // Version 5 brought Request.Accept, waits before steps a goto runs again, path parameter
-// checks, required outputs and token URLs that follow the server.
+// checks, required outputs and token URLs that follow the server; version 6 messages
+// (AsyncAPI steps).
 func apiVersion(p *ir.Program) string {
 	switch {
+	case len(p.MessageSources) > 0:
+		return "APIVersion6" // messages (AsyncAPI steps)
 	case usesVersion5(p):
 		return "APIVersion5"
 	case len(p.Workflows) > 0 || evaluatesOnRun(p) || retries(p) || p.ReadsRequestURL:

@@ -31,17 +31,22 @@ type Input struct {
 	// that could not be loaded are absent (their error has been reported).
 	OpenAPI map[string]*load.OpenAPI
 	Arazzo  map[string]*load.Linked
+	// AsyncAPI maps a sourceDescription name to its AsyncAPI document (message.go).
+	AsyncAPI map[string]*load.AsyncAPI
 	// Workflows selects workflows by id; all when empty.
 	Workflows []string
+	// Temporal and MCP are set when the workflows are also generated as Temporal workflows
+	// or as MCP tools, which cannot run AsyncAPI steps (see unrunMessages).
+	Temporal, MCP bool
 	// Parallel sets Program.Parallel.
 	Parallel bool
 }
 
 // reserved names are declared by every generated package.
-var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "WithMaxStepRuns", "Sources", "sourceNames"}
+var reserved = []string{"Client", "Option", "NewClient", "WithHTTPClient", "WithServerURL", "WithMaxBodyBytes", "WithMaxStepRuns", "Sources", "sourceNames", "WithMessageTransport", "messageSourceNames"}
 
 // clientMembers are the Client's methods and fields besides the workflows.
-var clientMembers = []string{"Close", "rt", "servers", "auth", "pending", "security", "maxRuns"}
+var clientMembers = []string{"Close", "rt", "servers", "auth", "pending", "security", "maxRuns", "brokers"}
 
 // Build checks the document and produces the program. Problems go to diags; the result is
 // only meaningful when diags has no errors.
@@ -52,7 +57,7 @@ func Build(in Input, diags *diag.List) *Program {
 	p := &Program{Package: in.Package, SourceFile: path.Base(strings.ReplaceAll(in.Doc.File, "\\", "/")), Title: in.Doc.Title, DocVersion: in.Doc.Version, Arazzo: in.Doc.Arazzo.Value, Parallel: in.Parallel}
 	b.prog = p
 	b.schemas = newSchemaRegistry(b.typeNames)
-	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo})
+	docs := b.documents(&load.Linked{Doc: in.Doc, OpenAPI: in.OpenAPI, Arazzo: in.Arazzo, AsyncAPI: in.AsyncAPI})
 	b.nameSources(docs)
 	entry := docs[0]
 	defer b.enter(entry)()
@@ -78,6 +83,9 @@ func Build(in Input, diags *diag.List) *Program {
 	p.Types = b.finishTypes(p)
 	b.security(p) // credentials and secret inputs and outputs (security.go)
 	b.nameFlows(p)
+	if in.Temporal || in.MCP {
+		b.unrunMessages(p)
+	}
 	return p
 }
 
@@ -184,6 +192,10 @@ type scope struct {
 	params []*load.Parameter
 	// cyclic holds the steps whose dependsOn form a cycle (reported; see stepOrder).
 	cyclic map[*load.Step]bool
+	// message is set in an AsyncAPI step, whose $message a message.go resolves; failing is
+	// set while the step's failure actions compile.
+	message *messageScope
+	failing bool
 }
 
 func (b *builder) workflow(w *load.Workflow) *Workflow {
@@ -199,7 +211,7 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	wf.Inputs = b.inputs(w, b.typeNames.name(wf.GoName+"Inputs"))
 	wf.Outputs = &Struct{GoName: b.typeNames.name(wf.GoName + "Outputs")}
 	vars := newNamer("ctx", "in", "c", "err", "resp", "body", "out", "q", "h", "workflow", "json", "http", "runtime", "strconv", "url", "context", "strings", "time",
-		"failErr", "failResp", "endErr", "retries", "runs", "resume")
+		"failErr", "failResp", "endErr", "retries", "runs", "resume", "msg", "addr", "corr")
 	sc := &scope{wf: wf, doc: w, steps: map[string]*Step{}, vars: vars, failed: map[string]bool{}}
 	sc.params = b.uniqueParameters(w.Parameters)
 	for _, d := range w.DependsOn {
@@ -229,6 +241,7 @@ func (b *builder) workflow(w *load.Workflow) *Workflow {
 	}
 	sc.current, sc.hasResp, sc.callee = nil, false, nil
 	b.flow(sc, w, compiled)
+	b.finishMessages(wf)
 	wf.OutputValues = b.outputs(sc, w.Outputs, wf.Outputs)
 	return wf
 }
@@ -342,16 +355,12 @@ func (b *builder) inputs(w *load.Workflow, name string) *Struct {
 
 func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 	for _, u := range s.Unsupported {
-		switch u.Value {
-		case "channelPath", "action", "correlationId":
-			// AsyncAPI steps need a message transport (a broker client), which generated
-			// code does not have; refusing is better than a step that silently does nothing.
-			b.errorf(u.Pos, "unsupported", "%s belongs to an AsyncAPI step; arazzogen compiles HTTP (OpenAPI) steps only and has no message transport", u.Value)
-		default:
-			b.errorf(u.Pos, "unsupported", "step field %q is not supported yet", u.Value)
-		}
+		b.errorf(u.Pos, "unsupported", "step field %q is not supported yet", u.Value)
 	}
 	st := &Step{ID: s.ID.Value, Var: vars.name(localName("step", s.ID.Value)), Description: s.Description, Outputs: &Struct{}}
+	if b.isMessageStep(s) {
+		return b.messageStep(sc, st, s) // an AsyncAPI step (message.go)
+	}
 	if !b.oneTarget(s) {
 		b.checkUnbound(sc, st, s)
 		return nil
@@ -370,8 +379,6 @@ func (b *builder) step(sc *scope, s *load.Step, vars *namer) *Step {
 		opPos = s.OperationPath.Pos
 	case s.WorkflowID.Set():
 		return b.workflowStep(sc, st, s)
-	case slices.ContainsFunc(s.Unsupported, func(u load.Str) bool { return u.Value == "channelPath" }):
-		// reported above
 	default:
 		b.errorf(s.Pos, "missing-field", "step %q has none of operationId, operationPath or workflowId", s.ID.Value)
 	}
@@ -532,6 +539,11 @@ func (b *builder) operation(id load.Str) (*load.Operation, *Source) {
 	}
 	if srcName != "" {
 		sd := b.sourceDesc(srcName)
+		if folded := b.foldSourceName(srcName); sd == nil && folded != "" {
+			b.diags.Warnf(id.Pos, "source-case", "operationId %q names source %q, which is not declared as written; reading it as %q, the one source that differs only in letter case", id.Value, srcName, folded).
+				WithHint("write operationId: $sourceDescriptions.%s.%s", folded, ref)
+			srcName, sd = folded, b.sourceDesc(folded)
+		}
 		if sd == nil {
 			b.errorf(id.Pos, "unknown-source", "operationId %q names source %q, which is not in sourceDescriptions", id.Value, srcName)
 			return nil, nil
@@ -1077,7 +1089,12 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 			return drill(&Value{Kind: VStepOutput, Step: st, Field: f, Type: f.Type, Src: e.Raw}, *e, b, pos)
 		}
 		return b.absentOutput(pos, e, fmt.Sprintf("step %q", st.ID), e.Field, st.Outputs.Fields)
+	case expr.MessageHeader, expr.MessagePayload:
+		return b.messageRef(sc, e, pos)
 	case expr.StatusCode, expr.ResponseBody, expr.ResponseHeader:
+		if sc.message != nil {
+			return b.notHTTP(sc, e, pos)
+		}
 		if !sc.hasResp && sc.callee != nil {
 			b.errorf(pos, "no-response", "%s cannot be used in step %q: the step runs workflow %q, and a workflow has no HTTP response of its own", e.Raw, sc.current.ID, sc.callee.Workflow.ID).
 				WithHint("a workflow step succeeds when the workflow does; test its outputs ($outputs.<name>) instead")
@@ -1177,6 +1194,9 @@ func (b *builder) resolve(sc *scope, e *expr.Expr, pos diag.Pos) *Value {
 		e.WorkflowField = "outputs"
 		return b.callOutput(sc, call, e, &e.Field, pos)
 	case expr.RequestHeader, expr.RequestQuery, expr.RequestPath, expr.RequestBody:
+		if sc.message != nil {
+			return b.notHTTP(sc, e, pos)
+		}
 		return b.requestRef(sc, *e, pos)
 	case expr.Self:
 		return b.selfRef(*e, pos)

@@ -36,7 +36,11 @@ func (b *builder) patternCriterion(sc *scope, c *load.Criterion) *Criterion {
 			return nil
 		}
 	}
-	if !c.Context.Set() {
+	if !c.Context.Set() && sc.message != nil && sc.message.exists {
+		b.diags.Warnf(c.Type.Pos, "missing-context", "a %s criterion needs a context; using $message.payload", c.Type.Value).
+			WithHint("add context: $message.payload")
+		cr.Context = b.messageRef(sc, &expr.Expr{Kind: expr.MessagePayload, Raw: "$message.payload"}, c.Pos)
+	} else if !c.Context.Set() {
 		if !sc.hasResp {
 			b.errorf(c.Pos, "missing-field", "a %s criterion needs a context (the value it applies to)", c.Type.Value)
 			return nil

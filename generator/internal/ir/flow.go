@@ -337,7 +337,9 @@ func (b *builder) workflowStep(sc *scope, st *Step, s *load.Step) *Step {
 // and its timeout.
 func (b *builder) actionsOf(sc *scope, st *Step, s *load.Step) {
 	st.OnSuccess = b.stepActions(sc, st, s.OnSuccess, sc.doc.SuccessActions, false, &sc.pending)
+	sc.failing = true
 	st.OnFailure = b.stepActions(sc, st, s.OnFailure, sc.doc.FailureActions, true, &sc.pending)
+	sc.failing = false
 	if s.Timeout.Set() {
 		ms, err := strconv.ParseInt(s.Timeout.Value, 10, 64)
 		if err != nil || ms <= 0 {

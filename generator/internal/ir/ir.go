@@ -15,9 +15,12 @@ type Program struct {
 	SourceFile string // base name of the Arazzo document, for the generated header
 	Title      string
 	Sources    []*Source // the sources the workflows call, in document order
-	Workflows  []*Workflow
-	DocVersion string // the document's info.version
-	Arazzo     string // the Arazzo version the document declares
+	// MessageSources are the AsyncAPI sources the workflows send to or receive from, in
+	// the order of first use (message.go).
+	MessageSources []*MessageSource
+	Workflows      []*Workflow
+	DocVersion     string // the document's info.version
+	Arazzo         string // the Arazzo version the document declares
 	// Patterns are the criteria whose regex, JSONPath or XPath is compiled once into a
 	// package variable; Queries the selectors and replacement targets that are.
 	Patterns []*Criterion
@@ -75,6 +78,11 @@ type Workflow struct {
 	// OpenInputs is set when the workflow declares no inputs schema: any inputs are
 	// accepted, and those it never reads are ignored (the generated command warns).
 	OpenInputs bool
+	// MessageSources are the AsyncAPI sources this workflow and those it calls need a
+	// message transport for; Listens the subscriptions its receive steps open early
+	// (message.go).
+	MessageSources []*MessageSource
+	Listens        []*Listen
 	// State names the type of a run's state (inputs and what the steps produced), Flow the
 	// package variable holding the workflow's runtime.Flow, and StateNames the members of
 	// the state type that are not step or dependsOn fields (see flownames.go).
@@ -159,8 +167,10 @@ type Step struct {
 	Outputs  *Struct
 	// OutputValues is parallel to Outputs.Fields.
 	OutputValues []*Value
-	// Call is set instead of an operation for a workflowId step.
-	Call *Call
+	// Call is set instead of an operation for a workflowId step, Message for an AsyncAPI
+	// step (message.go).
+	Call    *Call
+	Message *MessageStep
 	// OnSuccess and OnFailure are the step's actions merged with the workflow's, in the
 	// order they are tried.
 	OnSuccess, OnFailure []*Action
@@ -332,6 +342,10 @@ type Value struct {
 	// Base64 makes a template's text its standard base64 encoding (the user:password pair of
 	// HTTP basic credentials, from x-security).
 	Base64 bool
+	// Message marks a VResponseBody or VResponseHeader of an AsyncAPI step: the payload or a
+	// header of the message it sent or received ($message.payload, $message.header.<name>,
+	// whose Name keeps its case), not of an HTTP response.
+	Message bool
 	// Length makes the value the length of the value it names (elements of an array,
 	// members of an object, UTF-16 code units of a string), as read from the `.length` of
 	// the JSONPath comparison habit. Only conditions read it; its Go value is untyped.

@@ -137,6 +137,10 @@ func (b *builder) operationPathSource(prefix string, at func(int) diag.Pos) (nam
 		if i := strings.IndexByte(name, '.'); i >= 0 {
 			name, field = name[:i], name[i+1:]
 		}
+		if folded := b.foldSourceName(name); !known(name) && folded != "" {
+			lenient = append(lenient, fmt.Sprintf("operationPath names source %q, which is not declared as written; reading it as %q, the one source that differs only in letter case", name, folded))
+			name = folded
+		}
 		if !known(name) {
 			b.unknownSource(at(strings.Index(prefix, root)+len(root)), name)
 			return "", nil, false

@@ -306,8 +306,8 @@ func isTextMediaType(ct string) bool {
 	return false
 }
 
-// sameSchema reports whether two response schemas are the same: the same component, or
-// the same schema object.
+// sameSchema reports whether two schemas (of responses, or of messages) are the same: the
+// same component, the same schema object, or objects built from the same node.
 func sameSchema(a, b *base.SchemaProxy) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -319,7 +319,10 @@ func sameSchema(a, b *base.SchemaProxy) bool {
 		return true
 	}
 	sa, sb := schemaOf(a), schemaOf(b)
-	return sa != nil && sa == sb
+	if sa == nil || sb == nil {
+		return false
+	}
+	return sa == sb || sa.GoLow() != nil && sb.GoLow() != nil && sa.GoLow().RootNode == sb.GoLow().RootNode
 }
 
 // declaredBody types $response.body (v) by what the admitted responses declare when that

@@ -110,6 +110,10 @@ type Step struct {
 	XOperation *XOperation
 	// XSecurity is the x-security extension (xsecurity.go).
 	XSecurity []*XSecurity
+	// The fields of an Arazzo 1.1 AsyncAPI step: channelPath, action (send or receive) and
+	// correlationId (a runtime expression or a literal, so a node).
+	ChannelPath, Action Str
+	CorrelationID       *yaml.Node
 }
 
 // Action is a success or failure action, or a Reusable Object that references one.
@@ -573,6 +577,12 @@ func (d *decoder) step(n *yaml.Node) *Step {
 			s.XOperation = d.xOperation(k, v)
 		case "x-security":
 			s.XSecurity = d.xSecurity(key, v)
+		case "channelPath":
+			s.ChannelPath = d.str(key, v)
+		case "action":
+			s.Action = d.str(key, v)
+		case "correlationId":
+			s.CorrelationID = v
 		default:
 			s.Unsupported = append(s.Unsupported, Str{Value: key, Pos: d.pos(k), Node: k})
 		}

@@ -1,11 +1,6 @@
 package load
 
-import (
-	"bytes"
-	"regexp"
-
-	yaml "go.yaml.in/yaml/v4"
-)
+import "regexp"
 
 // Linked is an Arazzo document together with the descriptions its source descriptions name,
 // loaded: the entry document, or one that an arazzo source description reaches (Arazzo
@@ -19,6 +14,8 @@ type Linked struct {
 	// loaded is in neither (its error has been reported).
 	OpenAPI map[string]*OpenAPI
 	Arazzo  map[string]*Linked
+	// AsyncAPI maps the names of its asyncapi sources to their documents (Arazzo 1.1).
+	AsyncAPI map[string]*AsyncAPI
 	// Qualifier names the document by the arazzo source names that lead to it from the
 	// entry document, joined by dots ("tickets", "tickets.pricing"), the first way the
 	// sources reach it in document order; "" for the entry document. Source description
@@ -39,30 +36,7 @@ func (l *Linked) Qualify(name string) string {
 // LooksLikeArazzo reports whether data is an Arazzo document (its root mapping has an
 // `arazzo` key), so that a source description without a type can be read as what it is:
 // Arazzo gives the type no default (features AMB-R1).
-func LooksLikeArazzo(data []byte) bool {
-	// Most descriptions are OpenAPI, some of them megabytes long: parse only those that can
-	// have the key at the top, in block YAML at the start of a line or anywhere in JSON.
-	if !bytes.Contains(data, []byte("arazzo")) {
-		return false
-	}
-	if trimmed := bytes.TrimSpace(data); !topArazzoKey.Match(data) && !bytes.HasPrefix(trimmed, []byte("{")) {
-		return false
-	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil || root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return false
-	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return false
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "arazzo" {
-			return true
-		}
-	}
-	return false
-}
+func LooksLikeArazzo(data []byte) bool { return hasRootKey(data, "arazzo", topArazzoKey) }
 
 // topArazzoKey matches an arazzo key at the start of a line: where block YAML puts the keys
 // of its root mapping.

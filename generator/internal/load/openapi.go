@@ -106,7 +106,15 @@ type Operation struct {
 
 // UndescribedOperation is the operation of an x-operation step: method, and nothing else.
 func UndescribedOperation(method string) *Operation {
-	o := &Operation{Method: method, Undescribed: true, op: &v3.Operation{}}
+	o := BuiltOperation("", method, "", &v3.Operation{})
+	o.Undescribed = true
+	return o
+}
+
+// BuiltOperation is an operation whose model is op, built already rather than read from an
+// OpenAPI description (an AsyncAPI message seen as a request body, say).
+func BuiltOperation(id, method, path string, op *v3.Operation) *Operation {
+	o := &Operation{ID: id, Method: method, Path: path, op: op}
 	o.once.Do(func() {})
 	return o
 }
