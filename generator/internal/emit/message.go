@@ -16,7 +16,7 @@ import (
 // messageFields adds the message transports to the Client struct.
 func messageFields(g *Group, p *ir.Program) {
 	if n := len(p.MessageSources); n > 0 {
-		g.Id("brokers").Index(Lit(n)).Qual(runtimePkg, "MessageTransport").Comment("of the AsyncAPI sources (WithMessageTransport)")
+		g.Id("brokers").Index(Lit(n)).Qual(runtimePkg, "MessageTransport").Add(note("of the AsyncAPI sources (WithMessageTransport)"))
 	}
 }
 
@@ -25,7 +25,7 @@ func messageOptions(f *File, p *ir.Program) {
 	if len(p.MessageSources) == 0 {
 		return
 	}
-	f.Comment("AsyncAPI source description names, for WithMessageTransport.")
+	commentLine(f, "AsyncAPI source description names, for WithMessageTransport.")
 	f.Const().DefsFunc(func(g *Group) {
 		for _, s := range p.MessageSources {
 			g.Id(s.GoName).Op("=").Lit(s.Name)
@@ -38,10 +38,10 @@ func messageOptions(f *File, p *ir.Program) {
 		}
 	})
 	f.Line()
-	f.Comment("WithMessageTransport sets the message broker through which the steps of an AsyncAPI source send")
-	f.Comment("and receive messages (github.com/arazzogen/arazzogen/broker has NATS and Kafka transports).")
-	f.Comment("A workflow that needs a source without one fails before its first step. The client does not")
-	f.Comment("close t.")
+	commentLine(f, "WithMessageTransport sets the message broker through which the steps of an AsyncAPI source send")
+	commentLine(f, "and receive messages (github.com/arazzogen/arazzogen/broker has NATS and Kafka transports).")
+	commentLine(f, "A workflow that needs a source without one fails before its first step. The client does not")
+	commentLine(f, "close t.")
 	f.Func().Id("WithMessageTransport").Params(Id("source").String(), Id("t").Qual(runtimePkg, "MessageTransport")).Id("Option").Block(
 		Return(Func().Params(Id("c").Op("*").Id("Client")).Error().Block(
 			For(List(Id("i"), Id("name")).Op(":=").Range().Id("messageSourceNames")).Block(
@@ -87,7 +87,7 @@ func listens(g *Group, w *ir.Workflow, after *ir.Step, listen func(l *ir.Listen,
 			continue
 		}
 		ms := l.Step.Message
-		g.Commentf("Step %s waits on %s: listen now, so that no message published from here on is missed.", l.Step.ID, ms.Address)
+		commentf(g, "Step %s waits on %s: listen now, so that no message published from here on is missed.", l.Step.ID, ms.Address)
 		if len(ms.Params) == 0 {
 			g.Add(listen(l, channelLit(ms, Lit(ms.Address))))
 			continue
@@ -201,7 +201,7 @@ func message(b *Group, st *ir.Step, fail func(err, resp Code) *Statement) {
 			for _, t := range v.Pointer {
 				args = append(args, Lit(t))
 			}
-			b.Commentf("%s: %s", fl.JSONName, v.Src)
+			commentf(b, "%s: %s", fl.JSONName, v.Src)
 			b.If(Err().Op(":=").Id("msg").Dot("Decode").Call(args...), Err().Op("!=").Nil()).Block(fail(Err(), Nil()))
 			continue
 		}
