@@ -240,6 +240,9 @@ type PathPart struct {
 type Param struct {
 	Name  string // header names are canonical
 	Value *Value
+	// Credential marks a parameter that carries credentials (x-security): the inputs and
+	// outputs its value is made of are secret, whatever their names.
+	Credential bool
 	// Serialization, from the OpenAPI parameter (features AMB-P1): its style ("" for the
 	// location's default), explode and allowReserved; MediaType is set when it declares
 	// content instead of a style (the value is sent in that media type).

@@ -137,6 +137,15 @@ func (s *securityPass) workflow(wf *Workflow) {
 			}
 		}
 	}
+	// What a step sends as credentials is secret, whatever its name: the inputs and the
+	// outputs of earlier steps its credential parameters are made of.
+	for _, st := range wf.Steps {
+		for _, p := range slices.Concat(st.Headers, st.Query, st.Cookies) {
+			if p.Credential {
+				markSecret(p.Value)
+			}
+		}
+	}
 	for i, f := range wf.Outputs.Fields {
 		f.Secret = runtime.SecretName(f.JSONName) || secretValue(wf.OutputValues[i])
 	}
@@ -178,6 +187,24 @@ func secretValue(v *Value) bool {
 		return secretValue(v.Context)
 	}
 	return slices.ContainsFunc(slices.Concat(v.Parts, v.Elems), secretValue)
+}
+
+// markSecret marks the inputs and outputs a value is made of as secret.
+func markSecret(v *Value) {
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case VInput, VStepOutput, VCallOutput:
+		if v.Field != nil {
+			v.Field.Secret = true
+		}
+	case VSelect:
+		markSecret(v.Context)
+	}
+	for _, p := range slices.Concat(v.Parts, v.Elems) {
+		markSecret(p)
+	}
 }
 
 // secretSchema reports whether a schema marks its value secret: `format: password`, or

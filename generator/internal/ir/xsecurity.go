@@ -67,10 +67,10 @@ func (b *builder) xSecurity(sc *scope, st *Step, op *load.Operation, s *load.Ste
 				b.errorf(x.Pos, "bad-value", "x-security: an apiKey scheme needs in (header, query or cookie) and name")
 				continue
 			}
-			setParam(st, sch.in, &Param{Name: sch.name, Value: v, Style: defaultStyles[sch.in], Explode: defaultStyles[sch.in] == "form"})
+			setParam(st, sch.in, &Param{Name: sch.name, Value: v, Style: defaultStyles[sch.in], Explode: defaultStyles[sch.in] == "form", Credential: true})
 		case sch.typ == "http" && sch.scheme == "bearer":
 			if v := need("token"); v != nil {
-				setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Bearer "), v), Style: "simple"})
+				setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Bearer "), v), Style: "simple", Credential: true})
 			}
 		case sch.typ == "http" && sch.scheme == "basic":
 			user, password := need("username"), need("password")
@@ -79,14 +79,14 @@ func (b *builder) xSecurity(sc *scope, st *Step, op *load.Operation, s *load.Ste
 			}
 			pair := text(user, lit(":"), password)
 			pair.Base64 = true
-			setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Basic "), pair), Style: "simple"})
+			setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Basic "), pair), Style: "simple", Credential: true})
 		case sch.typ == "http" && sch.scheme != "":
 			// Digest needs a challenge from the server first; other schemes have no
 			// credentials Respect defines.
 			b.errorf(x.Pos, "unsupported", "x-security: http scheme %q is not supported (bearer and basic are)", sch.scheme)
 		default:
 			if v := need("accessToken"); v != nil {
-				setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Bearer "), v), Style: "simple"})
+				setParam(st, "header", &Param{Name: "Authorization", Value: text(lit("Bearer "), v), Style: "simple", Credential: true})
 			}
 		}
 	}
