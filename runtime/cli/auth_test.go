@@ -186,7 +186,8 @@ func TestGeneratedCommandShape(t *testing.T) {
 	// the huge body is refused for its size however slow the machine.
 	for _, tc := range []struct{ project, timeout, prefix, suffix string }{
 		{"refuse", "30s", "svc: workflow sync: step call (GET /{project}): status 401 Unauthorized: success criterion not met: $statusCode == 200; response: {\"error\":\"token [REDACTED] is revoked\"}\n", ""},
-		{"stall", "500ms", "svc: workflow sync: step call (GET /{project}): timed out after 5", "ms (context deadline): context deadline exceeded (-timeout 500ms)\n"},
+		// The request starts a little after -timeout's clock does, so it ran for less than 500ms.
+		{"stall", "500ms", "svc: workflow sync: step call (GET /{project}): timed out after ", "ms (context deadline): context deadline exceeded (-timeout 500ms)\n"},
 		{"huge", "30s", "svc: workflow sync: step call (GET /{project}): status 200 OK: response body exceeds 10485760 bytes: body too large", ""},
 	} {
 		for _, verbose := range []bool{false, true} {
@@ -199,6 +200,12 @@ func TestGeneratedCommandShape(t *testing.T) {
 			last := errOut[strings.LastIndex(strings.TrimSuffix(errOut, "\n"), "\n")+1:]
 			if code != ExitFailed || out != "" || !strings.HasPrefix(last, tc.prefix) || !strings.HasSuffix(last, tc.suffix) {
 				t.Errorf("%s (-v %v): exit %d, stderr:\n%s\nwant a last line %q…%q", tc.project, verbose, code, errOut, tc.prefix, tc.suffix)
+			}
+			if tc.project == "stall" && strings.HasPrefix(last, tc.prefix) && strings.HasSuffix(last, tc.suffix) {
+				ran, err := time.ParseDuration(strings.TrimSuffix(strings.TrimPrefix(last, tc.prefix), tc.suffix[2:]))
+				if err != nil || ran < 250*time.Millisecond || ran > 2*time.Second {
+					t.Errorf("stall (-v %v): the request ran for %q (%v), want about the 500ms deadline", verbose, ran, err)
+				}
 			}
 			if took := time.Since(start); tc.project == "stall" && took > 2*time.Second {
 				t.Errorf("stall: stopped after %s", took)
