@@ -77,7 +77,8 @@ func TestPollForHours(t *testing.T) {
 		t.Errorf("workflow clock advanced %s; want the 12 retries of 30 minutes", waited)
 	}
 	t.Logf("%s of polling ran in %s", env.Now().Sub(clock).Round(time.Minute), wall)
-	if wall > 5*time.Second {
+	// Six hours of timers must be skipped, not slept; the bound leaves room for a loaded machine.
+	if wall > 60*time.Second {
 		t.Errorf("took %s", wall)
 	}
 }
