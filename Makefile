@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) ./generator
 	$(GO) test -run '^$$' -fuzz '^FuzzParseAsyncAPI$$' -fuzztime $(FUZZTIME) ./generator/internal/load
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONNode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
 	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) ./runtime
 	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) ./runtime

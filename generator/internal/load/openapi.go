@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -206,11 +205,11 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 		// workflows use matter here, and their problems are reported as diagnostics.
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	// NewDocumentWithConfiguration only parses the YAML into a node tree (aliases stay
-	// single nodes, nothing expands them) and looks at the top-level keys. The alias check
-	// walks that tree, so the description is parsed once, not once for the check and again
-	// for libopenapi.
-	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
+	// describe only parses the description into a node tree (aliases stay single nodes,
+	// nothing expands them) and looks at the top-level keys. The alias check walks that
+	// tree, so the description is parsed once, not once for the check and again for
+	// libopenapi.
+	info, err := describe(data, cfg)
 	if err != nil {
 		// Report what a YAML parse says first (with its position), then an alias bomb, as
 		// for a description libopenapi accepts; only then libopenapi's own complaint.
@@ -223,10 +222,10 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 		}
 		return nil, oneLine(err)
 	}
-	if n := aliasBomb(doc.GetSpecInfo().RootNode); n != nil {
+	if n := aliasBomb(info.RootNode); n != nil {
 		return nil, &AliasBombError{Line: n.Line, Col: n.Column}
 	}
-	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.") {
+	if v := info.Version; !strings.HasPrefix(v, "3.") {
 		return nil, fmt.Errorf("not an OpenAPI 3.x description (version %q); Swagger 2.0 is not supported", v)
 	}
 	// This is doc.BuildV3Model() without its refusal of any description with a $ref that does
@@ -236,14 +235,14 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 	var dangling *danglingRefs
 	readsFiles := false
 	if bytes.Contains(data, []byte("$ref")) {
-		errs, reached := checkFileRefs(file, doc.GetSpecInfo().RootNode, access)
+		errs, reached := checkFileRefs(file, info.RootNode, access)
 		if len(errs) > 0 {
 			return nil, errs
 		}
 		readsFiles = reached
-		dangling = removeDanglingRefs(doc.GetSpecInfo().RootNode)
+		dangling = removeDanglingRefs(info.RootNode)
 	}
-	m, err := newModel(doc.GetSpecInfo(), cfg)
+	m, err := newModel(info, cfg)
 	if m == nil {
 		return nil, oneLine(err)
 	}
@@ -277,7 +276,7 @@ func ParseOpenAPI(file string, data []byte, access *FileAccess) (*OpenAPI, error
 		}
 	}
 	if len(o.Unresolved) > 0 {
-		o.Dropped = droppedOperations(doc.GetSpecInfo().RootNode, o.byID)
+		o.Dropped = droppedOperations(info.RootNode, o.byID)
 	}
 	return o, nil
 }
