@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"go/token"
 	"io/fs"
+	"sync"
 
 	"github.com/arazzogen/arazzogen/generator/internal/diag"
 	"github.com/arazzogen/arazzogen/generator/internal/emit"
@@ -132,44 +133,43 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if prog == nil || diags.HasErrors() {
 		return res, ctx.Err()
 	}
-	out, err := emit.Package(prog, !cfg.PackageDocElsewhere)
-	if err != nil {
-		return nil, err
-	}
-	res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
-	res.Stats = statsOf(prog)
-	for _, s := range prog.Sources {
-		res.Sources = append(res.Sources, s.Name)
-	}
 	if (cfg.CLI || cfg.MCP) && cfg.ImportPath == "" {
 		return nil, fmt.Errorf("the commands need the import path of package %s", cfg.Package)
 	}
-	for _, command := range []struct {
-		want   bool
-		render func(*ir.Program, string) (emit.Output, error)
-	}{{cfg.CLI, emit.Command}, {cfg.MCP, emit.MCPCommand}} {
-		if !command.want {
-			continue
-		}
-		out, err := command.render(prog, cfg.ImportPath)
-		if err != nil {
-			return nil, err
-		}
-		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	if cfg.Temporal && cfg.ImportPath == "" {
+		return nil, fmt.Errorf("the Temporal package needs the import path of package %s", cfg.Package)
+	}
+	// The files are emitted at once: each only reads the program, and formatting them is
+	// most of what emission costs. They are listed in this order whatever finishes first.
+	emitters := []func() (emit.Output, error){func() (emit.Output, error) { return emit.Package(prog, !cfg.PackageDocElsewhere) }}
+	if cfg.CLI {
+		emitters = append(emitters, func() (emit.Output, error) { return emit.Command(prog, cfg.ImportPath) })
+	}
+	if cfg.MCP {
+		emitters = append(emitters, func() (emit.Output, error) { return emit.MCPCommand(prog, cfg.ImportPath) })
 	}
 	if cfg.Temporal {
-		if cfg.ImportPath == "" {
-			return nil, fmt.Errorf("the Temporal package needs the import path of package %s", cfg.Package)
-		}
-		out, err := emit.Temporal(prog, cfg.ImportPath)
-		if err != nil {
-			return nil, err
-		}
-		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+		emitters = append(emitters, func() (emit.Output, error) { return emit.Temporal(prog, cfg.ImportPath) })
 	}
 	if cfg.Docs {
-		out := emit.Docs(prog)
+		emitters = append(emitters, func() (emit.Output, error) { return emit.Docs(prog), nil })
+	}
+	outs := make([]emit.Output, len(emitters))
+	errs := make([]error, len(emitters))
+	var wg sync.WaitGroup
+	for i, render := range emitters {
+		wg.Go(func() { outs[i], errs[i] = render() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, out := range outs {
 		res.Files = append(res.Files, File{Path: out.Path, Data: out.Data})
+	}
+	res.Stats = statsOf(prog)
+	for _, s := range prog.Sources {
+		res.Sources = append(res.Sources, s.Name)
 	}
 	if cfg.Graph {
 		res.Graph = emit.Graph(prog)

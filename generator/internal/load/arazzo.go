@@ -271,12 +271,16 @@ func ParseYAML(file string, data []byte, diags *diag.List) *yaml.Node {
 		diags.Errorf(diag.Pos{File: file}, "too-large", "document is %d bytes, larger than the %d-byte limit", len(data), MaxDocumentBytes)
 		return nil
 	}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		line, col, msg := YAMLErrorPos(err)
-		diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML: %s", msg)
-		return nil
+	// JSON is read without the YAML parser when it can be; the tree is the same.
+	root, ok := jsonNodeTree(data)
+	if !ok {
+		root = new(yaml.Node)
+		// The first document of a stream, where yaml.Unmarshal would refuse the others.
+		if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(root); err != nil {
+			line, col, msg := YAMLErrorPos(err)
+			diags.Errorf(diag.Pos{File: file, Line: line, Col: col}, "yaml", "malformed YAML: %s", msg)
+			return nil
+		}
 	}
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		if alias := aliasBomb(root.Content[0]); alias != nil {

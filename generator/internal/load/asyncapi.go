@@ -680,8 +680,8 @@ func hasRootKey(data []byte, key string, re *regexp.Regexp) bool {
 	if trimmed := bytes.TrimSpace(data); !re.Match(data) && !bytes.HasPrefix(trimmed, []byte("{")) {
 		return false
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil || root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+	root, err := parseTree(data)
+	if err != nil || root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return false
 	}
 	return mappingValue(root.Content[0], key) != nil

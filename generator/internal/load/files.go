@@ -156,12 +156,12 @@ func checkFileRefs(file string, root *yaml.Node, access *FileAccess) (errs RefEr
 			if err != nil {
 				return
 			}
-			var doc yaml.Node
-			if yaml.Unmarshal(data, &doc) != nil || aliasBomb(&doc) != nil {
+			doc, err := parseTree(data)
+			if err != nil || aliasBomb(doc) != nil {
 				return // libopenapi reports what is wrong with it
 			}
 			shown := filepath.ToSlash(filepath.Join(filepath.Dir(cur.shown), mustRel(filepath.Dir(cur.path), target)))
-			queue = append(queue, pending{shown, target, &doc})
+			queue = append(queue, pending{shown, target, doc})
 		})
 	}
 	return errs, reached

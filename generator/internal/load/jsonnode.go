@@ -42,6 +42,16 @@ func jsonNodeTree(data []byte) (doc *yaml.Node, ok bool) {
 	return doc, true
 }
 
+// parseTree parses data as yaml.Unmarshal does, JSON through jsonNodeTree.
+func parseTree(data []byte) (*yaml.Node, error) {
+	if doc, ok := jsonNodeTree(data); ok {
+		return doc, nil
+	}
+	var doc yaml.Node
+	err := yaml.Unmarshal(data, &doc)
+	return &doc, err
+}
+
 const (
 	jsonMaxDepth  = 1000
 	jsonMaxKeyLen = 1000 // characters from a key's opening quote to its ':'; YAML allows 1024
