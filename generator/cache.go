@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/arazzogen/arazzogen/generator/internal/load"
+	"github.com/pb33f/libopenapi"
 )
 
 // SourceCache shares parsed OpenAPI descriptions between Generate calls, so that a run over
@@ -85,6 +86,11 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte, access *load.FileAc
 		if len(c.entries) > c.size {
 			c.entries[0] = nil
 			c.entries = c.entries[1:]
+			// libopenapi memoises hashes and indexes in process-wide maps keyed by the
+			// nodes of every description it has seen, which keeps a forgotten description
+			// in memory for good; its own advice for a tool that processes many is to clear
+			// them. They are only memos: the descriptions kept compute again what they need.
+			libopenapi.ClearAllCaches()
 		}
 	}
 	c.mu.Unlock()
@@ -115,6 +121,17 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte, access *load.FileAc
 	}
 	c.hits.Add(1)
 	return e.oa, e.err
+}
+
+// holds reports whether c has parsed file with data as an OpenAPI description, so that
+// what it is need not be found out again. A nil cache holds nothing.
+func (c *SourceCache) holds(file string, data []byte) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lookup(file, data) != nil
 }
 
 // lookup returns the entry of file with data and makes it the most recently used, or nil.

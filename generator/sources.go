@@ -114,7 +114,10 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			}
 			continue
 		}
-		isAsync := load.LooksLikeAsyncAPI(data)
+		// Sniffing a description of megabytes for every document that uses it costs more
+		// than comparing it with the cached one; what a cache has parsed is OpenAPI.
+		known := l.cfg.Cache.holds(file, data)
+		isAsync := !known && load.LooksLikeAsyncAPI(data)
 		if s.Type.Value == "asyncapi" && !isAsync {
 			l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as asyncapi, but %s is not an AsyncAPI document (it has no top-level asyncapi field)", name, file)
 			continue
@@ -125,7 +128,7 @@ func (l *sourceLoader) sources(ln *load.Linked) {
 			l.addAsyncAPI(ln, s, aa)
 			continue
 		}
-		isArazzo := load.LooksLikeArazzo(data)
+		isArazzo := !known && load.LooksLikeArazzo(data)
 		if s.Type.Value == "arazzo" && !isArazzo {
 			l.diags.Errorf(s.Type.Pos, "source-type", "source %q is declared as arazzo, but %s is not an Arazzo document (it has no top-level arazzo field)", name, file)
 			continue

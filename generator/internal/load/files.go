@@ -226,8 +226,9 @@ type refFS struct {
 	inner   *index.LocalFS
 
 	mu      sync.Mutex
-	refused []string // "path: reason"
-	asked   bool     // libopenapi asked for a file
+	refused []string         // "path: reason"
+	asked   bool             // libopenapi asked for a file
+	checked map[string]error // the verdict on each path asked for
 }
 
 func newRefFS(file string, access *FileAccess) *refFS {
@@ -273,13 +274,25 @@ func (r *refFS) allow(name string) (string, error) {
 	p := r.path(name)
 	r.mu.Lock()
 	r.asked = true
+	err, seen := r.checked[p]
 	r.mu.Unlock()
-	if _, err := r.access.check(p); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.mu.Lock()
-			r.refused = append(r.refused, r.access.display(p)+" "+err.Error())
-			r.mu.Unlock()
+	// libopenapi asks about a file once for every reference into it; the file system is
+	// asked once per parse.
+	if !seen {
+		_, err = r.access.check(p)
+		r.mu.Lock()
+		if _, again := r.checked[p]; !again {
+			if r.checked == nil {
+				r.checked = map[string]error{}
+			}
+			r.checked[p] = err
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				r.refused = append(r.refused, r.access.display(p)+" "+err.Error())
+			}
 		}
+		r.mu.Unlock()
+	}
+	if err != nil {
 		return "", &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	return p, nil
