@@ -6,7 +6,6 @@ package emit
 import (
 	"bytes"
 	"fmt"
-	"go/format"
 	"go/scanner"
 	"go/token"
 	"math"
@@ -71,7 +70,7 @@ func render(f *File, path string) (Output, error) {
 	if err := f.Render(&buf); err != nil {
 		return Output{}, fmt.Errorf("emit %s: %w", path, err)
 	}
-	data, err := format.Source(groupImports(buf.Bytes()))
+	data, err := formatSource(groupImports(buf.Bytes()))
 	if err != nil {
 		return Output{}, fmt.Errorf("emit %s: %w", path, err)
 	}
