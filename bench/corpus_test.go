@@ -179,6 +179,22 @@ func (c *loadedCorpus) readFile(name string) ([]byte, error) {
 	return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 }
 
+// timePasses runs pass once untimed (warmUp), then times it, and reports its CPU time and
+// the largest heap it reached.
+func timePasses(b *testing.B, pass func()) {
+	warmUp(pass)
+	b.ReportAllocs()
+	peak := startPeakHeap()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		pass()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(peak.stop()/(1<<20), "peak-heap-MB")
+}
+
 // BenchmarkCorpusGenerate generates every document of the corpus, sharing parsed OpenAPI
 // descriptions between documents through a generator.SourceCache as a run over many
 // documents should. One operation is the whole corpus.
@@ -200,17 +216,7 @@ func BenchmarkCorpusGenerate(b *testing.B) {
 			}
 		}
 	}
-	warmUp(pass)
-	b.ReportAllocs()
-	peak := startPeakHeap()
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		pass()
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-	b.ReportMetric(peak.stop()/(1<<20), "peak-heap-MB")
+	timePasses(b, pass)
 	b.ReportMetric(float64(len(c.docs)), "docs")
 	b.ReportMetric(float64(generated), "generated")
 	b.ReportMetric(float64(failed), "refused")
@@ -226,17 +232,7 @@ func BenchmarkCorpusParseFloor(b *testing.B) {
 			parseOpenAPI(file, c.files[file])
 		}
 	}
-	warmUp(pass)
-	b.ReportAllocs()
-	peak := startPeakHeap()
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		pass()
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-	b.ReportMetric(peak.stop()/(1<<20), "peak-heap-MB")
+	timePasses(b, pass)
 	b.ReportMetric(float64(len(c.sources)), "sources")
 }
 
