@@ -119,13 +119,7 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 	switch c := p.data[p.i]; {
 	case c == '{':
 		n.Kind, n.Style, n.Tag = yaml.MappingNode, yaml.FlowStyle, "!!map"
-		p.i++
-		p.skipSpace()
-		if p.i < len(p.data) && p.data[p.i] == '}' {
-			p.i++
-			return n
-		}
-		for !p.failed {
+		for more := p.enter('}'); more; more = p.next('}') {
 			if p.i >= len(p.data) || p.data[p.i] != '"' {
 				p.failed = true
 				return nil
@@ -140,51 +134,13 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 			}
 			p.i++
 			p.skipSpace()
-			val := p.value(depth + 1)
-			if p.failed {
-				return nil
-			}
-			n.Content = append(n.Content, key, val)
-			p.skipSpace()
-			if p.i < len(p.data) && p.data[p.i] == ',' {
-				p.i++
-				p.skipSpace()
-				continue
-			}
-			if p.i < len(p.data) && p.data[p.i] == '}' {
-				p.i++
-				return n
-			}
-			p.failed = true
+			n.Content = append(n.Content, key, p.value(depth+1))
 		}
-		return nil
 	case c == '[':
 		n.Kind, n.Style, n.Tag = yaml.SequenceNode, yaml.FlowStyle, "!!seq"
-		p.i++
-		p.skipSpace()
-		if p.i < len(p.data) && p.data[p.i] == ']' {
-			p.i++
-			return n
+		for more := p.enter(']'); more; more = p.next(']') {
+			n.Content = append(n.Content, p.value(depth+1))
 		}
-		for !p.failed {
-			item := p.value(depth + 1)
-			if p.failed {
-				return nil
-			}
-			n.Content = append(n.Content, item)
-			p.skipSpace()
-			if p.i < len(p.data) && p.data[p.i] == ',' {
-				p.i++
-				p.skipSpace()
-				continue
-			}
-			if p.i < len(p.data) && p.data[p.i] == ']' {
-				p.i++
-				return n
-			}
-			p.failed = true
-		}
-		return nil
 	case c == '"':
 		n.Kind, n.Style, n.Tag = yaml.ScalarNode, yaml.DoubleQuotedStyle, "!!str"
 		n.Value = p.str()
@@ -201,6 +157,38 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 		return nil
 	}
 	return n
+}
+
+// enter consumes a collection's opening bracket and reports whether an element follows,
+// consuming close when the collection is empty.
+func (p *jsonParser) enter(close byte) bool {
+	p.i++
+	p.skipSpace()
+	if p.i < len(p.data) && p.data[p.i] == close {
+		p.i++
+		return false
+	}
+	return true
+}
+
+// next, after an element, consumes a comma and reports that another element follows, or
+// consumes close and reports the end; anything else, or an earlier failure, fails.
+func (p *jsonParser) next(close byte) bool {
+	if p.failed {
+		return false
+	}
+	p.skipSpace()
+	if p.i < len(p.data) && p.data[p.i] == ',' {
+		p.i++
+		p.skipSpace()
+		return true
+	}
+	if p.i < len(p.data) && p.data[p.i] == close {
+		p.i++
+		return false
+	}
+	p.failed = true
+	return false
 }
 
 // plain reads a literal or a number, checked against JSON's grammar.
