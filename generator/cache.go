@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/arazzogen/arazzogen/generator/internal/load"
-	"github.com/pb33f/libopenapi"
 )
 
 // SourceCache shares parsed OpenAPI descriptions between Generate calls, so that a run over
@@ -86,11 +85,7 @@ func (c *SourceCache) parseOpenAPI(file string, data []byte, access *load.FileAc
 		if len(c.entries) > c.size {
 			c.entries[0] = nil
 			c.entries = c.entries[1:]
-			// libopenapi memoises hashes and indexes in process-wide maps keyed by the
-			// nodes of every description it has seen, which keeps a forgotten description
-			// in memory for good; its own advice for a tool that processes many is to clear
-			// them. They are only memos: the descriptions kept compute again what they need.
-			libopenapi.ClearAllCaches()
+			load.ForgetMemos()
 		}
 	}
 	c.mu.Unlock()

@@ -336,3 +336,40 @@ func TestSourceCacheAllowedDirectories(t *testing.T) {
 		t.Errorf("a description without file references: %+v after %+v, want one parse and one reuse", got, before)
 	}
 }
+
+// Documents generated at once through one cache, with more descriptions than it keeps: what
+// the cache does when it forgets one must be safe while others are being parsed and built
+// (run with -race), and every result is the uncached one.
+func TestSourceCacheConcurrentEvictions(t *testing.T) {
+	files := &memFiles{files: map[string]string{}}
+	doc := func(i int) string { return fmt.Sprintf("d%d.arazzo.yaml", i) }
+	n := 2*generator.SourceCacheSize + 3
+	want := make([]*generator.Result, n)
+	for i := range n {
+		files.set(doc(i), petDoc(fmt.Sprintf("api%d.yaml", i)))
+		files.set(fmt.Sprintf("api%d.yaml", i), petAPI)
+	}
+	for i := range n {
+		want[i] = generate(t, files, nil, doc(i))
+	}
+	cache := generator.NewSourceCache()
+	const rounds = 3
+	results := make([]*generator.Result, rounds*n)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(results); i += 4 {
+				results[i] = generate(t, files, cache, doc(i%n))
+			}
+		})
+	}
+	wg.Wait()
+	for i, res := range results {
+		if !reflect.DeepEqual(res, want[i%n]) {
+			t.Errorf("%s (run %d): the result differs from the sequential uncached one", doc(i%n), i)
+		}
+	}
+	if st := cache.Stats(); st.Misses <= int64(generator.SourceCacheSize) {
+		t.Errorf("cache stats = %+v: the cache forgot nothing", st)
+	}
+}

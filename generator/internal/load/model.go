@@ -67,6 +67,17 @@ type pathItem struct {
 
 // newModel indexes a parsed description and builds what every generation needs of it.
 // The error joins what libopenapi reports, as CreateDocumentFromConfig's does.
+// ForgetMemos clears libopenapi's process-wide memos of node hashes and index collections.
+// They are keyed by the nodes and indexes of every description parsed in the process, so
+// they keep each one in memory for good: a run over many descriptions (a SourceCache
+// forgetting one) calls this. They are only memos; a description still in use computes
+// again what it needs. libopenapi.ClearAllCaches would also replace its sync.Pools, which
+// races with parses running at the same time; these are sync.Maps, safe to clear meanwhile.
+func ForgetMemos() {
+	low.ClearHashCache()
+	index.ClearHashCache()
+}
+
 func newModel(info *datamodel.SpecInfo, cfg *datamodel.DocumentConfiguration) (*model, error) {
 	root := utils.NodeAlias(info.RootNode.Content[0])
 	utils.CheckForMergeNodes(root)
