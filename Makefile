@@ -1,6 +1,7 @@
 # arazzogen: the everyday commands. `make demo` and `make test` are the two to start with.
 GO       ?= go
 FUZZTIME ?= 10s
+FUZZMINIMIZETIME ?= 60s
 
 .PHONY: demo demo-async demo-durable test generate golden check bench fuzz corpus
 
@@ -53,20 +54,20 @@ bench:
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseValue$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
-	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) ./generator/internal/expr
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
-	$(GO) test -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) ./generator
-	$(GO) test -run '^$$' -fuzz '^FuzzParseAsyncAPI$$' -fuzztime $(FUZZTIME) ./generator/internal/load
-	$(GO) test -run '^$$' -fuzz '^FuzzJSONNode$$' -fuzztime $(FUZZTIME) ./generator/internal/load
-	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) ./runtime
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) ./runtime
-	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) ./runtime
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./runtime/jsonpath
-	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/ecmaregex
-	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./runtime/xpath
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./runtime/xpath
-	$(GO) test -run '^$$' -fuzz '^FuzzReplaceText$$' -fuzztime $(FUZZTIME) ./runtime/xpath
+	$(GO) test -run '^$$' -fuzz '^FuzzParseValue$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator/internal/expr
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCondition$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator/internal/expr
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator/internal/load
+	$(GO) test -run '^$$' -fuzz '^FuzzEmit$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator
+	$(GO) test -run '^$$' -fuzz '^FuzzParseAsyncAPI$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator/internal/load
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONNode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./generator/internal/load
+	$(GO) test -run '^$$' -fuzz '^FuzzLookup$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeScalar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzRedactBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime/jsonpath
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime/ecmaregex
+	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime/xpath
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime/xpath
+	$(GO) test -run '^$$' -fuzz '^FuzzReplaceText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) ./runtime/xpath
 
 ## corpus: generate, compile and vet every document of ../shared/corpus/realworld (or $$CORPUS)
 corpus:
